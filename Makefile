@@ -1,0 +1,41 @@
+# Two commands on a fresh machine:
+#   make run   — install everything and start the app on http://localhost:8501
+#   make test  — install everything (plus Chromium for the browser tests) and run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: setup run test browser bench clean
+
+setup: $(VENV)/.installed static/node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Leaflet + plugins from the npm registry, served by the app itself (offline maps).
+static/node_modules/.installed: static/package.json static/package-lock.json
+	npm ci --prefix static --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+run: setup
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# Debian's Chromium (browser tests, screenshots) and Noto CJK (Chinese text in briefings).
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
+	fi
+
+test: setup browser
+	$(PY) -m pytest
+
+bench: setup browser
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) static/node_modules .pytest_cache

@@ -1,0 +1,1 @@
+"""Pure analysis functions for the atlas (no Streamlit imports)."""

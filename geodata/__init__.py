@@ -1,0 +1,1 @@
+"""Curated geodata of the atlas and the scripts that rebuild it."""

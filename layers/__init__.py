@@ -1,0 +1,1 @@
+"""Map layers: one module per layer, each owning its schema, load() and styling."""

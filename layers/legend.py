@@ -1,0 +1,69 @@
+"""A legend drawn as a Leaflet control from the map script.
+
+Legends added to the figure's HTML are lost inside streamlit-folium (it only
+runs the map's script); this one is built in JavaScript with ``textContent``,
+so it survives there and no label can become markup.
+"""
+
+from __future__ import annotations
+
+import json
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+
+class Legend(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "atlas-legend");
+                div.style.cssText = "background:rgba(255,255,255,0.92);padding:6px 8px;"
+                    + "border-radius:4px;font:12px/1.4 'Noto Sans CJK SC','Noto Sans SC',sans-serif;"
+                    + "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-height:50vh;overflow:auto";
+                var title = document.createElement("b");
+                title.textContent = {{ this.title_json }};
+                div.appendChild(title);
+                {{ this.items_json }}.forEach(function (item) {
+                    var row = document.createElement("div");
+                    var sym = document.createElement("span");
+                    var base = "display:inline-block;margin-right:6px;vertical-align:middle;";
+                    if (item[0] === "point") {
+                        sym.style.cssText = base + "width:10px;height:10px;border-radius:50%;"
+                            + "border:1px solid #333;background:" + item[1];
+                    } else if (item[0] === "dashed") {
+                        sym.style.cssText = base + "width:18px;border-top:3px dashed " + item[1];
+                    } else if (item[0] === "line") {
+                        sym.style.cssText = base + "width:18px;border-top:3px solid " + item[1];
+                    } else {
+                        sym.style.cssText = base + "width:14px;height:10px;border:1px solid #333;background:" + item[1];
+                    }
+                    row.appendChild(sym);
+                    row.appendChild(document.createTextNode(item[2]));
+                    div.appendChild(row);
+                });
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, items: list[tuple[str, str, str]], title: str = "Legend"):
+        super().__init__()
+        self._name = "Legend"
+        self.items_json = _js_json(items)
+        self.title_json = _js_json(title)
+
+
+def _js_json(value) -> str:
+    """JSON safe to inline in a <script>: no '</script>' or HTML comment can close it."""
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )

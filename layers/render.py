@@ -1,0 +1,96 @@
+"""Folium rendering shared by the layer modules: escaped popups, styled GeoJSON.
+
+Every piece of feature text reaches the browser HTML-escaped: folium's
+GeoJsonPopup/Tooltip insert property values with ``innerHTML``, so we build the
+popup/tooltip markup here with :func:`html.escape` and hand folium only that.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+
+import folium
+import geopandas as gpd
+import shapely
+
+from atlas.settings import MAP
+
+POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
+    # (property, label zh, label en)
+    ("category", "类别", "Category"),
+    ("type", "类型", "Type"),
+    ("district", "区(市)", "District"),
+    ("cluster", "湾区", "Bay cluster"),
+    ("status", "状态", "Status"),
+    ("plan_ref", "规划原文", "Plan reference"),
+    ("source", "位置来源", "Location source"),
+    ("source_crs", "原始坐标系", "Source CRS"),
+    ("geom_precision", "几何精度", "Geometry precision"),
+    ("as_of", "截至", "As of"),
+    ("notes", "备注", "Notes"),
+)
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def popup_html(props: Mapping, lang: str = "zh") -> str:
+    """Popup markup for one feature; every value escaped."""
+    idx = 1 if lang == "zh" else 2
+    title = f"<b>{_text(props.get('name_zh'))}</b><br><i>{_text(props.get('name_en'))}</i>"
+    rows = "".join(
+        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(props.get(field[0]))}</td></tr>"
+        for field in POPUP_FIELDS
+        if _text(props.get(field[0]))
+    )
+    return f'<div class="atlas-popup">{title}<table>{rows}</table></div>'
+
+
+def tooltip_html(props: Mapping, lang: str = "zh") -> str:
+    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    return f"{_text(props.get(first))} · {_text(props.get(second))}"
+
+
+def display_frame(gdf: gpd.GeoDataFrame, lang: str = "zh") -> gpd.GeoDataFrame:
+    """A copy fit for the browser: simplified, rounded, with escaped _popup/_tooltip."""
+    out = gdf.copy()
+    geoms = out.geometry.values
+    not_point = ~shapely.is_empty(geoms) & (shapely.get_type_id(geoms) != 0)
+    if not_point.any():
+        geoms[not_point] = shapely.simplify(geoms[not_point], MAP.display_simplify_deg, preserve_topology=True)
+    out["geometry"] = shapely.set_precision(geoms, 10**-MAP.display_precision)
+    records = out.drop(columns="geometry").to_dict("records")
+    out["_popup"] = [popup_html(r, lang) for r in records]
+    out["_tooltip"] = [tooltip_html(r, lang) for r in records]
+    keep = [c for c in ("id", "_popup", "_tooltip", "_style") if c in out] + ["geometry"]
+    return out[keep]
+
+
+def geojson_layer(
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str,
+    style: Callable[[dict], dict] | dict,
+    lang: str = "zh",
+    show: bool = True,
+    point_radius: float = 6,
+) -> folium.FeatureGroup:
+    """One map layer (a FeatureGroup holding a GeoJson) with escaped popups/tooltips."""
+    frame = display_frame(gdf, lang)
+    style_fn = style if callable(style) else (lambda _f, s=style: dict(s))
+    group = folium.FeatureGroup(name=html.escape(name), show=show)
+    folium.GeoJson(
+        frame.to_json(drop_id=True),
+        name=html.escape(name),
+        style_function=style_fn,
+        marker=folium.CircleMarker(radius=point_radius, fill=True),
+        popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=420),
+        tooltip=folium.GeoJsonTooltip(fields=["_tooltip"], labels=False),
+        highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.6},
+        zoom_on_click=False,
+    ).add_to(group)
+    return group

@@ -1,0 +1,39 @@
+"""The two install routes stay in step, and CI calls the README's test command."""
+
+import re
+import tomllib
+
+from tests.conftest import ROOT
+
+CONDA_NAMES = {"h3": "h3-py"}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!\[ ;]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def test_every_runtime_dependency_is_in_environment_yml():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    env = (ROOT / "environment.yml").read_text()
+    listed = {_name(line.lstrip(" -")) for line in env.splitlines() if line.strip().startswith("- ")}
+    missing = [
+        n for n in (_name(r) for r in pyproject["project"]["dependencies"])
+        if CONDA_NAMES.get(n, n) not in listed
+    ]
+    assert not missing, f"add to environment.yml: {missing}"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme
+    assert re.search(r"^exec make test$", ci, re.M)
+
+
+def test_streamlit_only_in_app_layer():
+    offenders = []
+    for pkg in ("analysis", "layers", "geodata", "atlas"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            if re.search(r"^\s*(import streamlit|from streamlit)", path.read_text(encoding="utf-8"), re.M):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders
