@@ -1,32 +1,170 @@
-"""Qingdao Bay-Area Innovation Corridor Atlas — Streamlit entry point (thin)."""
+"""Qingdao Bay-Area Innovation Corridor Atlas — Streamlit entry point (thin).
+
+Widgets, caching and calls into the pure packages. The view lives in the URL
+(atlas.viewstate); the map is built by layers.atlas_map; filtering, search and
+styling by atlas.mapmodel / atlas.filters.
+"""
 
 from __future__ import annotations
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas import mapmodel
+from atlas.filters import search
+from atlas.i18n import LANGS, label, t
+from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
 from atlas.webassets import missing_files
 from layers import districts
-from layers.atlas_map import MapLayer, MapView, build_map
+from layers.atlas_map import MapLayer, MapView, build_base_map, highlight_group, overlay_group
+from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
+from layers.schema import CLUSTERS, DISTRICTS, STATUS
 
-st.set_page_config(page_title="青岛湾区科创走廊图集 Qingdao Innovation Corridor Atlas", layout="wide")
+st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
 
 
-@st.cache_data(show_spinner=False)
-def load_districts():
+@st.cache_resource(show_spinner=False)
+def frames_once():
+    """All layers, loaded and validated once per process (shared read-only by sessions)."""
+    return mapmodel.load_frames()
+
+
+@st.cache_resource(show_spinner=False)
+def districts_once():
     return districts.load()
 
 
-def main() -> None:
-    st.title("青岛湾区科创走廊图集 · Qingdao Bay-Area Innovation Corridor Atlas")
-    missing = missing_files()
-    if missing:
-        st.error("Map files are not installed (run `make setup`): " + ", ".join(missing))
+def _secrets() -> dict:
+    try:
+        return {TIANDITU_ENV: st.secrets[TIANDITU_ENV]} if TIANDITU_ENV in st.secrets else {}
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+def initial_state() -> ViewState:
+    """The URL's state on a session's first run; afterwards the widgets own it."""
+    if "view" not in st.session_state:
+        state = from_query(st.query_params.to_dict())
+        st.session_state["view"] = state
+        for key, value in (("w_lang", state.lang), ("w_basemap", state.basemap), ("w_layers", list(state.layers)),
+                           ("w_clusters", list(state.clusters)), ("w_districts", list(state.districts)),
+                           ("w_types", list(state.types)), ("w_statuses", list(state.statuses)), ("w_q", state.q)):
+            st.session_state[key] = value
+    return st.session_state["view"]
+
+
+def sidebar(state: ViewState, token: str | None) -> ViewState:
+    lang = st.sidebar.radio(t("language", state.lang), LANGS, key="w_lang", horizontal=True,
+                            format_func=lambda x: "中文" if x == "zh" else "English")
+    fmt = lambda v: label(v, lang)  # noqa: E731
+    keys = available(token)
+    if st.session_state.get("w_basemap") not in keys:
+        st.session_state["w_basemap"] = "none"
+    basemap = st.sidebar.selectbox(t("basemap", lang), keys, key="w_basemap",
+                                   format_func=lambda k: getattr(BASEMAPS[k], f"label_{lang}"))
+    if basemap == "amap":
+        st.sidebar.caption(t("amap_note", lang))
+    if not token:
+        st.sidebar.caption(t("tianditu_hint", lang))
+    layers = st.sidebar.multiselect(t("layers", lang), OVERLAYS, key="w_layers", format_func=fmt)
+    st.sidebar.subheader(t("filters", lang))
+    clusters = st.sidebar.multiselect(t("cluster", lang), list(CLUSTERS), key="w_clusters", format_func=fmt)
+    dists = st.sidebar.multiselect(t("district", lang), list(DISTRICTS), key="w_districts", format_func=fmt)
+    types = st.sidebar.multiselect(t("rtype", lang), RESOURCE_TYPES, key="w_types", format_func=fmt)
+    statuses = st.sidebar.multiselect(t("status", lang), sorted(STATUS), key="w_statuses", format_func=fmt)
+    q = st.sidebar.text_input(t("search", lang), key="w_q", placeholder=t("search_hint", lang), max_chars=60)
+    return ViewState(state.lat, state.lon, state.zoom, basemap, lang, tuple(layers), tuple(clusters),
+                     tuple(dists), tuple(types), tuple(statuses), q.strip(), state.selected)
+
+
+def search_box(state: ViewState, frames) -> ViewState:
+    if not state.q:
+        return state
+    matches = search(frames, state.q)
+    if not matches:
+        st.sidebar.info(t("no_match", state.lang, q=state.q))
+        return state
+    names = {m.id: (m.name_zh if state.lang == "zh" else m.name_en) for m in matches}
+    ids = list(names)
+    chosen = st.sidebar.radio(t("matches", state.lang), ids, format_func=names.get, key=f"w_match_{state.q}")
+    if chosen != state.selected:
+        hit = mapmodel.find_feature(frames, chosen)
+        if hit is not None:
+            point = hit[1].geometry.iloc[0].representative_point()
+            state = ViewState(**{**state.__dict__, "lat": round(point.y, 5), "lon": round(point.x, 5),
+                                 "zoom": max(state.zoom, 14), "selected": chosen})
+    return state
+
+
+def details(state: ViewState, frames, clicked_tooltip: str | None) -> None:
+    st.subheader(t("details", state.lang))
+    hit = None
+    if clicked_tooltip:
+        ref = mapmodel.tooltip_index(frames).get(clicked_tooltip.strip())
+        hit = mapmodel.feature(frames, *ref) if ref else None
+    if (hit is None or hit.empty) and state.selected:
+        found = mapmodel.find_feature(frames, state.selected)
+        hit = found[1] if found else None
+    if hit is None or hit.empty:
+        st.caption(t("click_hint", state.lang))
         return
-    frame = load_districts()
-    layers = [MapLayer("districts", "行政区划 Districts", frame, districts.STYLE)]
-    m = build_map(layers, MapView())
-    st_folium(m, key="atlas_map", height=640, use_container_width=True, returned_objects=[])
+    row = hit.iloc[0]
+    st.text(f"{row['name_zh']}\n{row['name_en']}")  # plain text: a hostile name stays text
+    fields = [("f_category", label(row.get("category", ""), state.lang)), ("f_type", label(row.get("type", "") or "", state.lang)),
+              ("district", " / ".join(label(d, state.lang) for d in str(row["district"]).split(";"))),
+              ("cluster", label(row["cluster"], state.lang)), ("status", label(row["status"], state.lang)),
+              ("f_plan_ref", row["plan_ref"]), ("f_source", row["source"]),
+              ("f_precision", f"{row['geom_precision']} ({row['source_crs']})"), ("f_as_of", row["as_of"]),
+              ("f_notes", row.get("notes", ""))]
+    st.table({t("f_name", state.lang): [t(k, state.lang) for k, v in fields if v],
+              "": [str(v) for k, v in fields if v]})
+
+
+def main() -> None:
+    missing = missing_files()
+    state = initial_state()
+    if missing:
+        st.error(t("assets_missing", state.lang) + " " + ", ".join(missing))
+        return
+    token = tianditu_token(_secrets())
+    state = sidebar(state, token)
+    frames, errors = frames_once()
+    state = search_box(state, frames)
+    st.title(t("title", state.lang))
+    st.caption(t("subtitle", state.lang))
+    for key in st.session_state["view"].notices:
+        st.warning(t("bad_query", state.lang, key=key))
+    for key, err in errors.items():
+        st.error(t("layer_error", state.lang, name=label(key, state.lang), err=err))
+
+    counts = mapmodel.counts(frames, state)
+    cols = st.columns(max(1, len(counts)))
+    for col, (key, n) in zip(cols, counts.items(), strict=False):
+        col.metric(label(key, state.lang), n)
+
+    view = MapView(center=(state.lat, state.lon), zoom=state.zoom, basemap=state.basemap, lang=state.lang,
+                   tianditu_token=token, legend=mapmodel.legend_items(frames, state))
+    base = build_base_map(view, [MapLayer("districts", label("districts", state.lang), districts_once(),
+                                          districts.STYLE)])
+    groups = [overlay_group(layer, view) for layer in mapmodel.overlays(frames, state) if layer.show]
+    if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):
+        groups.append(highlight_group(hit[1], view))
+    sync = st.sidebar.toggle(t("sync_view", state.lang), key="w_sync")
+    returned = ["last_object_clicked_tooltip"] + (["center", "zoom"] if sync else [])
+    map_col, side_col = st.columns([3, 1])
+    with map_col:
+        out = st_folium(base, key=f"atlas_{state.basemap}_{state.lang}", height=640, use_container_width=True,
+                        center=[state.lat, state.lon], zoom=state.zoom, feature_group_to_add=groups,
+                        layer_control=folium.LayerControl(collapsed=False), returned_objects=returned) or {}
+    if sync and out.get("center"):
+        state = ViewState(**{**state.__dict__, "lat": round(out["center"]["lat"], 5),
+                             "lon": round(out["center"]["lng"], 5), "zoom": int(out.get("zoom") or state.zoom)})
+    with side_col:
+        details(state, frames, out.get("last_object_clicked_tooltip"))
+        st.caption(t("share_hint", state.lang))
+    st.session_state["view"] = ViewState(**{**state.__dict__, "notices": ()})
+    st.query_params.from_dict(to_query(state))
 
 
 main()

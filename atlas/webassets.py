@@ -50,6 +50,8 @@ class MissingAssetError(RuntimeError):
 
 def local_url(cdn_url: str, *, prefix: str = STATIC_URL) -> str | None:
     """The local URL for ``cdn_url``; ``None`` if the atlas does not need it."""
+    if cdn_url.startswith(prefix + "/"):
+        return cdn_url  # already local (localize() is idempotent)
     if any(token in cdn_url for token in UNUSED_ASSETS):
         return None
     for needle, rel in LOCAL_ASSETS.items():

@@ -11,7 +11,8 @@ from folium import plugins
 from analysis.crs import convert_geoseries
 from atlas.settings import MAP
 from atlas.webassets import localize
-from layers.basemaps import DEFAULT_BASEMAP, add_basemap, display_datum
+from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
+from layers.legend import Legend
 from layers.render import geojson_layer
 
 
@@ -48,25 +49,52 @@ def shift_for_display(frame: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame
     return out
 
 
-def build_map(layers: list[MapLayer], view: MapView) -> folium.Map:
+def overlay_group(layer: MapLayer, view: MapView) -> folium.FeatureGroup:
+    """One overlay as a FeatureGroup (shifted to the basemap's datum for display)."""
+    frame = shift_for_display(layer.frame, view.basemap)
+    return geojson_layer(frame, name=layer.title, style=layer.style, lang=view.lang,
+                         show=layer.show, point_radius=layer.point_radius)
+
+
+def highlight_group(frame: gpd.GeoDataFrame, view: MapView) -> folium.FeatureGroup:
+    """A bright ring around the located/selected feature(s)."""
+    group = folium.FeatureGroup(name="★", control=False)
+    shifted = shift_for_display(frame, view.basemap)
+    for geom in shifted.geometry:
+        if geom is None or geom.is_empty:
+            continue
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        folium.CircleMarker([point.y, point.x], radius=16, color="#ffd400", weight=5,
+                            fill=False, interactive=False).add_to(group)
+    return group
+
+
+def build_base_map(view: MapView, base_layers: list[MapLayer] = ()) -> folium.Map:
+    """The map without its overlays: basemap, base layers, tools and legend."""
     m = folium.Map(
         location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
         min_zoom=MAP.min_zoom, max_zoom=MAP.max_zoom,
     )
     add_basemap(m, view.basemap, token=view.tianditu_token)
-    for layer in layers:
-        frame = shift_for_display(layer.frame, view.basemap)
-        geojson_layer(
-            frame, name=layer.title, style=layer.style, lang=view.lang, show=layer.show,
-            point_radius=layer.point_radius,
-        ).add_to(m)
+    for layer in base_layers:
+        overlay_group(layer, view).add_to(m)
     if view.tools:
         plugins.Fullscreen(position="topleft").add_to(m)
         plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
                                primary_area_unit="sqkilometers").add_to(m)
+        base = BASEMAPS.get(view.basemap)
+        if base is not None and base.tiles and not base.needs_key:
+            tiles = folium.TileLayer(base.tiles, attr=base.attribution, subdomains=base.subdomains)
+            plugins.MiniMap(tile_layer=tiles, position="bottomleft", toggle_display=True).add_to(m)
     if view.legend:
-        from layers.legend import Legend  # local import keeps the module graph flat
-
         Legend(view.legend, title="图例" if view.lang == "zh" else "Legend").add_to(m)
+    return localize(m)
+
+
+def build_map(layers: list[MapLayer], view: MapView) -> folium.Map:
+    """The whole map as one folium object (standalone HTML, tests, exports)."""
+    m = build_base_map(view)
+    for layer in layers:
+        overlay_group(layer, view).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return localize(m)

@@ -17,6 +17,8 @@ from layers.schema import QINGDAO_BBOX, LayerSchema, split_multi, validate_prope
 
 #: A point may lie this far outside the district it claims (piers, reclaimed coast).
 COAST_TOLERANCE_M = 300.0
+#: Ports and their quays stand in the sea, beyond the administrative land outline.
+CATEGORY_TOLERANCE_M = {"port": 1500.0}
 
 
 class LayerValidationError(ValueError):
@@ -111,7 +113,9 @@ def district_problems(
     feats = to_measure_crs(gdf)
     dist = to_measure_crs(districts).set_index("id").geometry
     problems = []
-    for fid, claimed, geom in zip(feats["id"], feats["district"], feats.geometry, strict=True):
+    categories = feats["category"] if "category" in feats else [""] * len(feats)
+    for fid, claimed, cat, geom in zip(feats["id"], feats["district"], categories, feats.geometry, strict=True):
+        tol = CATEGORY_TOLERANCE_M.get(cat, tolerance_m)
         names = split_multi(claimed)
         unknown = [n for n in names if n not in dist.index]
         if unknown:
@@ -121,14 +125,14 @@ def district_problems(
             gaps = dist.distance(geom)
             nearest = gaps.idxmin()
             claimed_gap = gaps[names[0]]
-            if claimed_gap > tolerance_m or (claimed_gap > 0 and nearest != names[0] and gaps[nearest] == 0):
+            if claimed_gap > tol or (claimed_gap > 0 and nearest != names[0] and gaps[nearest] == 0):
                 problems.append(
                     f"{fid}: claims district '{names[0]}' but lies in/near '{nearest}' "
                     f"({claimed_gap:.0f} m from {names[0]})"
                 )
         else:
             for n in names:
-                if dist[n].distance(geom) > tolerance_m:
+                if dist[n].distance(geom) > tol:
                     problems.append(f"{fid}: claims district '{n}' but does not reach it")
     return problems
 

@@ -22,9 +22,11 @@ class Legend(MacroElement):
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "atlas-legend");
                 div.style.cssText = "background:rgba(255,255,255,0.92);padding:6px 8px;"
-                    + "border-radius:4px;font:12px/1.4 'Noto Sans CJK SC','Noto Sans SC',sans-serif;"
-                    + "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-height:50vh;overflow:auto";
+                    + "border-radius:4px;font:11px/1.35 'Noto Sans CJK SC','Noto Sans SC',sans-serif;"
+                    + "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-height:60vh;overflow:auto;"
+                    + ({{ this.items_count }} > 14 ? "column-count:2;column-gap:10px;" : "");
                 var title = document.createElement("b");
+                title.style.cssText = "display:block;column-span:all";
                 title.textContent = {{ this.title_json }};
                 div.appendChild(title);
                 {{ this.items_json }}.forEach(function (item) {
@@ -59,6 +61,7 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.items_json = _js_json(items)
         self.title_json = _js_json(title)
+        self.items_count = len(items)
 
 
 def _js_json(value) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from layers.base import Layer, load_layer
+from layers.render import with_status
 from layers.schema import LayerSchema
 
 SCHEMA = LayerSchema(
@@ -17,11 +18,25 @@ SCHEMA = LayerSchema(
 )
 LAYER = Layer("links", "links.geojson", SCHEMA, "铁路·桥隧·高速", "Rail, bridge, tunnels, expressways")
 CATEGORY_STYLES = {
-    "rail_line": {"color": "#252525", "weight": 3},
-    "bridge": {"color": "#6a3d9a", "weight": 5},
-    "tunnel": {"color": "#6a3d9a", "weight": 5, "dashArray": "2 6"},
-    "expressway": {"color": "#ff7f00", "weight": 2.5},
+    "rail_line": {"color": "#3b3b3b", "weight": 3},
+    "bridge": {"color": "#7b3294", "weight": 6},
+    "tunnel": {"color": "#7b3294", "weight": 6},
+    "expressway": {"color": "#8c6d31", "weight": 2.5},
 }
+
+
+def style(feature: dict) -> dict:
+    p = feature["properties"]
+    base = CATEGORY_STYLES.get(p.get("category"), {"color": "#333333", "weight": 2})
+    out = with_status(base, p.get("status"))
+    if p.get("category") == "tunnel" and "dashArray" not in out:
+        out["dashArray"] = "12 4"  # undersea: long dashes even when operating
+    return out
+
+
+def legend(label) -> list[tuple[str, str, str]]:
+    items = [("line", s["color"], label(c)) for c, s in CATEGORY_STYLES.items()]
+    return items + [("dashed", "#555555", label("under_construction") + " / " + label("planned"))]
 
 
 def load() -> gpd.GeoDataFrame:

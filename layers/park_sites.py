@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from layers.base import Layer, load_layer
+from layers.render import with_status
 from layers.schema import LayerSchema
 
 SCHEMA = LayerSchema(
@@ -16,6 +17,11 @@ SCHEMA = LayerSchema(
 )
 LAYER = Layer("park_sites", "park_sites.geojson", SCHEMA, "园区重点载体", "Park sub-sites")
 STYLE = {"color": "#b2182b", "fillColor": "#fddbc7", "radius": 6, "weight": 2, "fillOpacity": 0.9}
+
+
+
+def style(feature: dict) -> dict:
+    return with_status(STYLE, feature["properties"].get("status"), point=feature["geometry"]["type"] == "Point")
 
 
 def load() -> gpd.GeoDataFrame:

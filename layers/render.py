@@ -32,6 +32,10 @@ POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: Columns the layer style functions read; the only raw properties sent to the browser.
+STYLE_COLUMNS = ("category", "type", "status", "color", "lines")
+
+
 def _text(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -66,7 +70,7 @@ def display_frame(gdf: gpd.GeoDataFrame, lang: str = "zh") -> gpd.GeoDataFrame:
     records = out.drop(columns="geometry").to_dict("records")
     out["_popup"] = [popup_html(r, lang) for r in records]
     out["_tooltip"] = [tooltip_html(r, lang) for r in records]
-    keep = [c for c in ("id", "_popup", "_tooltip", "_style") if c in out] + ["geometry"]
+    keep = [c for c in ("id", *STYLE_COLUMNS, "_popup", "_tooltip") if c in out] + ["geometry"]
     return out[keep]
 
 
@@ -94,3 +98,20 @@ def geojson_layer(
         zoom_on_click=False,
     ).add_to(group)
     return group
+
+
+#: How status changes a line's or point's look: under construction dashed, planned dotted.
+STATUS_DASH = {"operating": None, "under_construction": "8 5", "planned": "2 6"}
+
+
+def with_status(style: dict, status: str | None, *, point: bool = False) -> dict:
+    """``style`` adjusted for ``status`` (dashed/dotted outline, hollow point)."""
+    out = dict(style)
+    dash = STATUS_DASH.get(status or "operating")
+    if dash:
+        out["dashArray"] = dash
+        out["opacity"] = 0.85
+        if point:
+            out["fillColor"] = "#ffffff"
+            out["fillOpacity"] = 0.9
+    return out

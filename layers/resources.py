@@ -9,6 +9,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from layers.base import Layer, load_layer
+from layers.render import with_status
 from layers.schema import LayerSchema
 
 TYPES = ("university", "campus", "national_lab", "institute", "platform", "facility", "incubator", "zone")
@@ -34,10 +35,24 @@ SCHEMA = LayerSchema(
     extra_may_be_empty=frozenset({"parent_id"}),
 )
 LAYER = Layer("resources", "resources.geojson", SCHEMA, "创新资源", "Innovation resources")
+#: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
 TYPE_COLORS = {
-    "university": "#1b9e77", "campus": "#66c2a5", "national_lab": "#d95f02", "institute": "#7570b3",
-    "platform": "#e7298a", "facility": "#a6761d", "incubator": "#e6ab02", "zone": "#666666",
+    "university": "#0072B2", "campus": "#56B4E9", "national_lab": "#D55E00", "institute": "#CC79A7",
+    "platform": "#009E73", "facility": "#E69F00", "incubator": "#F0E442", "zone": "#999999",
 }
+TYPE_RADIUS = {"national_lab": 10, "facility": 8, "university": 8, "institute": 7}
+
+
+def style(feature: dict) -> dict:
+    p = feature["properties"]
+    t = p.get("type", "")
+    base = {"color": "#222222", "weight": 1, "fillColor": TYPE_COLORS.get(t, "#999999"),
+            "fillOpacity": 0.95, "radius": TYPE_RADIUS.get(t, 6)}
+    return with_status(base, p.get("status"), point=True)
+
+
+def legend(label) -> list[tuple[str, str, str]]:
+    return [("point", TYPE_COLORS[t], label(t)) for t in TYPES]
 
 
 def expected_weight(type_: str, level: str) -> float:

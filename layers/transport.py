@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from layers.base import Layer, load_layer
+from layers.render import with_status
 from layers.schema import LayerSchema
 
 SCHEMA = LayerSchema(
@@ -15,7 +16,20 @@ SCHEMA = LayerSchema(
     extra_may_be_empty=frozenset({"lines"}),
 )
 LAYER = Layer("transport_nodes", "transport_nodes.geojson", SCHEMA, "机场·港口·铁路站", "Airport, ports, rail stations")
-CATEGORY_COLORS = {"airport": "#084594", "port": "#2171b5", "rail_station": "#252525"}
+CATEGORY_COLORS = {"airport": "#000000", "port": "#1f4e79", "rail_station": "#6b6b6b"}
+CATEGORY_RADIUS = {"airport": 11, "port": 9, "rail_station": 7}
+
+
+def style(feature: dict) -> dict:
+    p = feature["properties"]
+    c = p.get("category", "")
+    base = {"color": "#ffffff", "weight": 2, "fillColor": CATEGORY_COLORS.get(c, "#333333"),
+            "fillOpacity": 1.0, "radius": CATEGORY_RADIUS.get(c, 7)}
+    return with_status(base, p.get("status"), point=True)
+
+
+def legend(label) -> list[tuple[str, str, str]]:
+    return [("point", CATEGORY_COLORS[c], label(c)) for c in CATEGORY_COLORS]
 
 
 def load() -> gpd.GeoDataFrame:
