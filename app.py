@@ -8,6 +8,7 @@ styling by atlas.mapmodel / atlas.filters.
 from __future__ import annotations
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -69,8 +70,10 @@ def sidebar(state: ViewState, token: str | None) -> ViewState:
         st.sidebar.caption(t("tianditu_hint", lang))
     layers = st.sidebar.multiselect(t("layers", lang), OVERLAYS, key="w_layers", format_func=fmt)
     st.sidebar.subheader(t("filters", lang))
-    clusters = st.sidebar.multiselect(t("cluster", lang), list(CLUSTERS), key="w_clusters", format_func=fmt)
-    dists = st.sidebar.multiselect(t("district", lang), list(DISTRICTS), key="w_districts", format_func=fmt)
+    clusters = st.sidebar.multiselect(t("cluster", lang), list(CLUSTERS), key="w_clusters",
+                                      format_func=lambda v: label(v, lang, "cluster"))
+    dists = st.sidebar.multiselect(t("district", lang), list(DISTRICTS), key="w_districts",
+                                   format_func=lambda v: label(v, lang, "district"))
     types = st.sidebar.multiselect(t("rtype", lang), RESOURCE_TYPES, key="w_types", format_func=fmt)
     statuses = st.sidebar.multiselect(t("status", lang), sorted(STATUS), key="w_statuses", format_func=fmt)
     q = st.sidebar.text_input(t("search", lang), key="w_q", placeholder=t("search_hint", lang), max_chars=60)
@@ -112,13 +115,13 @@ def details(state: ViewState, frames, clicked_tooltip: str | None) -> None:
     row = hit.iloc[0]
     st.text(f"{row['name_zh']}\n{row['name_en']}")  # plain text: a hostile name stays text
     fields = [("f_category", label(row.get("category", ""), state.lang)), ("f_type", label(row.get("type", "") or "", state.lang)),
-              ("district", " / ".join(label(d, state.lang) for d in str(row["district"]).split(";"))),
-              ("cluster", label(row["cluster"], state.lang)), ("status", label(row["status"], state.lang)),
+              ("district", " / ".join(label(d, state.lang, "district") for d in str(row["district"]).split(";"))),
+              ("cluster", " / ".join(label(c, state.lang, "cluster") for c in str(row["cluster"]).split(";"))), ("status", label(row["status"], state.lang)),
               ("f_plan_ref", row["plan_ref"]), ("f_source", row["source"]),
               ("f_precision", f"{row['geom_precision']} ({row['source_crs']})"), ("f_as_of", row["as_of"]),
               ("f_notes", row.get("notes", ""))]
-    st.table({t("f_name", state.lang): [t(k, state.lang) for k, v in fields if v],
-              "": [str(v) for k, v in fields if v]})
+    shown = [(t(k, state.lang), str(v)) for k, v in fields if v]
+    st.table(pd.DataFrame({t("f_value", state.lang): [v for _, v in shown]}, index=[k for k, _ in shown]))
 
 
 def main() -> None:
@@ -134,7 +137,7 @@ def main() -> None:
     st.title(t("title", state.lang))
     st.caption(t("subtitle", state.lang))
     for key in st.session_state["view"].notices:
-        st.warning(t("bad_query", state.lang, key=key))
+        st.warning(t("bad_query", state.lang, param=key))
     for key, err in errors.items():
         st.error(t("layer_error", state.lang, name=label(key, state.lang), err=err))
 

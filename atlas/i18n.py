@@ -30,7 +30,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "share_hint": ("地址栏中的链接会还原当前视图、底图、语言、图层和筛选。",
                    "The link in the address bar restores this view, basemap, language, layers and filters."),
     "sync_view": ("平移缩放时同步链接(会重新运行页面)", "Keep the link in sync while panning (reruns the page)"),
-    "bad_query": ("链接参数“{key}”无效，已使用默认值。", "Link parameter “{key}” was invalid; using the default."),
+    "bad_query": ("链接参数“{param}”无效，已使用默认值。", "Link parameter “{param}” was invalid; using the default."),
     "assets_missing": ("地图文件未安装，请先运行 `make setup`：", "Map files are not installed; run `make setup`:"),
     "layer_error": ("图层“{name}”无法加载：{err}", "Layer “{name}” could not be loaded: {err}"),
     "tianditu_hint": ("设置 TIANDITU_TOKEN (环境变量或 secrets) 后可使用天地图。",
@@ -41,7 +41,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "all": ("全部", "All"),
     "legend": ("图例", "Legend"),
     # field labels used in the details panel
-    "f_name": ("名称", "Name"), "f_category": ("类别", "Category"), "f_type": ("类型", "Type"),
+    "f_name": ("名称", "Name"), "f_value": ("内容", "Value"), "f_category": ("类别", "Category"), "f_type": ("类型", "Type"),
     "f_level": ("级别", "Level"), "f_plan_ref": ("规划原文", "Plan reference"),
     "f_source": ("位置来源", "Location source"), "f_precision": ("几何精度", "Geometry precision"),
     "f_as_of": ("截至", "As of"), "f_notes": ("备注", "Notes"), "f_lines": ("线路", "Lines"),
@@ -76,6 +76,7 @@ VALUES: dict[str, tuple[str, str]] = {
     "rail_line": ("铁路/高铁", "Rail / HSR"), "bridge": ("跨海大桥", "Bay bridge"),
     "tunnel": ("海底隧道", "Undersea tunnel"), "expressway": ("高速公路", "Expressway"),
     "metro_station": ("地铁站", "Metro station"), "metro_line": ("地铁线", "Metro line"),
+    "resource": ("创新资源", "Innovation resource"),
     "park": ("园区", "Park"), "park_site": ("园区载体", "Park sub-site"),
     "district": ("区(市)", "District"), "bay_cluster": ("湾区集聚区", "Bay cluster"), "corridor": ("走廊", "Corridor"),
 }
@@ -88,11 +89,15 @@ def t(key: str, lang: str, **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def label(value: str, lang: str) -> str:
-    """Human label of a coded value; districts and clusters come from the schema."""
+def label(value: str, lang: str, kind: str | None = None) -> str:
+    """Human label of a coded value; districts and clusters come from the schema.
+
+    ``kind`` ("cluster" or "district") disambiguates ids both use ("jiaozhou").
+    """
     from layers.schema import CLUSTERS, DISTRICTS
 
-    for table in (VALUES, DISTRICTS, CLUSTERS):
+    tables = {"cluster": (CLUSTERS,), "district": (DISTRICTS,)}.get(kind or "", (VALUES, DISTRICTS, CLUSTERS))
+    for table in tables:
         if value in table:
             return table[value][0 if lang == "zh" else 1]
     return str(value)

@@ -42,12 +42,28 @@ def _text(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+#: Coded fields shown by their label, with the kind that disambiguates shared ids.
+CODED_FIELDS = {"category": None, "type": None, "status": None, "district": "district", "cluster": "cluster"}
+
+
+def _display_value(name: str, value, lang: str) -> str:
+    if name not in CODED_FIELDS or _is_blank(value):
+        return value
+    from atlas.i18n import label  # labels live with the UI strings
+
+    return " / ".join(label(v, lang, CODED_FIELDS[name]) for v in str(value).split(";") if v)
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value) == ""
+
+
 def popup_html(props: Mapping, lang: str = "zh") -> str:
     """Popup markup for one feature; every value escaped."""
     idx = 1 if lang == "zh" else 2
     title = f"<b>{_text(props.get('name_zh'))}</b><br><i>{_text(props.get('name_en'))}</i>"
     rows = "".join(
-        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(props.get(field[0]))}</td></tr>"
+        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(_display_value(field[0], props.get(field[0]), lang))}</td></tr>"
         for field in POPUP_FIELDS
         if _text(props.get(field[0]))
     )

@@ -1,8 +1,16 @@
-"""The Streamlit app runs headless (AppTest) without exceptions."""
+"""The Streamlit app, headless (AppTest): widgets, filters, language, URL state."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+
+HOSTILE = {
+    "lat": "<script>alert(1)</script>", "lon": "1e999", "zoom": "NaN", "basemap": "../../etc/passwd",
+    "lang": "xx", "layers": "resources,<img src=x onerror=alert(1)>", "clusters": "nowhere",
+    "districts": "shinan;DROP TABLE", "types": "x" * 5000, "statuses": "\x00\x01", "q": "a" * 200,
+    "selected": "../x",
+}
 
 
 def _run(**query):
@@ -12,7 +20,65 @@ def _run(**query):
     return at.run()
 
 
-def test_app_runs_without_exceptions():
+def _metrics(at):
+    return {m.label: int(m.value) for m in at.metric}
+
+
+def test_app_runs_and_shows_widgets():
     at = _run()
     assert not at.exception, at.exception
     assert "青岛" in at.title[0].value
+    labels = {w.label for w in at.sidebar.multiselect}
+    assert {"图层", "湾区", "区(市)", "资源类型", "状态"} <= labels
+    assert at.sidebar.text_input[0].label.startswith("搜索")
+    assert _metrics(at)["创新资源"] >= 50
+
+
+def test_filter_changes_the_counts():
+    at = _run()
+    before = _metrics(at)
+    at.sidebar.multiselect(key="w_districts").set_value(["laoshan"]).run()
+    after = _metrics(at)
+    assert 0 < after["创新资源"] < before["创新资源"]
+    at.sidebar.multiselect(key="w_types").set_value(["university"]).run()
+    assert _metrics(at)["创新资源"] <= after["创新资源"]
+
+
+def test_language_switch_changes_labels():
+    at = _run()
+    at.sidebar.radio(key="w_lang").set_value("en").run()
+    assert at.title[0].value == "Qingdao Bay-Area Innovation Corridor Atlas"
+    assert "Innovation resources" in _metrics(at)
+    assert {w.label for w in at.sidebar.multiselect} >= {"Layers", "Bay cluster", "District"}
+
+
+def test_query_parameters_restore_state():
+    at = _run(lang="en", basemap="positron", districts="laoshan,jimo", types="university,campus",
+              layers="resources,parks", lat="36.2", lon="120.5", zoom="12")
+    assert not at.exception
+    assert at.sidebar.radio(key="w_lang").value == "en"
+    assert at.sidebar.selectbox(key="w_basemap").value == "positron"
+    assert at.sidebar.multiselect(key="w_districts").value == ["laoshan", "jimo"]
+    assert set(_metrics(at)) == {"Innovation resources", "High-tech zone parks"}
+    assert not at.warning
+
+
+@pytest.mark.parametrize(("key", "value"), sorted(HOSTILE.items()))
+def test_hostile_query_parameter_falls_back_with_notice(key, value):
+    at = _run(**{key: value})
+    assert not at.exception, at.exception
+    assert any(f"“{key}”" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_search_locates_a_feature():
+    at = _run()
+    at.sidebar.text_input(key="w_q").set_value("中国海洋大学").run()
+    assert not at.exception
+    radio = [r for r in at.sidebar.radio if r.label == "匹配结果"]
+    assert radio and radio[0].value.startswith("res_ouc")
+    assert "中国海洋大学" in at.text[0].value  # the details panel shows the located feature
+
+
+def test_search_without_match_says_so():
+    at = _run(q="zzzzqqq")
+    assert any("zzzzqqq" in i.value for i in at.sidebar.info)

@@ -1,4 +1,7 @@
-"""Real headless Chromium, every non-loopback request blocked: the map still draws."""
+"""Real headless Chromium, every non-loopback request blocked: the atlas works offline.
+
+Screenshots of each step go to tests/artifacts/ (look at them).
+"""
 
 import pytest
 
@@ -25,7 +28,7 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1500, "height": 950}, locale="zh-CN")
     blocked: list[str] = []
     block_external(context, blocked)
     pg = context.new_page()
@@ -34,11 +37,76 @@ def page(browser):
     context.close()
 
 
-def test_map_draws_offline_with_districts(server, page, artifacts_dir):
-    page.goto(server, wait_until="domcontentloaded")
+def _open(page, url):
+    page.goto(url, wait_until="domcontentloaded")
     frame = map_frame(page)
-    paths = frame.locator("path.leaflet-interactive")
-    paths.first.wait_for(timeout=30_000)
-    assert paths.count() >= 10  # the ten districts (multipolygons may add more paths)
-    page.screenshot(path=str(artifacts_dir / "01_offline_districts.png"), full_page=True)
-    assert not [u for u in page.blocked if "leaflet" in u.lower()], page.blocked
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    return frame
+
+
+def _markers(frame) -> int:
+    return frame.locator("path.leaflet-interactive").count()
+
+
+def test_map_draws_offline_with_all_default_layers(server, page, artifacts_dir):
+    frame = _open(page, server)
+    assert _markers(frame) > 100  # districts, parks, lines, stations, resources
+    legend = frame.locator(".atlas-legend")
+    assert legend.is_visible()
+    assert "图例" in legend.inner_text() and "国家实验室" in legend.inner_text()
+    page.screenshot(path=str(artifacts_dir / "02_default_view.png"))
+    assert not [u for u in page.blocked if "leaflet" in u.lower()]
+
+
+def test_layer_toggles_off_and_on(server, page, artifacts_dir):
+    frame = _open(page, server)
+    before = _markers(frame)
+    box = frame.locator(".leaflet-control-layers-overlays label", has_text="创新资源").locator("input")
+    box.uncheck()
+    page.wait_for_timeout(300)
+    off = _markers(frame)
+    page.screenshot(path=str(artifacts_dir / "03_resources_off.png"))
+    box.check()
+    page.wait_for_timeout(300)
+    assert off < before == _markers(frame)
+
+
+def test_filter_reduces_features_drawn(server, page, artifacts_dir):
+    frame = _open(page, server)
+    everything = _markers(frame)
+    frame = _open(page, server + "/?districts=laoshan&layers=resources")
+    page.screenshot(path=str(artifacts_dir / "04_filter_laoshan.png"))
+    assert 10 < _markers(frame) < everything  # ten district outlines + Laoshan's resources
+
+
+def test_search_zooms_to_feature(server, page, artifacts_dir):
+    _open(page, server)
+    box = page.get_by_placeholder("例如", exact=False)
+    box.fill("中国海洋大学鱼山")
+    box.press("Enter")
+    page.get_by_text("中国海洋大学鱼山校区").first.wait_for(timeout=20_000)
+    page.wait_for_timeout(1500)
+    frame = map_frame(page)
+    zoom_in = frame.locator(".leaflet-control-scale-line").first.inner_text()
+    page.screenshot(path=str(artifacts_dir / "05_search_located.png"))
+    assert zoom_in.strip().endswith("m") and "km" not in zoom_in  # zoomed to street scale
+
+
+def test_hostile_name_does_not_execute(browser, artifacts_dir, chromium_path):
+    with streamlit_server("tests/apps/hostile_map.py") as url:
+        context = browser.new_context(viewport={"width": 1000, "height": 700})
+        block_external(context, [])
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        frame = _open(page, url)
+        frame.locator("path.leaflet-interactive").first.click()
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        assert "<img src=x" in popup.inner_text()  # shown as text
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(artifacts_dir / "06_hostile_popup.png"))
+        assert frame.locator("body").evaluate("() => window.__xss === undefined")
+        assert not dialogs
+        context.close()

@@ -23,3 +23,78 @@ def test_map_loads_no_cdn_asset():
     html = _html([])
     srcs = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert srcs and all(s.startswith("/app/static/") for s in srcs), srcs
+
+
+import json
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from analysis.crs import wgs84_to_gcj02_xy
+
+HOSTILE = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+
+
+def _point_frame(lon=120.3845, lat=36.0622, name="五四广场"):
+    return gpd.GeoDataFrame(
+        {"id": ["p1"], "name_zh": [name], "name_en": [name], "category": ["resource"], "type": ["platform"],
+         "district": ["shinan"], "cluster": ["jiaozhou"], "plan_ref": [name], "source": [name],
+         "source_crs": ["EPSG:4326"], "geom_precision": ["surveyed"], "status": ["operating"],
+         "as_of": ["2026-11-01"], "notes": [name]},
+        geometry=[Point(lon, lat)], crs="EPSG:4326")
+
+
+def _coords(html: str) -> list[list[float]]:
+    return [json.loads(m) for m in re.findall(r'"coordinates":\s*(\[[^\]]*\])', html)]
+
+
+def test_hostile_names_are_escaped_in_popups_and_tooltips():
+    html = _html([MapLayer("x", HOSTILE, _point_frame(name=HOSTILE), {"color": "#000"})])
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html  # escaped, then JSON-encoded
+
+
+def test_legend_labels_cannot_close_the_script():
+    html = _html([], legend=[("point", "#000", "</script><script>alert(1)</script>")])
+    assert "</script><script>alert(1)" not in html
+    assert "\\u003c/script\\u003e" in html
+
+
+@pytest.mark.parametrize("basemap", ["none", "osm", "positron"])
+def test_wgs84_basemaps_draw_stored_coordinates(basemap):
+    html = _html([MapLayer("x", "x", _point_frame(), {"color": "#000"})], basemap=basemap)
+    assert [120.3845, 36.0622] in _coords(html)
+
+
+def test_amap_shift_is_applied_exactly_once():
+    lon, lat = 120.3845, 36.0622
+    gx, gy = wgs84_to_gcj02_xy(lon, lat)
+    twice = wgs84_to_gcj02_xy(gx, gy)
+    frame = _point_frame(lon, lat)
+    html = _html([MapLayer("x", "x", frame, {"color": "#000"})], basemap="amap")
+    coords = _coords(html)
+    assert [round(float(gx), 5), round(float(gy), 5)] in coords
+    assert [lon, lat] not in coords
+    assert [round(float(twice[0]), 5), round(float(twice[1]), 5)] not in coords
+    assert frame.geometry.iloc[0].x == lon  # the stored data is untouched
+    assert "autonavi.com" in html
+
+
+def test_tianditu_needs_a_key():
+    from layers.basemaps import available
+
+    assert "tianditu" not in available(None)
+    assert "tianditu" in available("abc")
+    html = _html([], basemap="tianditu", tianditu_token="KEY123")
+    assert "tianditu.gov.cn" in html and "tk=KEY123" in html
+
+
+def test_popup_shows_labels_and_disambiguates_cluster_from_district():
+    from layers.render import popup_html
+
+    props = {"name_zh": "x", "name_en": "x", "district": "jiaozhou", "cluster": "jiaozhou", "status": "planned"}
+    zh = popup_html(props, "zh")
+    assert "胶州市" in zh and "胶州湾" in zh and "规划" in zh
+    en = popup_html(props, "en")
+    assert "Jiaozhou Bay" in en and "Planned" in en

@@ -1,0 +1,36 @@
+import geopandas as gpd
+from shapely.geometry import Point
+
+from atlas.filters import filter_frame, normalise, search
+
+
+def _frame():
+    return gpd.GeoDataFrame(
+        {"id": ["a", "b", "c"], "name_zh": ["中国海洋大学", "青岛大学", "胶州湾大桥"],
+         "name_en": ["Ocean University of China", "Qingdao University", "Jiaozhou Bay Bridge"],
+         "cluster": ["jiaozhou", "jiaozhou", "jiaozhou;lingshan"], "district": ["laoshan", "shinan", "shibei;huangdao"],
+         "type": ["university", "university", None], "status": ["operating", "operating", "planned"]},
+        geometry=[Point(0, 0)] * 3, crs="EPSG:4326")
+
+
+def test_filters_combine_and_handle_multi_values():
+    f = _frame()
+    assert list(filter_frame(f, districts=("huangdao",))["id"]) == ["c"]
+    assert list(filter_frame(f, clusters=("lingshan",))["id"]) == ["c"]
+    assert list(filter_frame(f, districts=("laoshan", "shinan"), statuses=("operating",))["id"]) == ["a", "b"]
+    assert list(filter_frame(f, types=("university",), districts=("shinan",))["id"]) == ["b"]
+    assert len(filter_frame(f)) == 3
+
+
+def test_search_partial_english_chinese_and_fuzzy():
+    frames = {"resources": _frame()}
+    assert search(frames, "海洋")[0].id == "a"
+    assert search(frames, "ocean univ")[0].id == "a"
+    assert search(frames, "Qingdao Universty")[0].id == "b"  # typo
+    assert search(frames, "ＱＩＮＧＤＡＯ　university")[0].id == "b"  # full-width input
+    assert search(frames, "") == []
+    assert search(frames, "zzzz") == []
+
+
+def test_normalise():
+    assert normalise("中国石油大学（华东）") == normalise("中国石油大学(华东)") == "中国石油大学华东"
