@@ -33,7 +33,7 @@ def frames_once():
 
 @st.cache_resource(show_spinner=False)
 def districts_once():
-    return districts.load()
+    return districts.display_frame()
 
 
 def _secrets() -> dict:

@@ -58,12 +58,21 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value) == ""
 
 
+#: Long free-text fields are cut in popups (the details panel shows them whole).
+POPUP_MAX_CHARS = 220
+
+
+def _short(value) -> str:
+    text = "" if _is_blank(value) else str(value)
+    return text if len(text) <= POPUP_MAX_CHARS else text[: POPUP_MAX_CHARS - 1] + "…"
+
+
 def popup_html(props: Mapping, lang: str = "zh") -> str:
     """Popup markup for one feature; every value escaped."""
     idx = 1 if lang == "zh" else 2
     title = f"<b>{_text(props.get('name_zh'))}</b><br><i>{_text(props.get('name_en'))}</i>"
     rows = "".join(
-        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(_display_value(field[0], props.get(field[0]), lang))}</td></tr>"
+        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(_short(_display_value(field[0], props.get(field[0]), lang)))}</td></tr>"
         for field in POPUP_FIELDS
         if _text(props.get(field[0]))
     )
