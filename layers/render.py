@@ -72,7 +72,7 @@ def popup_html(props: Mapping, lang: str = "zh") -> str:
     idx = 1 if lang == "zh" else 2
     title = f"<b>{_text(props.get('name_zh'))}</b><br><i>{_text(props.get('name_en'))}</i>"
     rows = "".join(
-        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(_short(_display_value(field[0], props.get(field[0]), lang)))}</td></tr>"
+        f"<tr><th style=\"white-space:nowrap;text-align:left;vertical-align:top;padding-right:8px\">{html.escape(field[idx])}</th><td>{_text(_short(_display_value(field[0], props.get(field[0]), lang)))}</td></tr>"
         for field in POPUP_FIELDS
         if _text(props.get(field[0]))
     )
