@@ -30,5 +30,33 @@ class DataDefaults:
     plan_title_en: str = "Qingdao 14th Five-Year Science & Technology Innovation Plan (2021)"
 
 
+@dataclass(frozen=True)
+class DensityDefaults:
+    """Defaults of analysis.density (every function takes them as explicit arguments).
+
+    * ``bandwidth_m`` 2 km (Gaussian sigma): about the radius of a science park or a
+      university quarter, so resources sharing a park merge into one peak while
+      separate parks (typically 5-20 km apart in Qingdao) stay distinct.
+    * ``cell_m`` 250 m: bandwidth/8, so binning moves a point at most ~180 m
+      (half a cell diagonal), small against the bandwidth; city grid ~ 600 x 700.
+    * ``h3_resolution`` 8 (~0.74 km² hexagons, ~0.46 km edge): campus scale.
+    * ``hotspot_resolution`` 7 (~5.2 km²) with ``k_ring`` 1 (the 6 adjacent hexagons
+      + itself): a neighbourhood of ~36 km², comparable to one cluster core.
+    * ``confidence`` 0.95 two-sided for hot/cold classes.
+    """
+
+    bandwidth_m: float = 2000.0
+    cell_m: float = 250.0
+    h3_resolution: int = 8
+    hotspot_resolution: int = 7
+    k_ring: int = 1
+    confidence: float = 0.95
+    #: app limits (sliders)
+    bandwidth_range_m: tuple[float, float] = (250.0, 10_000.0)
+    cell_range_m: tuple[float, float] = (100.0, 2000.0)
+    h3_range: tuple[int, int] = (5, 9)
+
+
 MAP = MapDefaults()
+DENSITY = DensityDefaults()
 DATA = DataDefaults()
