@@ -85,10 +85,10 @@ def split_buffers(land, waters: dict, *, buffer_m: float, step_m: float) -> dict
     claimed = {key: Polygon() for key in waters}
     taken = Polygon()
     for radius in np.append(np.arange(step_m, buffer_m, step_m), buffer_m):
-        new = {key: shapely.intersection(land, w.buffer(radius)).difference(taken) for key, w in waters.items()}
-        for key, part in new.items():
+        for key, w in waters.items():  # within one ring, ties go to the earlier bay in ORDER
+            part = shapely.intersection(land, w.buffer(radius)).difference(taken)
             claimed[key] = shapely.union(claimed[key], part)
-        taken = shapely.union_all([taken, *new.values()])
+            taken = shapely.union(taken, part)
     return claimed
 
 

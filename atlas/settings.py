@@ -39,9 +39,9 @@ class DensityDefaults:
       separate parks (typically 5-20 km apart in Qingdao) stay distinct.
     * ``cell_m`` 250 m: bandwidth/8, so binning moves a point at most ~180 m
       (half a cell diagonal), small against the bandwidth; city grid ~ 600 x 700.
-    * ``h3_resolution`` 8 (~0.74 km² hexagons, ~0.46 km edge): campus scale.
-    * ``hotspot_resolution`` 7 (~5.2 km²) with ``k_ring`` 1 (the 6 adjacent hexagons
-      + itself): a neighbourhood of ~36 km², comparable to one cluster core.
+    * ``h3_resolution`` 8 (~0.50 km² hexagons at Qingdao's latitude): campus scale.
+    * ``hotspot_resolution`` 7 (~3.5 km² here) with ``k_ring`` 1 (the 6 adjacent hexagons
+      + itself): a neighbourhood of ~25 km², comparable to one cluster core.
     * ``confidence`` 0.95 two-sided for hot/cold classes.
     """
 
