@@ -18,8 +18,8 @@ The plan (§五) names the clusters but publishes no boundary, so this module
 2. **Cluster land.** Land within ``buffer_km`` of each bay's water, measured in
    EPSG:4549. Where two buffers overlap (胶州湾 and 灵山湾 meet in Huangdao), land
    goes to the nearer bay: buffers grow in ``step_m`` rings and each ring's new
-   land is claimed by the bay(s) that reach it first (a discrete Voronoi split,
-   exact to ``step_m``).
+   land is claimed by the bay that reaches it first (a discrete Voronoi split,
+   exact to ``step_m``; ties within one ring go to the earlier bay in ORDER).
 3. **Corridor.** A LineString through the clusters' representative points in the
    plan's order 鳌山湾 → 胶州湾 → 灵山湾 (串珠成链), schematic.
 

@@ -21,6 +21,15 @@ YLORRD = {
     6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
     7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
 }
+#: ColorBrewer Greens, for zone choropleths (kept apart from the red/blue of Gi*).
+GREENS = {
+    3: ["#e5f5e0", "#a1d99b", "#31a354"],
+    4: ["#edf8e9", "#bae4b3", "#74c476", "#238b45"],
+    5: ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"],
+    6: ["#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c"],
+    7: ["#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#005a32"],
+}
+PALETTES = {"YlOrRd": YLORRD, "Greens": GREENS}
 GI_COLORS = {"hot": "#d7301f", "cold": "#2c7bb6", "not significant": "#dddddd"}
 SCHEMES = ("FisherJenks", "Quantiles", "EqualInterval", "NaturalBreaks")
 ZERO_COLOR = "#f7f7f7"
@@ -47,10 +56,11 @@ def classify(values, *, k: int = 5, scheme: str = "FisherJenks") -> tuple[np.nda
     return np.asarray(classifier.yb), [float(b) for b in classifier.bins]
 
 
-def palette(n: int) -> list[str]:
+def palette(n: int, name: str = "YlOrRd") -> list[str]:
+    colours = PALETTES[name]
     if n <= 2:
-        return YLORRD[3][1:1 + n] if n == 1 else [YLORRD[3][0], YLORRD[3][2]]
-    return YLORRD[min(n, 7)]
+        return colours[3][2:3] if n == 1 else [colours[3][0], colours[3][2]]
+    return colours[min(n, 7)]
 
 
 def _fmt(v: float) -> str:
@@ -58,7 +68,7 @@ def _fmt(v: float) -> str:
 
 
 def choropleth(frame: gpd.GeoDataFrame, column: str, *, k: int = 5, scheme: str = "FisherJenks",
-               label: str = "", zero_as_empty: bool = True) -> tuple[gpd.GeoDataFrame, list[tuple[str, str, str]]]:
+               label: str = "", zero_as_empty: bool = True, colours: str = "YlOrRd") -> tuple[gpd.GeoDataFrame, list[tuple[str, str, str]]]:
     """``frame`` with a ``color`` per feature and the matching legend items."""
     out = frame.copy()
     values = out[column].to_numpy(dtype=float)
@@ -67,12 +77,11 @@ def choropleth(frame: gpd.GeoDataFrame, column: str, *, k: int = 5, scheme: str 
     legend: list[tuple[str, str, str]] = []
     if positive.any():
         yb, bins = classify(values[positive], k=k, scheme=scheme)
-        pal = palette(len(bins))
+        pal = palette(len(bins), colours)
         colors[positive] = [pal[i] for i in yb]
-        lower = float(values[positive].min())
         for i, upper in enumerate(bins):
-            legend.append(("area", pal[i], f"{_fmt(lower)} – {_fmt(upper)} {label}".strip()))
-            lower = upper
+            text = f"≤ {_fmt(upper)}" if i == 0 else f"{_fmt(bins[i - 1])} – {_fmt(upper)}"
+            legend.append(("area", pal[i], f"{text} {label}".strip()))
     if zero_as_empty and (~positive).any():
         legend.insert(0, ("area", ZERO_COLOR, f"0 {label}".strip()))
     out["color"] = colors

@@ -124,7 +124,8 @@ def run(src: tuple, p: dict, type_col: str | None):
 
 
 def map_layers(counts, kde, hexes, pts, p) -> tuple[list[MapLayer], list]:
-    zframe, legend = choropleth(counts, p["metric"], scheme=p["scheme"], label=METRICS[p["metric"]].split(" ", 1)[1])
+    zframe, legend = choropleth(counts, p["metric"], scheme=p["scheme"], colours="Greens",
+                                label=METRICS[p["metric"]].split(" ", 1)[1])
     zframe = describe(zframe, {"count": "count", "weighted": "weighted", "per_km2": "per km²",
                                "weighted_per_km2": "weighted per km²", "share": "share"},
                       title_zh="分区", title_en="zone")
