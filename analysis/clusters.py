@@ -20,7 +20,7 @@ The plan (§五) names the clusters but publishes no boundary, so this module
    goes to the nearer bay: buffers grow in ``step_m`` rings and each ring's new
    land is claimed by the bay that reaches it first (a discrete Voronoi split,
    exact to ``step_m``; ties within one ring go to the earlier bay in ORDER).
-3. **Corridor.** A LineString through the clusters' representative points in the
+3. **Corridor.** A LineString through the clusters' centroids in the
    plan's order 鳌山湾 → 胶州湾 → 灵山湾 (串珠成链), schematic.
 
 Run ``python -m analysis.clusters`` to (re)write ``geodata/clusters.geojson``.
@@ -146,7 +146,7 @@ def build_bay_clusters(
         geom = _as_area(shapely.simplify(parts[key], simplify_m, preserve_topology=True).buffer(0))
         rows.append(_properties(key, geom, districts_m, params, min_district_km2, as_of))
         geoms.append(geom)
-    corridor = LineString([g.representative_point() for g in geoms])
+    corridor = LineString([g.centroid for g in geoms])
     rows.append(_corridor_properties(corridor, districts_m, params, min_district_km2, as_of))
     geoms.append(corridor)
     out = gpd.GeoDataFrame(rows, geometry=geoms, crs=MEASURE_CRS).to_crs(WGS84)
@@ -179,7 +179,7 @@ def _properties(key, geom, districts_m, params, min_km2, as_of) -> dict:
 
 
 def _corridor_properties(line, districts_m, params, min_km2, as_of) -> dict:
-    method = "LineString through the clusters' representative points, order 鳌山湾→胶州湾→灵山湾"
+    method = "LineString through the clusters' centroids, order 鳌山湾→胶州湾→灵山湾"
     touched = districts_touched(line, districts_m, min_km2=min_km2)
     return {"id": "corridor_bay_area", "name_zh": "湾区科创走廊(串珠成链)", "name_en": "Bay-area innovation corridor",
             "category": "corridor", "district": touched, "cluster": "aoshan;jiaozhou;lingshan",
