@@ -151,3 +151,21 @@ def test_compare_bays_on_the_real_layers():
     assert bays["count"].sum() <= table.loc["city", "count"]
     assert (bays["per_km2"] > table.loc["city", "per_km2"]).all()  # "resource-rich": denser than the city
     assert table.attrs["params"]["weight"] == "weight"
+
+
+def test_zone_index_is_thread_safe_on_shared_zones():
+    """Regression: preparing a shared polygon in place from several threads aborted GEOS."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.density.points import zone_index
+    from layers import districts
+
+    zones = districts.load().to_crs(MEASURE_CRS).geometry
+    rng = np.random.default_rng(1)
+    x0, y0, x1, y1 = zones.total_bounds
+    x, y = rng.uniform(x0, x1, 20_000), rng.uniform(y0, y1, 20_000)
+    expected = zone_index(x, y, zones)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: zone_index(x, y, zones), range(16)))
+    assert all((r == expected).all() for r in results)
+    assert (expected >= 0).sum() > 5000

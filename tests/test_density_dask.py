@@ -56,3 +56,21 @@ def test_kde_equal_in_memory(points, dataset, client):
     b = kernel_density_dask(dataset, bandwidth_m=3000, cell_m=1000, weight="weight", land=city)
     assert len(a) == len(b) > 5000
     assert np.allclose(a["density"], b["density"], rtol=1e-9, atol=1e-12)
+
+
+def test_scheduler_address_is_used(points, dataset):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, \
+            dask_client(cluster.scheduler_address) as c:
+        assert c.scheduler.address == cluster.scheduler_address
+        out = counts_by_zone_dask(dataset, districts.load())
+        assert out["count"].sum() == counts_by_zone(points, districts.load())["count"].sum()
+
+
+def test_missing_crs_is_refused(points, tmp_path):
+    import dask_geopandas
+
+    ddf = dask_geopandas.from_geopandas(points.set_crs(None, allow_override=True), npartitions=2)
+    with pytest.raises(ValueError, match="no CRS"):
+        counts_by_zone_dask(ddf, districts.load())

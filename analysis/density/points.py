@@ -77,7 +77,8 @@ def weights_of(points: pd.DataFrame, weight: str | None) -> np.ndarray:
 def zone_index(x: np.ndarray, y: np.ndarray, zones_m: gpd.GeoSeries) -> np.ndarray:
     """For each point, the position of the first zone containing it (-1 = none).
 
-    ``shapely.contains_xy`` on a prepared polygon after a bounding-box prefilter.
+    ``shapely.contains_xy`` on a prepared private copy of each polygon after a
+    bounding-box prefilter (safe to call from several threads on shared zones).
     """
     out = np.full(len(x), -1, dtype=np.int64)
     for i, geom in enumerate(zones_m.values):
@@ -87,8 +88,9 @@ def zone_index(x: np.ndarray, y: np.ndarray, zones_m: gpd.GeoSeries) -> np.ndarr
         cand = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1) & (out < 0))
         if len(cand) == 0:
             continue
-        shapely.prepare(geom)
-        inside = shapely.contains_xy(geom, x[cand], y[cand])
+        own = shapely.from_wkb(shapely.to_wkb(geom))  # a private copy: preparing a shared
+        shapely.prepare(own)  # geometry in place is not thread-safe (Dask threads, app sessions)
+        inside = shapely.contains_xy(own, x[cand], y[cand])
         out[cand[inside]] = i
     return out
 
