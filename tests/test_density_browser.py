@@ -1,4 +1,5 @@
-"""The density page in a real headless Chromium, offline: the map, legend and table draw."""
+"""The density page in a real headless Chromium, offline: the map, legend and table draw,
+and an analyst's CSV (GBK, one bad row) runs through the same analysis."""
 
 import pytest
 
@@ -7,23 +8,63 @@ from tests.browser import CHROMIUM_ARGS, block_external, map_frame, streamlit_se
 pytestmark = pytest.mark.browser
 
 
-def test_density_page_draws_offline(chromium_path, artifacts_dir):
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
-    with streamlit_server() as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-        blocked: list[str] = []
-        block_external(context, blocked)
-        page = context.new_page()
-        page.goto(url + "/密度_Density", wait_until="domcontentloaded")
-        frame = map_frame(page, timeout_ms=90_000)
-        frame.locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
-        page.wait_for_timeout(1500)
-        assert frame.locator("path.leaflet-interactive").count() > 20  # zones + hexagons
-        legend = frame.locator(".atlas-legend").inner_text()
-        assert "hot" in legend and "km²" in legend
-        page.get_by_text("三湾对比 · The three bays compared").wait_for(timeout=30_000)
-        page.screenshot(path=str(artifacts_dir / "density_page.png"), full_page=True)
-        assert not [u for u in blocked if "leaflet" in u.lower()]
-        browser.close()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    blocked: list[str] = []
+    block_external(context, blocked)
+    pg = context.new_page()
+    pg.blocked = blocked
+    yield pg
+    context.close()
+
+
+def _drawn(page):
+    frame = map_frame(page, timeout_ms=90_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(1500)
+    return frame
+
+
+def test_density_page_draws_offline(server, page, artifacts_dir):
+    page.goto(server + "/密度_Density", wait_until="domcontentloaded")
+    frame = _drawn(page)
+    assert frame.locator("path.leaflet-interactive").count() > 20  # zones + hexagons
+    legend = frame.locator(".atlas-legend").inner_text()
+    assert "hot" in legend and "km²" in legend
+    page.get_by_text("三湾对比 · The three bays compared").wait_for(timeout=30_000)
+    page.screenshot(path=str(artifacts_dir / "density_page.png"), full_page=True)
+    assert not [u for u in page.blocked if "leaflet" in u.lower()]
+
+
+def test_uploaded_csv_runs_and_reports_bad_rows(server, page, artifacts_dir, tmp_path):
+    rows = ["名称,经度,纬度"] + [f"点{i},{120.30 + i * 0.01:.4f},{36.08 + i * 0.005:.4f}" for i in range(30)]
+    rows.append("坏行,abc,36.1")
+    csv = tmp_path / "my_points.csv"
+    csv.write_bytes(("\n".join(rows) + "\n").encode("gbk"))
+    page.goto(server + "/密度_Density", wait_until="domcontentloaded")
+    _drawn(page)
+    page.get_by_text("上传 Upload").click()
+    page.get_by_text("Upload a CSV or GeoJSON").wait_for(timeout=30_000)
+    page.locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_text("rows with problems").wait_for(timeout=60_000)
+    _drawn(page)
+    page.get_by_text("三湾对比 · The three bays compared").wait_for(timeout=60_000)
+    assert page.get_by_text("1 行有问题").count() == 1  # the one bad row, reported (the table lists it)
+    page.screenshot(path=str(artifacts_dir / "density_upload.png"), full_page=True)
