@@ -150,7 +150,8 @@ def apply_matches(csv_path: Path, matches: pd.DataFrame, *, as_of: str) -> int:
     Unmatched rows and every other byte of the file stay as they were. Returns rows changed.
     """
     todo = matches[matches["status"] == "matched"].set_index("id")
-    text = Path(csv_path).read_text(encoding="utf-8")
+    with open(csv_path, encoding="utf-8", newline="") as fh:  # keep \r\n as written
+        text = fh.read()
     ending = "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
     out, header, changed = [], None, 0
     for fields, raw in _records(text):

@@ -201,6 +201,17 @@ def test_apply_rewrites_only_matched_rows(tmp_path, osm, capsys):
     assert "6 of 8 rows moved" in capsys.readouterr().out
 
 
+def test_apply_keeps_crlf_line_endings(tmp_path, osm):
+    crlf = SAMPLE_CSV.replace("\n", "\r\n")
+    path = tmp_path / "transport_nodes.csv"
+    path.write_bytes(crlf.encode())
+    result = match_features(read_sample(), osm, max_distance_m=5000, prefer=METRO.prefer)
+    apply_matches(path, result, as_of="2026-12-01")
+    data = path.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") == crlf.count("\n")
+    assert records(data.decode())["mst_wangjiagang"] == records(crlf)["mst_wangjiagang"]
+
+
 def test_applied_positions_match_again_in_place(tmp_path, osm):
     path = tmp_path / "metro_stations.csv"
     path.write_text(SAMPLE_CSV, encoding="utf-8", newline="")
