@@ -189,7 +189,8 @@ def _updated(fields: list[str], header: dict, match: pd.Series, as_of: str) -> l
 # --- command line ---------------------------------------------------------------------------
 
 def layer_bbox(points: gpd.GeoSeries, padding_deg: float) -> tuple[float, float, float, float]:
-    west, south, east, north = points.dropna().total_bounds
+    """(west, south, east, north) of the points, padded: the area to download."""
+    west, south, east, north = (float(v) for v in points.dropna().total_bounds)
     return (west - padding_deg, south - padding_deg, east + padding_deg, north + padding_deg)
 
 
