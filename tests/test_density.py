@@ -169,3 +169,23 @@ def test_zone_index_is_thread_safe_on_shared_zones():
         results = list(pool.map(lambda _: zone_index(x, y, zones), range(16)))
     assert all((r == expected).all() for r in results)
     assert (expected >= 0).sum() > 5000
+
+
+def test_command_line_on_an_analysts_csv(tmp_path, capsys):
+    import json
+
+    import pandas as pd
+
+    from analysis.density.__main__ import main
+
+    csv = tmp_path / "pts.csv"
+    csv.write_text("name,lon,lat\na,120.38,36.07\nb,120.39,36.08\nc,120.48,36.12\nbad,,36.1\n", encoding="utf-8")
+    assert main([str(csv), "--out", str(tmp_path / "out"), "--cell-m", "500"]) == 0
+    out = tmp_path / "out"
+    table = pd.read_csv(out / "bay_comparison.csv", index_col=0)
+    assert table.loc["jiaozhou", "count"] == 3 and table.loc["city", "count"] == 3
+    problems = pd.read_csv(out / "row_problems.csv")
+    assert problems["row"].tolist() == [4]
+    zones = json.loads((out / "zones_districts.geojson").read_text(encoding="utf-8"))
+    assert sum(f["properties"]["count"] for f in zones["features"]) == 3
+    assert "row 4: lon is empty" in capsys.readouterr().err

@@ -1,0 +1,69 @@
+"""Command line: the density analysis on the atlas's resources or the analyst's own points.
+
+    python -m analysis.density [points.csv|points.geojson] --crs GCJ-02 --out results/
+
+Writes to ``--out``: zones_clusters.geojson/.csv, zones_districts.geojson/.csv,
+hexagons.geojson (with Gi*), kde.geojson, bay_comparison.csv and, for a file,
+row_problems.csv. Without a file it uses layers/resources (weighted by ``weight``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density
+from analysis.points_io import read_points
+from atlas.settings import DENSITY
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m analysis.density", description=__doc__.splitlines()[0])
+    ap.add_argument("points", nargs="?", help="CSV or GeoJSON (default: the atlas's resources layer)")
+    ap.add_argument("--crs", default="WGS84", help="WGS84 | GCJ-02 | BD-09 | EPSG:xxxx (default WGS84)")
+    ap.add_argument("--lon"), ap.add_argument("--lat")
+    ap.add_argument("--weight", help="weight column (default: 'weight' for the resources, none for a file)")
+    ap.add_argument("--bandwidth-m", type=float, default=DENSITY.bandwidth_m)
+    ap.add_argument("--cell-m", type=float, default=DENSITY.cell_m)
+    ap.add_argument("--resolution", type=int, default=DENSITY.hotspot_resolution)
+    ap.add_argument("--out", type=Path, default=Path("density_results"))
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from layers import clusters, coast, districts, resources
+
+    args = parse(argv)
+    if args.points:
+        pts, problems = read_points(Path(args.points), crs=args.crs, lon=args.lon, lat=args.lat)
+        weight = args.weight
+    else:
+        pts, problems, weight = resources.load(), [], args.weight or "weight"
+    for p in problems:
+        print(p["message"], file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    city, bays = coast.load_city(), clusters.bay_clusters()
+    for name, zones, zid in (("clusters", bays, "cluster"), ("districts", districts.load(), "id")):
+        table = counts_by_zone(pts, zones, zone_id=zid, weight=weight, city=city)
+        (args.out / f"zones_{name}.geojson").write_text(table.to_json(drop_id=True), encoding="utf-8")
+        pd.DataFrame(table.drop(columns="geometry")).to_csv(args.out / f"zones_{name}.csv", index=False)
+    hexes = hot_spots(hexagons(pts, resolution=args.resolution, weight=weight, land=city),
+                      value="weighted" if weight else "count")
+    (args.out / "hexagons.geojson").write_text(hexes.to_json(drop_id=True), encoding="utf-8")
+    kde = kernel_density(pts, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, weight=weight, land=city,
+                         min_density=1e-9)
+    (args.out / "kde.geojson").write_text(kde.to_json(drop_id=True), encoding="utf-8")
+    type_col = "type" if "type" in pts.columns else None
+    compare_bays(pts, bays, city=city, weight=weight, type_col=type_col, bandwidth_m=args.bandwidth_m,
+                 cell_m=args.cell_m, resolution=args.resolution).to_csv(args.out / "bay_comparison.csv")
+    if args.points:
+        pd.DataFrame(problems, columns=["row", "reason", "message"]).to_csv(args.out / "row_problems.csv", index=False)
+    print(f"{len(pts)} points ({len(problems)} row problems) -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
