@@ -7,7 +7,8 @@ zone           the zone's id (``zone_id`` column of the zones)
 name_zh/en     copied when the zones have them
 count          points inside the zone
 weighted       sum of the points' weights (= count when ``weight=None``)
-area_km2       land area of the zone, measured in EPSG:4549
+area_km2       area of the zone polygon in EPSG:4549 (the atlas's districts and bay
+               clusters are land only, so this is land area; clip custom zones to land first)
 per_km2        count / area_km2
 weighted_per_km2 weighted / area_km2
 share          count / the city total (points inside ``city``, or all points)
