@@ -63,7 +63,7 @@ def _compiled(net) -> CompiledNetwork:
 def edge_mask(net: CompiledNetwork, *, modes="combined", scenario: Scenario = Scenario()) -> np.ndarray:
     e = net.edges
     statuses = resolve_statuses(scenario.statuses)
-    on = e["status"].isin(statuses).to_numpy()
+    on = e["status"].isin(statuses).to_numpy().copy()
     if scenario.add_links:
         on |= (e["link_id"].isin(scenario.add_links) | e["section_id"].isin(scenario.add_links)).to_numpy()
     if scenario.remove_links:
@@ -115,7 +115,7 @@ def isochrones(network, origin, *, cutoffs: Iterable[float] = (15, 30, 45, 60), 
                access_detour: float | None = None, access_max_m: float | None = None) -> gpd.GeoDataFrame:
     """Areas reachable from ``origin`` within each cutoff (EPSG:4326 polygons).
 
-    Method: Dijkstra from the origin; every node reached at time t <= cutoff is
+    Method: Dijkstra from the origin; every node (platforms excepted: one must alight) reached at time t <= cutoff is
     buffered by the distance still coverable in (cutoff - t) at the access speed
     divided by the detour factor, capped at ``access_max_m``; the buffers are
     unioned. Access defaults: walking (transit, combined) or local driving (car).
@@ -128,9 +128,11 @@ def isochrones(network, origin, *, cutoffs: Iterable[float] = (15, 30, 45, 60), 
     reach_cap = access_max_m or (cfg["drive_max_m"] if car else cfg["walk_max_m"])
     src = _indices(net, [origin])
     times = dijkstra(to_csr(net, edge_mask(net, modes=modes, scenario=scenario)), directed=True, indices=src)[0]
+    kinds = [net.graph.nodes[n].get("kind", "") for n in net.nodes]
+    exits = ~np.array([k.endswith("_platform") for k in kinds], dtype=bool)  # one must alight first
     rows = []
     for cutoff in sorted(cutoffs):
-        reached = np.flatnonzero(times <= cutoff)
+        reached = np.flatnonzero((times <= cutoff) & exits)
         radius = np.minimum((cutoff - times[reached]) * speed * 1000 / 60 / detour, reach_cap)
         keep = radius > 1.0
         polys = shapely.buffer(shapely.points(net.xy[reached[keep]]), radius[keep], quad_segs=8)
