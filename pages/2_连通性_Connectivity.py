@@ -1,0 +1,224 @@
+"""Connectivity panel: travel-time matrix, isochrones, critical links, scenarios (thin page)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis import osm_roads
+from analysis.connectivity import (
+    Scenario, compile_network, corridor_indices, ideal_matrix, isochrones, travel_time_matrix,
+)
+from analysis.network import STATUS_SETS
+from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
+from atlas import connectivity_data as cd
+from atlas.settings import CONNECTIVITY
+from layers import connectivity_style as style
+from layers.atlas_map import MapView, build_map
+
+st.set_page_config(page_title="连通性 · Connectivity", layout="wide")
+
+TEXT = {
+    "title": ("走廊连通性", "Corridor connectivity"),
+    "modes": ("出行方式", "Modes"), "status": ("网络状态", "Network"), "origins": ("起讫点集合", "Origin set"),
+    "matrix": ("出行时间矩阵（分钟）", "Travel-time matrix (min)"), "iso": ("等时圈", "Isochrones"),
+    "critical": ("关键连接", "Critical links"), "scenario": ("情景对比", "Scenario"),
+    "origin": ("起点", "Origin"), "alt": ("对比情景", "Compare with"), "run": ("计算关键连接", "Rank critical links"),
+    "before": ("现状", "Before"), "after": ("情景", "After"), "osm": ("使用 OSM 道路（已缓存）", "Use cached OSM roads"),
+    "no_osm": ("尚无 OSM 道路缓存；运行 `python -m analysis.osm_roads --download`（需联网）。",
+               "No cached OSM roads; run `python -m analysis.osm_roads --download` (online)."),
+}
+LABELS = {"transit": ("公共交通", "Transit"), "car": ("小汽车", "Car"), "combined": ("综合", "Combined"),
+          "today": ("现状", "Today"), "today+construction": ("现状+在建", "Today + under construction"),
+          "today+planned": ("现状+在建+规划", "Today + planned"), "clusters": ("三湾组团", "Bay clusters"),
+          "parks": ("园区", "Parks"), "resources": ("创新资源", "Innovation resources"), "hubs": ("机场·港口", "Airport & ports")}
+INDEX_LABELS = {"pairs": ("起讫对数", "Pairs"), "mean_min": ("平均时间 (分)", "Mean (min)"),
+                "worst_min": ("最长时间 (分)", "Worst (min)"), "unreachable_pairs": ("不可达对数", "Unreachable pairs"),
+                "share_within": ("60分钟内占比", "Share within 60 min"), "efficiency": ("全局效率 (1/分)", "Global efficiency (1/min)"),
+                "efficiency_norm": ("相对效率", "Efficiency vs straight line"), "gravity": ("重力可达性", "Gravity accessibility")}
+
+
+def tr(key: str, lang: str, table=TEXT) -> str:
+    zh, en = table.get(key, (key, key))
+    return zh if lang == "zh" else en
+
+
+@st.cache_resource(show_spinner=False)
+def frames_once():
+    return cd.load_transport_frames()
+
+
+@st.cache_resource(show_spinner="构建网络 Building the network…")
+def network_once(use_osm: bool):
+    frames, _ = frames_once()
+    roads = osm_roads.load_cached_roads() if use_osm else None
+    return compile_network(cd.corridor_network(frames, roads))
+
+
+def origin_nodes(net, origin_set: str) -> list[str]:
+    return [n for n in net.nodes if str(n).startswith(f"{origin_set}:")]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def matrix_cached(use_osm: bool, origin_set: str, modes: str, statuses: str):
+    net = network_once(use_osm)
+    nodes = origin_nodes(net, origin_set)
+    matrix = travel_time_matrix(net, nodes, modes=modes, scenario=Scenario(statuses, statuses))
+    ideal = ideal_matrix(net, nodes, speed_kmh=net.graph.graph["config"]["ideal_speed_kmh"])
+    weights = pd.Series(1.0, index=nodes)
+    if origin_set == "resources":
+        frames, _ = frames_once()
+        weights = pd.Series(frames.resources["weight"].to_numpy(float), index=[f"resources:{i}" for i in frames.resources["id"]])
+    tau = net.graph.graph["config"]["gravity_tau_min"]
+    return matrix, corridor_indices(matrix, threshold_min=CONNECTIVITY.threshold_min, weights=weights,
+                                    tau_min=tau, ideal=ideal)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def isochrones_cached(use_osm: bool, origin: str, modes: str, statuses: str, alt: str):
+    net = network_once(use_osm)
+    iso = isochrones(net, origin, cutoffs=CONNECTIVITY.cutoffs_min, modes=modes, scenario=Scenario(statuses, statuses))
+    change = isochrone_change(net, origin, cutoffs=CONNECTIVITY.cutoffs_min, modes=modes,
+                              base=Scenario(statuses, statuses), alt=Scenario(alt, alt))
+    return iso, change
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def critical_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, _progress=None):
+    net = network_once(use_osm)
+    ranking = critical_links(net, origin_nodes(net, origin_set), modes=modes, scenario=Scenario(statuses, statuses),
+                             progress=_progress)
+    return ranking, link_geometries(net, ranking["link"].head(10))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def scenario_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, alt: str):
+    net = network_once(use_osm)
+    return compare_scenarios(net, origin_nodes(net, origin_set), modes=modes, base=Scenario(statuses, statuses),
+                             alt=Scenario(alt, alt), threshold_min=CONNECTIVITY.threshold_min)
+
+
+def labelled(frame: pd.DataFrame, net, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    out.index = cd.node_labels(net.graph, list(frame.index), lang)
+    out.columns = cd.node_labels(net.graph, list(frame.columns), lang)
+    return out
+
+
+def heat_table(matrix: pd.DataFrame, net, lang: str):
+    shown = labelled(matrix.replace([np.inf, -np.inf], np.nan), net, lang)
+    return shown.style.background_gradient(cmap="RdYlGn_r", axis=None).format("{:.0f}", na_rep="—")
+
+
+def indices_table(indices: pd.DataFrame | pd.Series, lang: str) -> pd.DataFrame:
+    frame = indices.to_frame() if isinstance(indices, pd.Series) else indices
+    out = frame.copy()
+    out.index = [tr(k, lang, INDEX_LABELS) for k in frame.index]
+    return out
+
+
+def controls(lang: str, has_osm: bool):
+    cols = st.columns(4)
+    modes = cols[0].selectbox(tr("modes", lang), ["combined", "transit", "car"], key="c_modes",
+                              format_func=lambda k: tr(k, lang, LABELS))
+    statuses = cols[1].selectbox(tr("status", lang), list(STATUS_SETS), key="c_status",
+                                 format_func=lambda k: tr(k, lang, LABELS))
+    origin_set = cols[2].selectbox(tr("origins", lang), list(cd.ORIGIN_SETS), key="c_origins",
+                                   format_func=lambda k: tr(k, lang, LABELS))
+    use_osm = cols[3].toggle(tr("osm", lang), key="c_osm", disabled=not has_osm)
+    if not has_osm:
+        cols[3].caption(tr("no_osm", lang))
+    return modes, statuses, origin_set, bool(use_osm and has_osm)
+
+
+def main() -> None:
+    lang = st.sidebar.radio("语言 Language", ["zh", "en"], key="c_lang", horizontal=True,
+                            format_func=lambda x: "中文" if x == "zh" else "English")
+    st.title(tr("title", lang))
+    frames, error = frames_once()
+    if frames is None:
+        st.warning(error)
+        return
+    has_osm = osm_roads.cache_path().exists()
+    modes, statuses, origin_set, use_osm = controls(lang, has_osm)
+    net = network_once(use_osm)
+    st.caption(f"config_id {net.config_id} · roads: {net.graph.graph['road_source']} · "
+               f"{len(net.nodes)} nodes, {len(net.edges)} edges")
+    tabs = st.tabs([tr(k, lang) for k in ("matrix", "iso", "critical", "scenario")])
+    with tabs[0]:
+        matrix_tab(net, lang, use_osm, origin_set, modes, statuses)
+    alt = st.sidebar.selectbox(tr("alt", lang), [s for s in STATUS_SETS if s != statuses], key="c_alt",
+                               format_func=lambda k: tr(k, lang, LABELS))
+    with tabs[1]:
+        iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt)
+    with tabs[2]:
+        critical_tab(net, lang, use_osm, origin_set, modes, statuses)
+    with tabs[3]:
+        scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt)
+
+
+def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
+    matrix, indices = matrix_cached(use_osm, origin_set, modes, statuses)
+    st.dataframe(heat_table(matrix, net, lang), use_container_width=True)
+    st.table(indices_table(indices, lang))
+    st.download_button("CSV", cd.with_params(matrix).to_csv().encode("utf-8-sig"),
+                       file_name=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}.csv", mime="text/csv",
+                       key="dl_matrix")
+
+
+def _map(layers, lang: str, key: str) -> None:
+    m = build_map(layers, MapView(lang=lang, legend=style.legend(CONNECTIVITY.cutoffs_min, lang=lang)))
+    st_folium(m, key=key, height=560, use_container_width=True, returned_objects=[])
+
+
+def iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
+    nodes = origin_nodes(net, origin_set)
+    origin = st.selectbox(tr("origin", lang), nodes, key=f"c_iso_origin_{origin_set}",
+                          format_func=lambda n: cd.node_labels(net.graph, [n], lang)[0])
+    iso, change = isochrones_cached(use_osm, origin, modes, statuses, alt)
+    layers = style.isochrone_layers(iso, lang=lang)
+    if not change.geometry.is_empty.all():
+        layers.append(style.gain_layer(change[~change.geometry.is_empty], lang=lang))
+    _map(layers, lang, f"iso_map_{lang}")
+    st.dataframe(iso.drop(columns="geometry"), use_container_width=True)
+    st.download_button("GeoJSON", cd.with_params(iso).to_json(drop_id=True).encode("utf-8"),
+                       file_name=f"isochrones_{origin.replace(':', '_')}_{modes}_{net.config_id}.geojson",
+                       mime="application/geo+json", key="dl_iso")
+
+
+def critical_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
+    bar = st.progress(0.0, text=tr("run", lang))
+    ranking, geoms = critical_cached(use_osm, origin_set, modes, statuses,
+                                     _progress=lambda k, n: bar.progress(k / n, text=f"{k}/{n}"))
+    bar.empty()
+    names = ranking["name_zh" if lang == "zh" else "name_en"]
+    shown = ranking.drop(columns=["name_zh", "name_en"]).assign(name=names).set_index("name")
+    st.dataframe(shown.head(25).style.background_gradient(subset=["delta_min"], cmap="Reds"), use_container_width=True)
+    _map([style.critical_layer(geoms, ranking, lang=lang)], lang, f"crit_map_{lang}")
+    st.download_button("CSV", cd.with_params(ranking).to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"critical_links_{origin_set}_{modes}_{net.config_id}.csv", mime="text/csv",
+                       key="dl_crit")
+
+
+def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
+    res = scenario_cached(use_osm, origin_set, modes, statuses, alt)
+    ind = res["indices"]
+    cols = st.columns(3)
+    for col, key in zip(cols, ("mean_min", "worst_min", "share_within"), strict=True):
+        fmt = "{:.0%}" if key == "share_within" else "{:.1f}"
+        col.metric(tr(key, lang, INDEX_LABELS), fmt.format(ind.at[key, "after"]),
+                   delta=fmt.format(ind.at[key, "change"]), delta_color="inverse" if key != "share_within" else "normal")
+    st.table(indices_table(ind.rename(columns={"before": tr("before", lang), "after": tr("after", lang)}), lang))
+    st.dataframe(heat_table(res["diff"], net, lang), use_container_width=True)
+    payload = {"before": res["before"].attrs["params"], "after": res["after"].attrs["params"]}
+    st.download_button("CSV", res["diff"].to_csv().encode("utf-8-sig"),
+                       file_name=f"scenario_diff_{origin_set}_{statuses}_vs_{alt}_{net.config_id}.csv",
+                       mime="text/csv", key="dl_scen")
+    st.caption(json.dumps(payload, ensure_ascii=False)[:400])
+
+
+main()

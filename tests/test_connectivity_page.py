@@ -1,0 +1,40 @@
+"""The connectivity page runs headless, shows its panels, and degrades when layers are missing."""
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "2_连通性_Connectivity.py")
+
+
+def _fresh(timeout=120):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(PAGE, default_timeout=timeout)
+
+
+def test_page_runs_and_shows_panels():
+    at = _fresh().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "走廊连通性"
+    assert len(at.tabs) == 4
+    assert any("config_id" in c.value for c in at.caption)
+    assert len(at.get("download_button")) >= 3
+
+
+def test_page_switches_mode_and_language():
+    at = _fresh().run()
+    at.radio(key="c_lang").set_value("en").run()
+    at.selectbox(key="c_modes").set_value("car").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Corridor connectivity"
+
+
+def test_page_without_transport_layers(monkeypatch):
+    from atlas import connectivity_data
+
+    monkeypatch.setattr(connectivity_data, "load_transport_frames", lambda: (None, "Transport layers are missing"))
+    at = _fresh().run()
+    assert not at.exception, at.exception
+    assert "missing" in at.warning[0].value
