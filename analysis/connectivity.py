@@ -195,3 +195,23 @@ def ideal_matrix(network, nodes: Sequence, *, speed_kmh: float) -> pd.DataFrame:
     xy = net.xy[_indices(net, nodes)]
     dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
     return pd.DataFrame(dist / 1000 / speed_kmh * 60, index=list(nodes), columns=list(nodes))
+
+
+def facility_matrix(graph: nx.DiGraph, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame | None = None, *,
+                    id_col: str = "id", modes="combined", scenario: Scenario = Scenario()) -> pd.DataFrame:
+    """Minutes between any two facility sets (points or polygons, any CRS), in one call.
+
+    Attaches both sets to ``graph`` by access legs (:func:`analysis.access.attach_points`);
+    rows/columns are labelled by the sets' ``id_col`` values.
+    """
+    from analysis.access import attach_points
+
+    full = attach_points(graph, origins, id_col=id_col, prefix="o")
+    if destinations is not None:
+        full = attach_points(full, destinations, id_col=id_col, prefix="d")
+    src = [f"o:{i}" for i in origins[id_col].drop_duplicates()]
+    dst = src if destinations is None else [f"d:{i}" for i in destinations[id_col].drop_duplicates()]
+    out = travel_time_matrix(full, src, dst, modes=modes, scenario=scenario)
+    out.index = pd.Index([s.split(":", 1)[1] for s in src], name="origin")
+    out.columns = pd.Index([d.split(":", 1)[1] for d in dst], name="destination")
+    return out

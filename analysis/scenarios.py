@@ -103,7 +103,8 @@ def link_geometries(network, links: Iterable[str]) -> gpd.GeoDataFrame:
         geoms = [d["geometry"] for _, _, d in graph.edges(data=True)
                  if d.get("geometry") is not None and link in (d.get("link_id"), d.get("section_id"))]
         rows.append({"link": link, "geometry": shapely.union_all(geoms) if geoms else None})
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=MEASURE_CRS).to_crs(WGS84)
+    frame = pd.DataFrame(rows, columns=["link", "geometry"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=MEASURE_CRS).to_crs(WGS84)
 
 
 def compare_scenarios(network, nodes: Sequence, *, base: Scenario, alt: Scenario, modes="combined",

@@ -67,3 +67,19 @@ def legend(cutoffs, *, lang: str) -> list[tuple[str, str, str]]:
     items.append(("line", CRITICAL_COLOR, "关键连接" if lang == "zh" else "Critical links"))
     items.append(("area", GAIN_COLOR, "情景新增" if lang == "zh" else "Scenario gain"))
     return items
+
+
+CONTEXT_STYLE = {"color": "#7f7f7f", "weight": 1.5, "opacity": 0.6}
+
+
+def context_layers(districts: gpd.GeoDataFrame, links: gpd.GeoDataFrame, metro_lines: gpd.GeoDataFrame,
+                   *, lang: str) -> list[MapLayer]:
+    """Districts and the transport network in grey, under the results."""
+    from layers import districts as district_layer
+
+    zh = lang == "zh"
+    return [
+        MapLayer("districts", "行政区划" if zh else "Districts", districts, district_layer.STYLE),
+        MapLayer("links", "铁路·桥隧·高速" if zh else "Rail, bridges, tunnels, expressways", links, CONTEXT_STYLE),
+        MapLayer("metro", "地铁线路" if zh else "Metro lines", metro_lines, {**CONTEXT_STYLE, "dashArray": "3 3"}),
+    ]

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
+from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from analysis import osm_roads
 from analysis.connectivity import (
     Scenario, compile_network, corridor_indices, ideal_matrix, isochrones, travel_time_matrix,
 )
+from analysis.crs import MEASURE_CRS, WGS84
 from analysis.network import STATUS_SETS
 from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
 from atlas import connectivity_data as cd
@@ -29,6 +32,8 @@ TEXT = {
     "critical": ("关键连接", "Critical links"), "scenario": ("情景对比", "Scenario"),
     "origin": ("起点", "Origin"), "alt": ("对比情景", "Compare with"), "run": ("计算关键连接", "Rank critical links"),
     "before": ("现状", "Before"), "after": ("情景", "After"), "osm": ("使用 OSM 道路（已缓存）", "Use cached OSM roads"),
+    "diff": ("时间变化（分钟，负值=更快；—=新连通/断开）", "Change in minutes (negative = faster; — = newly (dis)connected)"),
+    "add": ("纳入的在建/规划连接", "Switch in (unbuilt links)"), "remove": ("移除的连接", "Switch out (links)"),
     "no_osm": ("尚无 OSM 道路缓存；运行 `python -m analysis.osm_roads --download`（需联网）。",
                "No cached OSM roads; run `python -m analysis.osm_roads --download` (online)."),
 }
@@ -40,6 +45,9 @@ INDEX_LABELS = {"pairs": ("起讫对数", "Pairs"), "mean_min": ("平均时间 (
                 "worst_min": ("最长时间 (分)", "Worst (min)"), "unreachable_pairs": ("不可达对数", "Unreachable pairs"),
                 "share_within": ("60分钟内占比", "Share within 60 min"), "efficiency": ("全局效率 (1/分)", "Global efficiency (1/min)"),
                 "efficiency_norm": ("相对效率", "Efficiency vs straight line"), "gravity": ("重力可达性", "Gravity accessibility")}
+
+
+CRITICAL_ON_MAP = 8
 
 
 def tr(key: str, lang: str, table=TEXT) -> str:
@@ -79,27 +87,39 @@ def matrix_cached(use_osm: bool, origin_set: str, modes: str, statuses: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def isochrones_cached(use_osm: bool, origin: str, modes: str, statuses: str, alt: str):
+def isochrones_cached(use_osm: bool, origin: str, modes: str, statuses: str, alt: tuple):
     net = network_once(use_osm)
     iso = isochrones(net, origin, cutoffs=CONNECTIVITY.cutoffs_min, modes=modes, scenario=Scenario(statuses, statuses))
     change = isochrone_change(net, origin, cutoffs=CONNECTIVITY.cutoffs_min, modes=modes,
-                              base=Scenario(statuses, statuses), alt=Scenario(alt, alt))
+                              base=Scenario(statuses, statuses), alt=alt_scenario(alt))
     return iso, change
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def critical_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, _progress=None):
-    net = network_once(use_osm)
-    ranking = critical_links(net, origin_nodes(net, origin_set), modes=modes, scenario=Scenario(statuses, statuses),
-                             progress=_progress)
-    return ranking, link_geometries(net, ranking["link"].head(10))
+@st.cache_resource(show_spinner=False)
+def critical_store() -> dict:
+    """Process-wide results per parameter set (st.cache_data cannot replay the progress bar)."""
+    return {}
+
+
+def critical_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, progress=None):
+    store = critical_store()
+    key = (use_osm, origin_set, modes, statuses)
+    if key not in store:
+        net = network_once(use_osm)
+        ranking = critical_links(net, origin_nodes(net, origin_set), modes=modes,
+                                 scenario=Scenario(statuses, statuses), progress=progress)
+        impact = ranking[(ranking["delta_min"] > 0.05) | (ranking["disconnected_pairs"] > 0)]
+        if len(store) > 32:
+            store.pop(next(iter(store)))
+        store[key] = (ranking, link_geometries(net, impact["link"].head(CRITICAL_ON_MAP)))
+    return store[key]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def scenario_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, alt: str):
+def scenario_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, alt: tuple):
     net = network_once(use_osm)
     return compare_scenarios(net, origin_nodes(net, origin_set), modes=modes, base=Scenario(statuses, statuses),
-                             alt=Scenario(alt, alt), threshold_min=CONNECTIVITY.threshold_min)
+                             alt=alt_scenario(alt), threshold_min=CONNECTIVITY.threshold_min)
 
 
 def labelled(frame: pd.DataFrame, net, lang: str) -> pd.DataFrame:
@@ -109,8 +129,12 @@ def labelled(frame: pd.DataFrame, net, lang: str) -> pd.DataFrame:
     return out
 
 
-def heat_table(matrix: pd.DataFrame, net, lang: str):
+def heat_table(matrix: pd.DataFrame, net, lang: str, *, diverging: bool = False):
     shown = labelled(matrix.replace([np.inf, -np.inf], np.nan), net, lang)
+    if diverging:  # differences: green = faster, red = slower, white = unchanged
+        span = max(float(np.nanmax(np.abs(shown.to_numpy()))) if shown.notna().any().any() else 0.0, 1.0)
+        styled = shown.style.background_gradient(cmap="RdYlGn_r", axis=None, vmin=-span, vmax=span)
+        return styled.format("{:+.0f}", na_rep="—")
     return shown.style.background_gradient(cmap="RdYlGn_r", axis=None).format("{:.0f}", na_rep="—")
 
 
@@ -119,6 +143,32 @@ def indices_table(indices: pd.DataFrame | pd.Series, lang: str) -> pd.DataFrame:
     out = frame.copy()
     out.index = [tr(k, lang, INDEX_LABELS) for k in frame.index]
     return out
+
+
+def alt_scenario(spec: tuple) -> Scenario:
+    """(status set, links switched in, links switched out) -> the compared Scenario."""
+    status, add, remove = spec
+    extra = "".join([f" +{len(add)}" if add else "", f" -{len(remove)}" if remove else ""])
+    return Scenario(f"{status}{extra}", status, tuple(add), tuple(remove))
+
+
+def _link_options(net, lang: str, running: bool) -> dict[str, str]:
+    e = net.edges[net.edges["mode"].isin(["road", "rail", "metro", "ferry"]) & (net.edges["link_id"] != "")]
+    e = e[~e["link_id"].str.startswith("osm")]
+    ids = sorted(set(e.loc[(e["status"] == "operating") == running, "link_id"]))
+    names = net.graph.graph.get("link_names", {})
+    return {i: names.get(i, (i, i))[0 if lang == "zh" else 1] for i in ids}
+
+
+def scenario_controls(net, lang: str, statuses: str) -> tuple:
+    st.sidebar.subheader(tr("scenario", lang))
+    default = "today+construction" if statuses == "today" else statuses
+    alt = st.sidebar.selectbox(tr("alt", lang), list(STATUS_SETS), index=list(STATUS_SETS).index(default),
+                               key="c_alt", format_func=lambda k: tr(k, lang, LABELS))
+    unbuilt, running = _link_options(net, lang, False), _link_options(net, lang, True)
+    add = st.sidebar.multiselect(tr("add", lang), list(unbuilt), key="c_add", format_func=unbuilt.get)
+    remove = st.sidebar.multiselect(tr("remove", lang), list(running), key="c_remove", format_func=running.get)
+    return (alt, tuple(add), tuple(remove))
 
 
 def controls(lang: str, has_osm: bool):
@@ -151,8 +201,7 @@ def main() -> None:
     tabs = st.tabs([tr(k, lang) for k in ("matrix", "iso", "critical", "scenario")])
     with tabs[0]:
         matrix_tab(net, lang, use_osm, origin_set, modes, statuses)
-    alt = st.sidebar.selectbox(tr("alt", lang), [s for s in STATUS_SETS if s != statuses], key="c_alt",
-                               format_func=lambda k: tr(k, lang, LABELS))
+    alt = scenario_controls(net, lang, statuses)
     with tabs[1]:
         iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt)
     with tabs[2]:
@@ -170,8 +219,20 @@ def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
                        key="dl_matrix")
 
 
-def _map(layers, lang: str, key: str) -> None:
-    m = build_map(layers, MapView(lang=lang, legend=style.legend(CONNECTIVITY.cutoffs_min, lang=lang)))
+@st.cache_resource(show_spinner=False)
+def districts_once():
+    from layers import districts
+
+    return districts.load()
+
+
+def _map(layers, lang: str, key: str, center=None) -> None:
+    frames, _ = frames_once()
+    context = style.context_layers(districts_once(), frames.links, frames.metro_lines, lang=lang)
+    view = MapView(lang=lang, legend=style.legend(CONNECTIVITY.cutoffs_min, lang=lang))
+    if center is not None:
+        view = MapView(center=center, zoom=10, lang=lang, legend=view.legend)
+    m = build_map(context + layers, view)
     st_folium(m, key=key, height=560, use_container_width=True, returned_objects=[])
 
 
@@ -183,7 +244,11 @@ def iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
     layers = style.isochrone_layers(iso, lang=lang)
     if not change.geometry.is_empty.all():
         layers.append(style.gain_layer(change[~change.geometry.is_empty], lang=lang))
-    _map(layers, lang, f"iso_map_{lang}")
+    node = net.graph.nodes[origin]
+    point = gpd.GeoDataFrame({"id": [origin], "name_zh": [node.get("name_zh", "")], "name_en": [node.get("name_en", "")]},
+                             geometry=[Point(node["x"], node["y"])], crs=MEASURE_CRS).to_crs(WGS84)
+    layers.append(style.origin_layer(point, lang=lang))
+    _map(layers, lang, f"iso_map_{lang}", center=(point.geometry.y.iloc[0], point.geometry.x.iloc[0]))
     st.dataframe(iso.drop(columns="geometry"), use_container_width=True)
     st.download_button("GeoJSON", cd.with_params(iso).to_json(drop_id=True).encode("utf-8"),
                        file_name=f"isochrones_{origin.replace(':', '_')}_{modes}_{net.config_id}.geojson",
@@ -193,12 +258,15 @@ def iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
 def critical_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     bar = st.progress(0.0, text=tr("run", lang))
     ranking, geoms = critical_cached(use_osm, origin_set, modes, statuses,
-                                     _progress=lambda k, n: bar.progress(k / n, text=f"{k}/{n}"))
+                                     progress=lambda k, n: bar.progress(k / n, text=f"{k}/{n}"))
     bar.empty()
     names = ranking["name_zh" if lang == "zh" else "name_en"]
     shown = ranking.drop(columns=["name_zh", "name_en"]).assign(name=names).set_index("name")
     st.dataframe(shown.head(25).style.background_gradient(subset=["delta_min"], cmap="Reds"), use_container_width=True)
-    _map([style.critical_layer(geoms, ranking, lang=lang)], lang, f"crit_map_{lang}")
+    shown_geoms = geoms.dropna(subset=["geometry"])
+    _map([style.critical_layer(shown_geoms, ranking, lang=lang)] if len(shown_geoms) else [], lang, f"crit_map_{lang}")
+    if not len(shown_geoms):
+        st.caption("没有移除后会变慢的连接。" if lang == "zh" else "No link makes these trips slower when removed.")
     st.download_button("CSV", cd.with_params(ranking).to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"critical_links_{origin_set}_{modes}_{net.config_id}.csv", mime="text/csv",
                        key="dl_crit")
@@ -213,10 +281,11 @@ def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
         col.metric(tr(key, lang, INDEX_LABELS), fmt.format(ind.at[key, "after"]),
                    delta=fmt.format(ind.at[key, "change"]), delta_color="inverse" if key != "share_within" else "normal")
     st.table(indices_table(ind.rename(columns={"before": tr("before", lang), "after": tr("after", lang)}), lang))
-    st.dataframe(heat_table(res["diff"], net, lang), use_container_width=True)
+    st.subheader(tr("diff", lang))
+    st.dataframe(heat_table(res["diff"], net, lang, diverging=True), use_container_width=True)
     payload = {"before": res["before"].attrs["params"], "after": res["after"].attrs["params"]}
     st.download_button("CSV", res["diff"].to_csv().encode("utf-8-sig"),
-                       file_name=f"scenario_diff_{origin_set}_{statuses}_vs_{alt}_{net.config_id}.csv",
+                       file_name=f"scenario_diff_{origin_set}_{statuses}_vs_{alt[0]}_{net.config_id}.csv",
                        mime="text/csv", key="dl_scen")
     st.caption(json.dumps(payload, ensure_ascii=False)[:400])
 

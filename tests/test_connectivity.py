@@ -149,3 +149,20 @@ def test_link_geometries_for_highlighting(two_route):
     geoms = link_geometries(two_route, ["bridge"]).to_crs(MEASURE_CRS)
     assert geoms.geometry.iloc[0].length == pytest.approx(10_000, rel=1e-6)
     assert isinstance(geoms, gpd.GeoDataFrame)
+
+
+def test_link_geometries_of_nothing_is_an_empty_frame(two_route):
+    empty = link_geometries(two_route, [])
+    assert empty.empty and empty.crs.to_epsg() == 4326 and list(empty.columns) == ["link", "geometry"]
+
+
+def test_facility_matrix_in_one_call():
+    from analysis.connectivity import facility_matrix
+
+    graph = build_network(links=two_route_links(), config=TOY_CONFIG)
+    pts = two_route_points()
+    m = facility_matrix(graph, pts.iloc[[0]], pts.iloc[[1]], modes="car")
+    assert m.loc["A", "B"] == pytest.approx(11.5)
+    square = facility_matrix(graph, pts, modes="car")
+    assert list(square.index) == ["A", "B"] and square.loc["B", "A"] == pytest.approx(11.5)
+    assert square.attrs["params"]["config_id"] == graph.graph["config_id"]

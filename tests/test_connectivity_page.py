@@ -38,3 +38,14 @@ def test_page_without_transport_layers(monkeypatch):
     at = _fresh().run()
     assert not at.exception, at.exception
     assert "missing" in at.warning[0].value
+
+
+def test_page_scenario_switches_the_second_tunnel_in():
+    at = _fresh().run()
+    at.selectbox(key="c_modes").set_value("car").run()
+    at.selectbox(key="c_alt").set_value("today").run()
+    at.multiselect(key="c_add").set_value(["road_jiaozhouwan_tunnel2"]).run()
+    assert not at.exception, at.exception
+    # the scenario metrics show a change against today
+    deltas = [m.delta for m in at.metric]
+    assert any(d not in (None, "0.0", "+0.0", "-0.0", "0%") for d in deltas), deltas
