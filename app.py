@@ -28,12 +28,14 @@ st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovat
 @st.cache_resource(show_spinner=False)
 def frames_once():
     """All layers, loaded and validated once per process (shared read-only by sessions)."""
-    return mapmodel.load_frames()
+    frames = mapmodel.load_frames()
+    print("atlas: layers loaded", flush=True)  # bench/load_sessions.py counts these
+    return frames
 
 
 @st.cache_resource(show_spinner=False)
 def districts_once():
-    return districts.load()
+    return districts.display_frame()
 
 
 def _secrets() -> dict:

@@ -14,6 +14,7 @@ CLI::
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from pathlib import Path
 
@@ -64,19 +65,22 @@ def load_cached_roads(path: str | Path | None = None) -> nx.MultiDiGraph | None:
 def download_drive_network(
     *, bbox: tuple[float, float, float, float] = CONNECTIVITY.osm_bbox,
     custom_filter: str | None = CONNECTIVITY.osm_custom_filter,
-    timeout_s: int = CONNECTIVITY.osm_timeout_s, path: str | Path | None = None,
+    connect_timeout_s: float = CONNECTIVITY.osm_connect_timeout_s,
+    read_timeout_s: int = CONNECTIVITY.osm_read_timeout_s, path: str | Path | None = None,
 ) -> Path:
     """Download the corridor's drive network with osmnx and cache it as GraphML.
 
-    ``overpass_rate_limit`` is off and the request timeout short, so without the
-    internet this fails in seconds with a :class:`ConnectionError` saying so.
+    The Overpass host is first reached with a ``connect_timeout_s`` socket check and
+    ``overpass_rate_limit`` is off, so without the internet this fails in seconds with
+    a :class:`ConnectionError` saying so; online, the query may take ``read_timeout_s``.
     """
     import osmnx as ox
 
     ox.settings.overpass_rate_limit = False
-    ox.settings.requests_timeout = timeout_s
+    ox.settings.requests_timeout = read_timeout_s
     ox.settings.use_cache = False
     try:
+        _check_reachable(ox.settings.overpass_url, connect_timeout_s)
         graph = ox.graph_from_bbox(bbox, network_type="drive", custom_filter=custom_filter, retain_all=False)
     except Exception as exc:  # requests/urllib3 errors differ by platform; all mean "no download"
         msg = (f"Could not download the OpenStreetMap road network ({type(exc).__name__}: {exc}). "
@@ -90,15 +94,21 @@ def download_drive_network(
     return out
 
 
+def _check_reachable(url: str, timeout_s: float) -> None:
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    with socket.create_connection((host, 443), timeout=timeout_s):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--download", action="store_true", help="download and cache the OSM drive network")
     parser.add_argument("--status", action="store_true", help="say whether a cached network exists")
-    parser.add_argument("--timeout", type=int, default=CONNECTIVITY.osm_timeout_s)
+    parser.add_argument("--connect-timeout", type=float, default=CONNECTIVITY.osm_connect_timeout_s)
     args = parser.parse_args(argv)
     if args.download:
         try:
-            out = download_drive_network(timeout_s=args.timeout)
+            out = download_drive_network(connect_timeout_s=args.connect_timeout)
         except ConnectionError as exc:
             print(exc, file=sys.stderr)
             return 2

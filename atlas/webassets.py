@@ -7,8 +7,8 @@ never appears. The files come from the npm registry at install time
 from ``static/`` at ``/app/static/`` (``server.enableStaticServing``).
 
 :func:`localize` rewrites a folium map's asset lists to those local URLs and
-drops the ones the atlas never uses (jQuery, Bootstrap, awesome-markers, font
-icons: we draw circle markers and our own legend). An asset with no local copy
+drops the ones the atlas never uses (Bootstrap, awesome-markers, font icons:
+we draw circle markers and our own legend). An asset with no local copy
 raises, so a new plugin cannot silently bring a CDN back.
 """
 
@@ -33,10 +33,10 @@ LOCAL_ASSETS: dict[str, str] = {
     "leaflet-minimap/3.6.1/Control.MiniMap.js": "leaflet-minimap/dist/Control.MiniMap.min.js",
     "leaflet-minimap/3.6.1/Control.MiniMap.css": "leaflet-minimap/dist/Control.MiniMap.min.css",
     "leaflet_heat.min.js": "leaflet.heat/dist/leaflet-heat.js",
+    "jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",  # folium.Popup builds its HTML with $()
 }
 #: Assets folium adds by default that no atlas element uses.
 UNUSED_ASSETS: tuple[str, ...] = (
-    "jquery",
     "bootstrap",
     "awesome-markers",
     "fontawesome",

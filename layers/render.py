@@ -58,12 +58,21 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value) == ""
 
 
+#: Long free-text fields are cut in popups (the details panel shows them whole).
+POPUP_MAX_CHARS = 220
+
+
+def _short(value) -> str:
+    text = "" if _is_blank(value) else str(value)
+    return text if len(text) <= POPUP_MAX_CHARS else text[: POPUP_MAX_CHARS - 1] + "…"
+
+
 def popup_html(props: Mapping, lang: str = "zh") -> str:
     """Popup markup for one feature; every value escaped."""
     idx = 1 if lang == "zh" else 2
     title = f"<b>{_text(props.get('name_zh'))}</b><br><i>{_text(props.get('name_en'))}</i>"
     rows = "".join(
-        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(_display_value(field[0], props.get(field[0]), lang))}</td></tr>"
+        f"<tr><th style=\"white-space:nowrap;text-align:left;vertical-align:top;padding-right:8px\">{html.escape(field[idx])}</th><td>{_text(_short(_display_value(field[0], props.get(field[0]), lang)))}</td></tr>"
         for field in POPUP_FIELDS
         if _text(props.get(field[0]))
     )
@@ -131,3 +140,23 @@ def with_status(style: dict, status: str | None, *, point: bool = False) -> dict
             out["fillColor"] = "#ffffff"
             out["fillOpacity"] = 0.9
     return out
+
+
+def categorical_point_style(
+    field: str, colors: dict[str, str], radii: dict[str, float], *, default_radius: float = 6,
+    outline: str = "#222222", weight: float = 1, fill_opacity: float = 0.95,
+) -> Callable[[dict], dict]:
+    """A folium style function colouring circle markers by one property (status-aware)."""
+
+    def style(feature: dict) -> dict:
+        p = feature["properties"]
+        value = p.get(field, "")
+        base = {"color": outline, "weight": weight, "fillColor": colors.get(value, "#999999"),
+                "fillOpacity": fill_opacity, "radius": radii.get(value, default_radius)}
+        return with_status(base, p.get("status"), point=True)
+
+    return style
+
+
+def point_legend(colors: dict[str, str], label: Callable[[str], str]) -> list[tuple[str, str, str]]:
+    return [("point", color, label(value)) for value, color in colors.items()]

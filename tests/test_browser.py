@@ -110,3 +110,14 @@ def test_hostile_name_does_not_execute(browser, artifacts_dir, chromium_path):
         assert frame.locator("body").evaluate("() => window.__xss === undefined")
         assert not dialogs
         context.close()
+
+
+def test_click_shows_details_beside_the_map(server, page, artifacts_dir):
+    frame = _open(page, server + "/?layers=resources&districts=shinan")
+    marker = frame.locator('path.leaflet-interactive[d*="a"]').first  # circle markers are arcs
+    marker.click(force=True)
+    page.wait_for_timeout(1500)
+    details = page.locator("[data-testid='stTable']")
+    details.first.wait_for(timeout=20_000)
+    page.screenshot(path=str(artifacts_dir / "07_click_details.png"))
+    assert "规划原文" in details.first.inner_text()

@@ -67,6 +67,15 @@ def test_network_uses_osm_roads_and_keeps_unbuilt_links(roads):
     assert planned.iloc[0, 0] < today.iloc[0, 0]
 
 
+def test_cli_download_offline_fails_fast_with_a_message(monkeypatch, capsys):
+    def unreachable(host_port, timeout):
+        raise OSError("Name or service not known")
+
+    monkeypatch.setattr(osm_roads.socket, "create_connection", unreachable)
+    assert osm_roads.main(["--download"]) == 2
+    assert "Are you online?" in capsys.readouterr().err
+
+
 def test_cli_status_without_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(osm_roads, "CACHE_DIR", tmp_path)
     assert osm_roads.main(["--status"]) == 0
@@ -76,7 +85,7 @@ def test_cli_status_without_cache(tmp_path, monkeypatch, capsys):
 @pytest.mark.online
 def test_download_or_skip_when_offline(tmp_path):
     try:
-        out = osm_roads.download_drive_network(bbox=(120.37, 36.06, 120.40, 36.08), timeout_s=10,
+        out = osm_roads.download_drive_network(bbox=(120.37, 36.06, 120.40, 36.08), connect_timeout_s=5,
                                                path=tmp_path / "r.graphml")
     except ConnectionError as exc:
         pytest.skip(f"offline: {exc}")
