@@ -45,6 +45,20 @@ class Scenario:
     remove_links: tuple[str, ...] = ()
 
 
+def clean_polygons(geom, *, min_area_m2: float = 100.0):
+    """Valid (Multi)Polygon without slivers below ``min_area_m2`` (metric CRS)."""
+    parts = [p for p in shapely.get_parts(shapely.make_valid(geom))
+             if p.geom_type == "Polygon" and p.area >= min_area_m2]
+    return shapely.MultiPolygon(parts) if len(parts) > 1 else (parts[0] if parts else shapely.Polygon())
+
+
+def to_wgs84_valid(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Reproject to EPSG:4326 and repair what reprojection may break (slivers, rings)."""
+    out = frame.to_crs(WGS84)
+    out["geometry"] = shapely.make_valid(out.geometry.values)
+    return out
+
+
 def compile_network(graph: nx.DiGraph) -> CompiledNetwork:
     nodes = pd.Index(list(graph.nodes))
     xy = np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in nodes], dtype=float).reshape(-1, 2)
@@ -136,11 +150,11 @@ def isochrones(network, origin, *, cutoffs: Iterable[float] = (15, 30, 45, 60), 
         radius = np.minimum((cutoff - times[reached]) * speed * 1000 / 60 / detour, reach_cap)
         keep = radius > 1.0
         polys = shapely.buffer(shapely.points(net.xy[reached[keep]]), radius[keep], quad_segs=8)
-        area = shapely.union_all(polys) if len(polys) else shapely.Polygon()
+        area = clean_polygons(shapely.union_all(polys)) if len(polys) else shapely.Polygon()
         rows.append({"origin": origin, "cutoff_min": float(cutoff), "nodes_reached": int(len(reached)),
                      "area_km2": area.area / 1e6, "name_zh": f"{cutoff:g} 分钟等时圈",
                      "name_en": f"{cutoff:g}-min isochrone", "geometry": area})
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=MEASURE_CRS).to_crs(WGS84)
+    out = to_wgs84_valid(gpd.GeoDataFrame(rows, geometry="geometry", crs=MEASURE_CRS))
     out.attrs["params"] = _params(net, modes, scenario, origin=origin, access_speed_kmh=speed,
                                   access_detour=detour, access_max_m=reach_cap, method="reached nodes + access buffer")
     return out

@@ -19,7 +19,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from analysis.connectivity import (
-    CompiledNetwork, Scenario, _compiled, _indices, _params, corridor_indices, edge_mask, isochrones, to_csr,
+    CompiledNetwork, Scenario, _compiled, clean_polygons, to_wgs84_valid, _indices, _params, corridor_indices, edge_mask, isochrones, to_csr,
     travel_time_matrix,
 )
 from analysis.crs import MEASURE_CRS, WGS84
@@ -131,12 +131,12 @@ def isochrone_change(network, origin, *, base: Scenario, alt: Scenario, cutoffs=
     after = isochrones(net, origin, cutoffs=cutoffs, modes=modes, scenario=alt).to_crs(MEASURE_CRS)
     rows = []
     for b, a in zip(before.itertuples(), after.itertuples(), strict=True):
-        gained = a.geometry.difference(b.geometry)
+        gained = clean_polygons(a.geometry.difference(b.geometry))
         rows.append({"origin": origin, "cutoff_min": a.cutoff_min, "area_before_km2": b.area_km2,
                      "area_after_km2": a.area_km2, "gained_km2": gained.area / 1e6,
                      "lost_km2": b.geometry.difference(a.geometry).area / 1e6,
                      "name_zh": f"{a.cutoff_min:g} 分钟等时圈新增范围", "name_en": f"{a.cutoff_min:g}-min isochrone gain",
                      "geometry": gained})
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=MEASURE_CRS).to_crs(WGS84)
+    out = to_wgs84_valid(gpd.GeoDataFrame(rows, geometry="geometry", crs=MEASURE_CRS))
     out.attrs["params"] = {"base": _params(net, modes, base), "alt": _params(net, modes, alt), "origin": origin}
     return out

@@ -12,6 +12,7 @@ from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from analysis import osm_roads
+from analysis.access import attach_points
 from analysis.connectivity import (
     Scenario, compile_network, corridor_indices, ideal_matrix, isochrones, travel_time_matrix,
 )
@@ -32,6 +33,7 @@ TEXT = {
     "critical": ("关键连接", "Critical links"), "scenario": ("情景对比", "Scenario"),
     "origin": ("起点", "Origin"), "alt": ("对比情景", "Compare with"), "run": ("计算关键连接", "Rank critical links"),
     "before": ("现状", "Before"), "after": ("情景", "After"), "osm": ("使用 OSM 道路（已缓存）", "Use cached OSM roads"),
+    "custom": ("自定义起点（经纬度）", "Custom origin (lon/lat)"),
     "diff": ("时间变化（分钟，负值=更快；—=新连通/断开）", "Change in minutes (negative = faster; — = newly (dis)connected)"),
     "add": ("纳入的在建/规划连接", "Switch in (unbuilt links)"), "remove": ("移除的连接", "Switch out (links)"),
     "no_osm": ("尚无 OSM 道路缓存；运行 `python -m analysis.osm_roads --download`（需联网）。",
@@ -236,15 +238,36 @@ def _map(layers, lang: str, key: str, center=None) -> None:
     st_folium(m, key=key, height=560, use_container_width=True, returned_objects=[])
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def point_isochrones_cached(use_osm: bool, lon: float, lat: float, modes: str, statuses: str, alt: tuple):
+    net = network_once(use_osm)
+    point = gpd.GeoDataFrame({"id": ["custom"], "name_zh": ["自定义点"], "name_en": ["Custom point"]},
+                             geometry=[Point(lon, lat)], crs=WGS84)
+    local = compile_network(attach_points(net.graph, point, prefix="point"))
+    iso = isochrones(local, "point:custom", cutoffs=CONNECTIVITY.cutoffs_min, modes=modes,
+                     scenario=Scenario(statuses, statuses))
+    change = isochrone_change(local, "point:custom", cutoffs=CONNECTIVITY.cutoffs_min, modes=modes,
+                              base=Scenario(statuses, statuses), alt=alt_scenario(alt))
+    return iso, change, local.graph.nodes["point:custom"]
+
+
 def iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
-    nodes = origin_nodes(net, origin_set)
-    origin = st.selectbox(tr("origin", lang), nodes, key=f"c_iso_origin_{origin_set}",
-                          format_func=lambda n: cd.node_labels(net.graph, [n], lang)[0])
-    iso, change = isochrones_cached(use_osm, origin, modes, statuses, alt)
+    custom = st.toggle(tr("custom", lang), key="c_custom")
+    if custom:
+        cols = st.columns(2)
+        lon = cols[0].number_input("lon (WGS84)", 119.5, 121.1, 120.38, step=0.01, format="%.4f", key="c_lon")
+        lat = cols[1].number_input("lat (WGS84)", 35.4, 37.1, 36.07, step=0.01, format="%.4f", key="c_lat")
+        iso, change, node = point_isochrones_cached(use_osm, round(lon, 5), round(lat, 5), modes, statuses, alt)
+        origin = "point:custom"
+    else:
+        nodes = origin_nodes(net, origin_set)
+        origin = st.selectbox(tr("origin", lang), nodes, key=f"c_iso_origin_{origin_set}",
+                              format_func=lambda n: cd.node_labels(net.graph, [n], lang)[0])
+        iso, change = isochrones_cached(use_osm, origin, modes, statuses, alt)
+        node = net.graph.nodes[origin]
     layers = style.isochrone_layers(iso, lang=lang)
     if not change.geometry.is_empty.all():
         layers.append(style.gain_layer(change[~change.geometry.is_empty], lang=lang))
-    node = net.graph.nodes[origin]
     point = gpd.GeoDataFrame({"id": [origin], "name_zh": [node.get("name_zh", "")], "name_en": [node.get("name_en", "")]},
                              geometry=[Point(node["x"], node["y"])], crs=MEASURE_CRS).to_crs(WGS84)
     layers.append(style.origin_layer(point, lang=lang))

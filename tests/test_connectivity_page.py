@@ -49,3 +49,12 @@ def test_page_scenario_switches_the_second_tunnel_in():
     # the scenario metrics show a change against today
     deltas = [m.delta for m in at.metric]
     assert any(d not in (None, "0.0", "+0.0", "-0.0", "0%") for d in deltas), deltas
+
+
+def test_page_isochrones_from_a_custom_point():
+    at = _fresh().run()
+    at.toggle(key="c_custom").set_value(True).run()
+    at.number_input(key="c_lon").set_value(120.38).run()
+    assert not at.exception, at.exception
+    frames = [df.value for df in at.dataframe]
+    assert any("point:custom" in str(getattr(f, "data", f)) for f in frames)

@@ -156,3 +156,15 @@ def test_real_layers_form_one_road_and_one_transit_network():
     transit = graph.edge_subgraph([(u, v) for u, v, m in graph.edges(data="mode")
                                    if m in {"metro", "rail", "board", "alight", "transfer"}])
     assert nx.number_weakly_connected_components(transit) == 1
+
+
+def test_ferry_crossing_with_wait_and_transfer_to_metro():
+    stations, lines = metro_frames()
+    ferries = frame([{"id": "ferry", "name_zh": "轮渡", "name_en": "Ferry", "status": "operating",
+                      "geometry": line((4_300, 0), (4_300, -8_000))}])
+    graph = build_network(metro_stations=stations, metro_lines=lines, ferries=ferries, config=TOY_CONFIG)
+    crossing = graph.edges["ferry:ferry:a", "ferry:ferry:b"]
+    # 8 km at 20 km/h = 24 min + 15 min wait
+    assert crossing["time_min"] == pytest.approx(39.0)
+    # pier a is 300 m from metro s3: a walking transfer (300 m at 80 m/min + 3 min penalty)
+    assert graph.edges["ferry:ferry:a", "metro:s3"]["time_min"] == pytest.approx(300 / 80 + 3.0)
