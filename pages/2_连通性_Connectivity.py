@@ -14,7 +14,8 @@ from streamlit_folium import st_folium
 from analysis import osm_roads
 from analysis.access import attach_points
 from analysis.connectivity import (
-    Scenario, compile_network, corridor_indices, ideal_matrix, isochrones, travel_time_matrix,
+    Scenario, compile_network, corridor_indices, gravity_accessibility, ideal_matrix, isochrones,
+    travel_time_matrix,
 )
 from analysis.crs import MEASURE_CRS, WGS84
 from analysis.network import STATUS_SETS
@@ -33,6 +34,8 @@ TEXT = {
     "critical": ("关键连接", "Critical links"), "scenario": ("情景对比", "Scenario"),
     "origin": ("起点", "Origin"), "alt": ("对比情景", "Compare with"), "run": ("计算关键连接", "Rank critical links"),
     "before": ("现状", "Before"), "after": ("情景", "After"), "osm": ("使用 OSM 道路（已缓存）", "Use cached OSM roads"),
+    "gravity_note": ("重力可达性 A_i = Σ_j w_j·exp(−t_ij/30分钟)，j 为创新资源，w_j 为资源权重",
+                     "Gravity accessibility A_i = Σ_j w_j·exp(−t_ij/30 min) over innovation resources j with weights w_j"),
     "custom": ("自定义起点（经纬度）", "Custom origin (lon/lat)"),
     "diff": ("时间变化（分钟，负值=更快；—=新连通/断开）", "Change in minutes (negative = faster; — = newly (dis)connected)"),
     "add": ("纳入的在建/规划连接", "Switch in (unbuilt links)"), "remove": ("移除的连接", "Switch out (links)"),
@@ -46,7 +49,8 @@ LABELS = {"transit": ("公共交通", "Transit"), "car": ("小汽车", "Car"), "
 INDEX_LABELS = {"pairs": ("起讫对数", "Pairs"), "mean_min": ("平均时间 (分)", "Mean (min)"),
                 "worst_min": ("最长时间 (分)", "Worst (min)"), "unreachable_pairs": ("不可达对数", "Unreachable pairs"),
                 "share_within": ("60分钟内占比", "Share within 60 min"), "efficiency": ("全局效率 (1/分)", "Global efficiency (1/min)"),
-                "efficiency_norm": ("相对效率", "Efficiency vs straight line"), "gravity": ("重力可达性", "Gravity accessibility")}
+                "efficiency_norm": ("相对效率", "Efficiency vs straight line"),
+                "gravity": ("平均重力可达性（至创新资源）", "Mean gravity accessibility (to resources)")}
 
 
 CRITICAL_ON_MAP = 8
@@ -77,15 +81,18 @@ def origin_nodes(net, origin_set: str) -> list[str]:
 def matrix_cached(use_osm: bool, origin_set: str, modes: str, statuses: str):
     net = network_once(use_osm)
     nodes = origin_nodes(net, origin_set)
-    matrix = travel_time_matrix(net, nodes, modes=modes, scenario=Scenario(statuses, statuses))
+    scenario = Scenario(statuses, statuses)
+    matrix = travel_time_matrix(net, nodes, modes=modes, scenario=scenario)
     ideal = ideal_matrix(net, nodes, speed_kmh=net.graph.graph["config"]["ideal_speed_kmh"])
-    weights = pd.Series(1.0, index=nodes)
-    if origin_set == "resources":
-        frames, _ = frames_once()
-        weights = pd.Series(frames.resources["weight"].to_numpy(float), index=[f"resources:{i}" for i in frames.resources["id"]])
+    frames, _ = frames_once()
+    weights = pd.Series(frames.resources["weight"].to_numpy(float),
+                        index=[f"resources:{i}" for i in frames.resources["id"]])
     tau = net.graph.graph["config"]["gravity_tau_min"]
-    return matrix, corridor_indices(matrix, threshold_min=CONNECTIVITY.threshold_min, weights=weights,
-                                    tau_min=tau, ideal=ideal)
+    to_resources = travel_time_matrix(net, nodes, list(weights.index), modes=modes, scenario=scenario)
+    gravity = gravity_accessibility(to_resources, weights, tau_min=tau)
+    indices = corridor_indices(matrix, threshold_min=CONNECTIVITY.threshold_min, ideal=ideal)
+    indices["gravity"] = float(gravity.mean())
+    return matrix, indices, gravity
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -213,9 +220,14 @@ def main() -> None:
 
 
 def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
-    matrix, indices = matrix_cached(use_osm, origin_set, modes, statuses)
+    matrix, indices, gravity = matrix_cached(use_osm, origin_set, modes, statuses)
     st.dataframe(heat_table(matrix, net, lang), use_container_width=True)
-    st.table(indices_table(indices, lang))
+    cols = st.columns(2)
+    cols[0].table(indices_table(indices, lang))
+    cols[1].caption(tr("gravity_note", lang))
+    shown = pd.Series(gravity.to_numpy(), index=cd.node_labels(net.graph, list(gravity.index), lang), name="A_i")
+    cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.bar(color="#6baed6"),
+                      use_container_width=True)
     st.download_button("CSV", cd.with_params(matrix).to_csv().encode("utf-8-sig"),
                        file_name=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}.csv", mime="text/csv",
                        key="dl_matrix")
