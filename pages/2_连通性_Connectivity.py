@@ -151,7 +151,7 @@ def indices_table(indices: pd.DataFrame | pd.Series, lang: str) -> pd.DataFrame:
     frame = indices.to_frame() if isinstance(indices, pd.Series) else indices
     out = frame.copy()
     out.index = [tr(k, lang, INDEX_LABELS) for k in frame.index]
-    return out
+    return out.rename(columns={"value": "值" if lang == "zh" else "value"})
 
 
 def alt_scenario(spec: tuple) -> Scenario:
@@ -226,7 +226,7 @@ def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     cols[0].table(indices_table(indices, lang))
     cols[1].caption(tr("gravity_note", lang))
     shown = pd.Series(gravity.to_numpy(), index=cd.node_labels(net.graph, list(gravity.index), lang), name="A_i")
-    cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.bar(color="#6baed6"),
+    cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.background_gradient(cmap="Blues"),
                       use_container_width=True)
     st.download_button("CSV", cd.with_params(matrix).to_csv().encode("utf-8-sig"),
                        file_name=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}.csv", mime="text/csv",
