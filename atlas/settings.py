@@ -82,3 +82,21 @@ MAP = MapDefaults()
 DENSITY = DensityDefaults()
 DATA = DataDefaults()
 OSM = OsmRefreshDefaults()
+
+
+@dataclass(frozen=True)
+class ConnectivityDefaults:
+    #: corridor extent for the OSM road download (lon_min, lat_min, lon_max, lat_max)
+    osm_bbox: tuple[float, float, float, float] = (119.75, 35.75, 120.95, 36.65)
+    #: the strategic road classes only (a whole-city "drive" graph is ~10x larger)
+    osm_custom_filter: str = '["highway"~"motorway|motorway_link|trunk|trunk_link|primary|primary_link"]'
+    #: offline, the reachability check fails within this many seconds
+    osm_connect_timeout_s: float = 5.0
+    #: the Overpass query itself may take minutes online (also the server-side timeout)
+    osm_read_timeout_s: int = 180
+    osm_cache_file: str = "osm_drive_corridor.graphml"
+    cutoffs_min: tuple[int, ...] = (15, 30, 45, 60)
+    threshold_min: float = 60.0
+
+
+CONNECTIVITY = ConnectivityDefaults()

@@ -1,0 +1,129 @@
+"""The one documented configuration of the connectivity network.
+
+Every speed, dwell time, penalty and detour factor the network uses lives here,
+each with the reason for its value (:data:`SOURCES`). Results record the
+configuration that produced them through :func:`config_id` (a short hash of the
+values), so two numbers computed with different assumptions never get mixed up.
+
+Values are strategic-planning assumptions, not timetables: they are chosen to
+reproduce typical door-to-door times, and every one can be overridden with
+``dataclasses.replace(DEFAULT_CONFIG, metro_speed_kmh=...)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    # --- metro ---------------------------------------------------------------
+    metro_speed_kmh: float = 40.0
+    metro_fast_lines: tuple[str, ...] = ("8", "11", "13")
+    metro_fast_speed_kmh: float = 65.0
+    metro_dwell_min: float = 0.5
+    metro_wait_min: float = 4.0
+    # --- rail / HSR ----------------------------------------------------------
+    rail_speed_factor: float = 0.6
+    rail_default_speed_kmh: float = 120.0
+    rail_dwell_min: float = 2.0
+    rail_wait_min: float = 15.0
+    # --- roads ---------------------------------------------------------------
+    road_speed_factor: float = 0.8
+    road_default_speed_kmh: float = 80.0
+    road_snap_tolerance_m: float = 300.0
+    road_overlap_m: float = 100.0
+    road_stitch_max_m: float = 10_000.0
+    # --- ferry ---------------------------------------------------------------
+    ferry_speed_kmh: float = 20.0
+    ferry_wait_min: float = 15.0
+    # --- transfers between stations / piers ----------------------------------
+    transfer_radius_m: float = 500.0
+    transfer_penalty_min: float = 3.0
+    alight_min: float = 1.0
+    # --- access legs -----------------------------------------------------------
+    walk_speed_kmh: float = 4.8
+    walk_detour: float = 1.3
+    walk_max_m: float = 1200.0
+    feeder_speed_kmh: float = 20.0
+    feeder_detour: float = 1.4
+    feeder_wait_min: float = 5.0
+    feeder_max_m: float = 15_000.0
+    feeder_nearest: int = 2
+    drive_speed_kmh: float = 30.0
+    drive_detour: float = 1.3
+    drive_max_m: float = 20_000.0
+    drive_nearest: int = 3
+    park_ride_penalty_min: float = 8.0
+    # --- measures -------------------------------------------------------------
+    gravity_tau_min: float = 30.0
+    ideal_speed_kmh: float = 100.0
+    notes: str = field(default="default strategic assumptions (see SOURCES)", compare=False)
+
+    def metro_line_speed(self, line: str) -> float:
+        return self.metro_fast_speed_kmh if str(line) in self.metro_fast_lines else self.metro_speed_kmh
+
+
+#: Why each value is what it is. A test checks every field has an entry.
+SOURCES: dict[str, str] = {
+    "metro_speed_kmh": "Running speed between stations (dwell excluded) of an 80 km/h-design urban metro; "
+    "Qingdao lines 1-6 are 80 km/h designs (Qingdao Metro line facts); typical 35-45 km/h (assumption).",
+    "metro_fast_lines": "Qingdao Metro lines 8, 11 and 13 are 120 km/h suburban/express lines (Qingdao Metro line facts).",
+    "metro_fast_speed_kmh": "About 55% of a 120 km/h maximum, typical of long-spaced suburban lines (assumption).",
+    "metro_dwell_min": "30 s stop at each intermediate station (typical metro dwell).",
+    "metro_wait_min": "Half of a 6-10 min off-peak headway, paid at boarding and at every line change.",
+    "rail_speed_factor": "Average speed between stops as a share of the line's design_speed_kmh "
+    "(acceleration, speed restrictions near stations); assumption.",
+    "rail_default_speed_kmh": "Used when a rail line has no design_speed_kmh.",
+    "rail_dwell_min": "2 min intermediate stop of intercity/HSR trains (typical timetable).",
+    "rail_wait_min": "Arrive before departure and wait for a train with sparse headways (assumption).",
+    "road_speed_factor": "Free-flow operating speed as a share of design_speed_kmh (ramps, tolls, traffic); assumption.",
+    "road_default_speed_kmh": "Used when a road link has no design_speed_kmh.",
+    "road_snap_tolerance_m": "Road line ends within this distance of another road are joined (schematic geometry "
+    "that does not exactly touch); larger than digitising error, smaller than interchange spacing.",
+    "road_overlap_m": "An expressway polyline within this distance of a bridge/tunnel is taken to run on it "
+    "(the structure carries that stretch).",
+    "road_stitch_max_m": "A road end that meets no other road (e.g. the Jiaozhou Bay Tunnel portals, which open "
+    "onto city streets) is joined to the nearest node of each other road within this distance, at drive speed x "
+    "detour (urban streets).",
+    "ferry_speed_kmh": "Qingdao-Huangdao passenger ferry crossing speed (about 20 km/h, ~25 min for ~8 km).",
+    "ferry_wait_min": "Half of a ~30 min ferry headway.",
+    "transfer_radius_m": "Stations/piers closer than this are linked by a walking transfer (e.g. metro and HSR "
+    "station of the same hub).",
+    "transfer_penalty_min": "Extra minutes for a transfer between separate stations (stairs, gates, orientation).",
+    "alight_min": "Leaving a platform to the station exit/concourse.",
+    "walk_speed_kmh": "1.33 m/s, the usual planning walking speed.",
+    "walk_detour": "Network/crow-fly distance ratio for walking in Chinese cities (1.2-1.4).",
+    "walk_max_m": "Station catchment for walking access (about 15 min).",
+    "feeder_speed_kmh": "Bus/taxi feeder to the nearest stations when none is within walking distance.",
+    "feeder_detour": "Network/crow-fly ratio of feeder trips.",
+    "feeder_wait_min": "Wait for a bus or taxi.",
+    "feeder_max_m": "Largest feeder trip considered.",
+    "feeder_nearest": "How many nearest stations a facility can reach by feeder.",
+    "drive_speed_kmh": "Local urban driving from a facility to the strategic road network.",
+    "drive_detour": "Network/crow-fly ratio of local driving.",
+    "drive_max_m": "Largest local drive to the strategic network considered.",
+    "drive_nearest": "How many nearest road nodes a facility can reach by local driving.",
+    "park_ride_penalty_min": "Parking/drop-off and walking into a station when switching from car to transit "
+    "(combined mode only).",
+    "gravity_tau_min": "Decay time of the gravity accessibility score exp(-t/tau); 30 min halves weight at ~21 min.",
+    "ideal_speed_kmh": "Straight-line reference speed for the normalised global efficiency.",
+    "notes": "Free text; not part of the config id.",
+}
+
+
+def config_dict(config: NetworkConfig) -> dict:
+    data = asdict(config)
+    data.pop("notes", None)
+    return data
+
+
+def config_id(config: NetworkConfig) -> str:
+    """A 12-hex-digit hash of the values (not the notes): equal values, equal id."""
+    payload = json.dumps(config_dict(config), sort_keys=True, default=list)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+DEFAULT_CONFIG = NetworkConfig()

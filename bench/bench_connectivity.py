@@ -1,0 +1,149 @@
+"""Benchmark: travel-time matrices with scipy csgraph multi-source Dijkstra vs networkx per pair.
+
+Run:  python bench/bench_connectivity.py [--nodes 200000] [--sample-pairs 20]
+
+Two cases, each timed in this one run against the obvious baseline
+(``nx.shortest_path_length(G, s, t, weight=...)`` for every pair):
+1. the strategic network built from the committed layers, parks + resources as
+   origins/destinations (every pair computed by both, results compared);
+2. a synthetic road-like graph (perturbed grid with missing links and faster
+   arterials) of ~200,000 nodes, 100 x 100 matrix. The per-pair baseline would
+   take hours there, so it is timed on a random sample of pairs and extrapolated
+   to the 10,000 pairs (stated as such); a second baseline, networkx
+   single-source Dijkstra per origin, is timed on a sample of origins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def strategic_case() -> None:
+    import pandas as pd
+
+    from analysis.access import attach_points
+    from analysis.connectivity import compile_network, edge_mask, travel_time_matrix
+    from layers import links, metro, parks, resources, transport
+
+    graph, build = _timed(lambda: build_network_from_layers(links, metro, transport))
+    points = pd.concat([parks.load()[["id", "geometry"]], resources.load()[["id", "geometry"]]], ignore_index=True)
+    full, attach = _timed(lambda: attach_points(graph, points))
+    net, comp = _timed(lambda: compile_network(full))
+    nodes = [f"fac:{i}" for i in points["id"].drop_duplicates()]
+    print(f"strategic network: {full.number_of_nodes()} nodes, {full.number_of_edges()} edges "
+          f"(build {build:.2f} s, attach {len(nodes)} points {attach:.2f} s, compile {comp:.2f} s)")
+    mask = edge_mask(net, modes="combined")
+    matrix, ours = _timed(lambda: travel_time_matrix(net, nodes, modes="combined"))
+    kept = [(u, v) for (u, v), m in zip(full.edges(), mask, strict=True) if m]
+    sub = full.edge_subgraph(kept)
+
+    def baseline():
+        out = np.full((len(nodes), len(nodes)), np.inf)
+        for i, s in enumerate(nodes):
+            for j, t in enumerate(nodes):
+                try:
+                    out[i, j] = nx.shortest_path_length(sub, s, t, weight="time_min")
+                except (nx.NetworkXNoPath, nx.NodeNotFound):
+                    pass
+        return out
+
+    base, base_t = _timed(baseline)
+    agree = np.allclose(matrix.to_numpy(), base, atol=1e-6)
+    print(f"  {len(nodes)} x {len(nodes)} matrix: csgraph {ours:.3f} s, networkx per pair {base_t:.2f} s "
+          f"-> {base_t / ours:.0f}x faster; results identical: {agree}")
+
+
+def build_network_from_layers(links, metro, transport):
+    from analysis.network import build_network
+
+    return build_network(metro_stations=metro.load_stations(), metro_lines=metro.load_lines(),
+                         links=links.load(), transport_nodes=transport.load())
+
+
+def road_like_graph(n_nodes: int, seed: int = 0):
+    """A perturbed square grid: 200 m blocks, 8% of links missing, every 20th row/column an
+    arterial at 60 km/h (others 30 km/h). Returns (csr of minutes, edge arrays)."""
+    rng = np.random.default_rng(seed)
+    side = int(np.ceil(np.sqrt(n_nodes)))
+    ids = np.arange(side * side).reshape(side, side)
+    xy = np.stack(np.meshgrid(np.arange(side), np.arange(side)), -1).reshape(-1, 2) * 200.0
+    xy += rng.normal(0, 30, xy.shape)
+    u = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    v = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    arterial = np.concatenate([np.repeat(np.arange(side) % 20 == 0, side - 1),
+                               np.tile(np.arange(side) % 20 == 0, side - 1)])
+    keep = rng.random(u.size) > 0.08
+    u, v, arterial = u[keep], v[keep], arterial[keep]
+    length = np.hypot(*(xy[u] - xy[v]).T)
+    minutes = length / 1000 / np.where(arterial, 60.0, 30.0) * 60
+    uu, vv, ww = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([minutes, minutes])
+    return csr_matrix((ww, (uu, vv)), shape=(side * side,) * 2), (uu, vv, ww)
+
+
+def synthetic_case(n_nodes: int, n_od: int, sample_pairs: int, sample_origins: int) -> None:
+    (graph_csr, (u, v, w)), build = _timed(lambda: road_like_graph(n_nodes))
+    rng = np.random.default_rng(1)
+    origins = rng.choice(graph_csr.shape[0], n_od, replace=False)
+    dests = rng.choice(graph_csr.shape[0], n_od, replace=False)
+    print(f"synthetic road-like graph: {graph_csr.shape[0]} nodes, {graph_csr.nnz} directed edges "
+          f"(built in {build:.1f} s)")
+    times, ours = _timed(lambda: dijkstra(graph_csr, directed=True, indices=origins)[:, dests])
+    nxg, nx_build = _timed(lambda: _to_nx(u, v, w))
+    print(f"  networkx graph build (baseline's own cost, not counted): {nx_build:.1f} s")
+    pairs = [(rng.integers(n_od), rng.integers(n_od)) for _ in range(sample_pairs)]
+
+    def per_pair():
+        return [nx.shortest_path_length(nxg, int(origins[i]), int(dests[j]), weight="w") for i, j in pairs]
+
+    got, pair_t = _timed(per_pair)
+    assert np.allclose(got, [times[i, j] for i, j in pairs]), "baseline and csgraph disagree"
+    per_pair_total = pair_t / sample_pairs * n_od * n_od
+
+    def per_origin():
+        return [nx.single_source_dijkstra_path_length(nxg, int(origins[i]), weight="w")
+                for i in range(sample_origins)]
+
+    _, origin_t = _timed(per_origin)
+    per_origin_total = origin_t / sample_origins * n_od
+    print(f"  {n_od} x {n_od} matrix: csgraph multi-source {ours:.1f} s")
+    print(f"  networkx shortest_path_length per pair: {pair_t:.1f} s for {sample_pairs} pairs -> "
+          f"{per_pair_total:.0f} s for {n_od * n_od} pairs (extrapolated) -> {per_pair_total / ours:.0f}x")
+    print(f"  networkx single_source_dijkstra per origin: {origin_t:.1f} s for {sample_origins} origins -> "
+          f"{per_origin_total:.0f} s for {n_od} (extrapolated) -> {per_origin_total / ours:.1f}x")
+
+
+def _to_nx(u, v, w) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist(), strict=True), weight="w")
+    return graph
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--od", type=int, default=100)
+    parser.add_argument("--sample-pairs", type=int, default=20)
+    parser.add_argument("--sample-origins", type=int, default=3)
+    args = parser.parse_args()
+    strategic_case()
+    synthetic_case(args.nodes, args.od, args.sample_pairs, args.sample_origins)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+"""Connectivity panel: travel-time matrix, isochrones, critical links, scenarios (thin page)."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+from shapely.geometry import Point
+from streamlit_folium import st_folium
+
+from analysis import osm_roads
+from analysis.access import attach_points
+from analysis.connectivity import (
+    Scenario, compile_network, corridor_indices, gravity_accessibility, ideal_matrix, isochrones,
+    travel_time_matrix,
+)
+from analysis.crs import MEASURE_CRS, WGS84
+from analysis.network import STATUS_SETS
+from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
+from atlas import connectivity_data as cd
+from atlas.settings import CONNECTIVITY
+from layers import connectivity_style as style
+from layers.atlas_map import MapView, build_map
+
+st.set_page_config(page_title="连通性 · Connectivity", layout="wide")
+
+TEXT = {
+    "title": ("走廊连通性", "Corridor connectivity"),
+    "modes": ("出行方式", "Modes"), "status": ("网络状态", "Network"), "origins": ("起讫点集合", "Origin set"),
+    "matrix": ("出行时间矩阵（分钟）", "Travel-time matrix (min)"), "iso": ("等时圈", "Isochrones"),
+    "critical": ("关键连接", "Critical links"), "scenario": ("情景对比", "Scenario"),
+    "origin": ("起点", "Origin"), "alt": ("对比情景", "Compare with"), "run": ("计算关键连接", "Rank critical links"),
+    "before": ("现状", "Before"), "after": ("情景", "After"), "osm": ("使用 OSM 道路（已缓存）", "Use cached OSM roads"),
+    "gravity_note": ("重力可达性 A_i = Σ_j w_j·exp(−t_ij/30分钟)，j 为创新资源，w_j 为资源权重",
+                     "Gravity accessibility A_i = Σ_j w_j·exp(−t_ij/30 min) over innovation resources j with weights w_j"),
+    "custom": ("自定义起点（经纬度）", "Custom origin (lon/lat)"),
+    "diff": ("时间变化（分钟，负值=更快；—=新连通/断开）", "Change in minutes (negative = faster; — = newly (dis)connected)"),
+    "add": ("纳入的在建/规划连接", "Switch in (unbuilt links)"), "remove": ("移除的连接", "Switch out (links)"),
+    "no_osm": ("尚无 OSM 道路缓存；运行 `python -m analysis.osm_roads --download`（需联网）。",
+               "No cached OSM roads; run `python -m analysis.osm_roads --download` (online)."),
+}
+LABELS = {"transit": ("公共交通", "Transit"), "car": ("小汽车", "Car"), "combined": ("综合", "Combined"),
+          "today": ("现状", "Today"), "today+construction": ("现状+在建", "Today + under construction"),
+          "today+planned": ("现状+在建+规划", "Today + planned"), "clusters": ("三湾组团", "Bay clusters"),
+          "parks": ("园区", "Parks"), "resources": ("创新资源", "Innovation resources"), "hubs": ("机场·港口", "Airport & ports")}
+INDEX_LABELS = {"pairs": ("起讫对数", "Pairs"), "mean_min": ("平均时间 (分)", "Mean (min)"),
+                "worst_min": ("最长时间 (分)", "Worst (min)"), "unreachable_pairs": ("不可达对数", "Unreachable pairs"),
+                "share_within": ("60分钟内占比", "Share within 60 min"), "efficiency": ("全局效率 (1/分)", "Global efficiency (1/min)"),
+                "efficiency_norm": ("相对效率", "Efficiency vs straight line"),
+                "gravity": ("平均重力可达性（至创新资源）", "Mean gravity accessibility (to resources)")}
+
+
+CRITICAL_ON_MAP = 8
+
+
+def tr(key: str, lang: str, table=TEXT) -> str:
+    zh, en = table.get(key, (key, key))
+    return zh if lang == "zh" else en
+
+
+@st.cache_resource(show_spinner=False)
+def frames_once():
+    return cd.load_transport_frames()
+
+
+@st.cache_resource(show_spinner="构建网络 Building the network…")
+def network_once(use_osm: bool):
+    frames, _ = frames_once()
+    roads = osm_roads.load_cached_roads() if use_osm else None
+    return compile_network(cd.corridor_network(frames, roads))
+
+
+def origin_nodes(net, origin_set: str) -> list[str]:
+    return [n for n in net.nodes if str(n).startswith(f"{origin_set}:")]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def matrix_cached(use_osm: bool, origin_set: str, modes: str, statuses: str):
+    net = network_once(use_osm)
+    nodes = origin_nodes(net, origin_set)
+    scenario = Scenario(statuses, statuses)
+    matrix = travel_time_matrix(net, nodes, modes=modes, scenario=scenario)
+    ideal = ideal_matrix(net, nodes, speed_kmh=net.graph.graph["config"]["ideal_speed_kmh"])
+    frames, _ = frames_once()
+    weights = pd.Series(frames.resources["weight"].to_numpy(float),
+                        index=[f"resources:{i}" for i in frames.resources["id"]])
+    tau = net.graph.graph["config"]["gravity_tau_min"]
+    to_resources = travel_time_matrix(net, nodes, list(weights.index), modes=modes, scenario=scenario)
+    gravity = gravity_accessibility(to_resources, weights, tau_min=tau)
+    indices = corridor_indices(matrix, threshold_min=CONNECTIVITY.threshold_min, ideal=ideal)
+    indices["gravity"] = float(gravity.mean())
+    return matrix, indices, gravity
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def isochrones_cached(use_osm: bool, origin: str, modes: str, statuses: str, alt: tuple):
+    net = network_once(use_osm)
+    iso = isochrones(net, origin, cutoffs=CONNECTIVITY.cutoffs_min, modes=modes, scenario=Scenario(statuses, statuses))
+    change = isochrone_change(net, origin, cutoffs=CONNECTIVITY.cutoffs_min, modes=modes,
+                              base=Scenario(statuses, statuses), alt=alt_scenario(alt))
+    return iso, change
+
+
+@st.cache_resource(show_spinner=False)
+def critical_store() -> dict:
+    """Process-wide results per parameter set (st.cache_data cannot replay the progress bar)."""
+    return {}
+
+
+def critical_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, progress=None):
+    store = critical_store()
+    key = (use_osm, origin_set, modes, statuses)
+    if key not in store:
+        net = network_once(use_osm)
+        ranking = critical_links(net, origin_nodes(net, origin_set), modes=modes,
+                                 scenario=Scenario(statuses, statuses), progress=progress)
+        impact = ranking[(ranking["delta_min"] > 0.05) | (ranking["disconnected_pairs"] > 0)]
+        if len(store) > 32:
+            store.pop(next(iter(store)))
+        store[key] = (ranking, link_geometries(net, impact["link"].head(CRITICAL_ON_MAP)))
+    return store[key]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def scenario_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, alt: tuple):
+    net = network_once(use_osm)
+    return compare_scenarios(net, origin_nodes(net, origin_set), modes=modes, base=Scenario(statuses, statuses),
+                             alt=alt_scenario(alt), threshold_min=CONNECTIVITY.threshold_min)
+
+
+def labelled(frame: pd.DataFrame, net, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    out.index = cd.node_labels(net.graph, list(frame.index), lang)
+    out.columns = cd.node_labels(net.graph, list(frame.columns), lang)
+    return out
+
+
+def heat_table(matrix: pd.DataFrame, net, lang: str, *, diverging: bool = False):
+    shown = labelled(matrix.replace([np.inf, -np.inf], np.nan), net, lang)
+    if diverging:  # differences: green = faster, red = slower, white = unchanged
+        span = max(float(np.nanmax(np.abs(shown.to_numpy()))) if shown.notna().any().any() else 0.0, 1.0)
+        styled = shown.style.background_gradient(cmap="RdYlGn_r", axis=None, vmin=-span, vmax=span)
+        return styled.format("{:+.0f}", na_rep="—")
+    return shown.style.background_gradient(cmap="RdYlGn_r", axis=None).format("{:.0f}", na_rep="—")
+
+
+def indices_table(indices: pd.DataFrame | pd.Series, lang: str) -> pd.DataFrame:
+    frame = indices.to_frame() if isinstance(indices, pd.Series) else indices
+    out = frame.copy()
+    out.index = [tr(k, lang, INDEX_LABELS) for k in frame.index]
+    return out.rename(columns={"value": "值" if lang == "zh" else "value"})
+
+
+def alt_scenario(spec: tuple) -> Scenario:
+    """(status set, links switched in, links switched out) -> the compared Scenario."""
+    status, add, remove = spec
+    extra = "".join([f" +{len(add)}" if add else "", f" -{len(remove)}" if remove else ""])
+    return Scenario(f"{status}{extra}", status, tuple(add), tuple(remove))
+
+
+def _link_options(net, lang: str, running: bool) -> dict[str, str]:
+    e = net.edges[net.edges["mode"].isin(["road", "rail", "metro", "ferry"]) & (net.edges["link_id"] != "")]
+    e = e[~e["link_id"].str.startswith("osm")]
+    ids = sorted(set(e.loc[(e["status"] == "operating") == running, "link_id"]))
+    names = net.graph.graph.get("link_names", {})
+    return {i: names.get(i, (i, i))[0 if lang == "zh" else 1] for i in ids}
+
+
+def scenario_controls(net, lang: str, statuses: str) -> tuple:
+    st.sidebar.subheader(tr("scenario", lang))
+    default = "today+construction" if statuses == "today" else statuses
+    alt = st.sidebar.selectbox(tr("alt", lang), list(STATUS_SETS), index=list(STATUS_SETS).index(default),
+                               key="c_alt", format_func=lambda k: tr(k, lang, LABELS))
+    unbuilt, running = _link_options(net, lang, False), _link_options(net, lang, True)
+    add = st.sidebar.multiselect(tr("add", lang), list(unbuilt), key="c_add", format_func=unbuilt.get)
+    remove = st.sidebar.multiselect(tr("remove", lang), list(running), key="c_remove", format_func=running.get)
+    return (alt, tuple(add), tuple(remove))
+
+
+def controls(lang: str, has_osm: bool):
+    cols = st.columns(4)
+    modes = cols[0].selectbox(tr("modes", lang), ["combined", "transit", "car"], key="c_modes",
+                              format_func=lambda k: tr(k, lang, LABELS))
+    statuses = cols[1].selectbox(tr("status", lang), list(STATUS_SETS), key="c_status",
+                                 format_func=lambda k: tr(k, lang, LABELS))
+    origin_set = cols[2].selectbox(tr("origins", lang), list(cd.ORIGIN_SETS), key="c_origins",
+                                   format_func=lambda k: tr(k, lang, LABELS))
+    use_osm = cols[3].toggle(tr("osm", lang), key="c_osm", disabled=not has_osm)
+    if not has_osm:
+        cols[3].caption(tr("no_osm", lang))
+    return modes, statuses, origin_set, bool(use_osm and has_osm)
+
+
+def main() -> None:
+    lang = st.sidebar.radio("语言 Language", ["zh", "en"], key="c_lang", horizontal=True,
+                            format_func=lambda x: "中文" if x == "zh" else "English")
+    st.title(tr("title", lang))
+    frames, error = frames_once()
+    if frames is None:
+        st.warning(error)
+        return
+    has_osm = osm_roads.cache_path().exists()
+    modes, statuses, origin_set, use_osm = controls(lang, has_osm)
+    net = network_once(use_osm)
+    st.caption(f"config_id {net.config_id} · roads: {net.graph.graph['road_source']} · "
+               f"{len(net.nodes)} nodes, {len(net.edges)} edges")
+    tabs = st.tabs([tr(k, lang) for k in ("matrix", "iso", "critical", "scenario")])
+    with tabs[0]:
+        matrix_tab(net, lang, use_osm, origin_set, modes, statuses)
+    alt = scenario_controls(net, lang, statuses)
+    with tabs[1]:
+        iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt)
+    with tabs[2]:
+        critical_tab(net, lang, use_osm, origin_set, modes, statuses)
+    with tabs[3]:
+        scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt)
+
+
+def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
+    matrix, indices, gravity = matrix_cached(use_osm, origin_set, modes, statuses)
+    st.dataframe(heat_table(matrix, net, lang), use_container_width=True)
+    cols = st.columns(2)
+    cols[0].table(indices_table(indices, lang))
+    cols[1].caption(tr("gravity_note", lang))
+    shown = pd.Series(gravity.to_numpy(), index=cd.node_labels(net.graph, list(gravity.index), lang), name="A_i")
+    cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.background_gradient(cmap="Blues"),
+                      use_container_width=True)
+    st.download_button("CSV", cd.with_params(matrix).to_csv().encode("utf-8-sig"),
+                       file_name=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}.csv", mime="text/csv",
+                       key="dl_matrix")
+
+
+@st.cache_resource(show_spinner=False)
+def districts_once():
+    from layers import districts
+
+    return districts.load()
+
+
+def _map(layers, lang: str, key: str, center=None) -> None:
+    frames, _ = frames_once()
+    context = style.context_layers(districts_once(), frames.links, frames.metro_lines, lang=lang)
+    view = MapView(lang=lang, legend=style.legend(CONNECTIVITY.cutoffs_min, lang=lang))
+    if center is not None:
+        view = MapView(center=center, zoom=10, lang=lang, legend=view.legend)
+    m = build_map(context + layers, view)
+    st_folium(m, key=key, height=560, use_container_width=True, returned_objects=[])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def point_isochrones_cached(use_osm: bool, lon: float, lat: float, modes: str, statuses: str, alt: tuple):
+    net = network_once(use_osm)
+    point = gpd.GeoDataFrame({"id": ["custom"], "name_zh": ["自定义点"], "name_en": ["Custom point"]},
+                             geometry=[Point(lon, lat)], crs=WGS84)
+    local = compile_network(attach_points(net.graph, point, prefix="point"))
+    iso = isochrones(local, "point:custom", cutoffs=CONNECTIVITY.cutoffs_min, modes=modes,
+                     scenario=Scenario(statuses, statuses))
+    change = isochrone_change(local, "point:custom", cutoffs=CONNECTIVITY.cutoffs_min, modes=modes,
+                              base=Scenario(statuses, statuses), alt=alt_scenario(alt))
+    return iso, change, local.graph.nodes["point:custom"]
+
+
+def iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
+    custom = st.toggle(tr("custom", lang), key="c_custom")
+    if custom:
+        cols = st.columns(2)
+        lon = cols[0].number_input("lon (WGS84)", 119.5, 121.1, 120.38, step=0.01, format="%.4f", key="c_lon")
+        lat = cols[1].number_input("lat (WGS84)", 35.4, 37.1, 36.07, step=0.01, format="%.4f", key="c_lat")
+        iso, change, node = point_isochrones_cached(use_osm, round(lon, 5), round(lat, 5), modes, statuses, alt)
+        origin = "point:custom"
+    else:
+        nodes = origin_nodes(net, origin_set)
+        origin = st.selectbox(tr("origin", lang), nodes, key=f"c_iso_origin_{origin_set}",
+                              format_func=lambda n: cd.node_labels(net.graph, [n], lang)[0])
+        iso, change = isochrones_cached(use_osm, origin, modes, statuses, alt)
+        node = net.graph.nodes[origin]
+    layers = style.isochrone_layers(iso, lang=lang)
+    if not change.geometry.is_empty.all():
+        layers.append(style.gain_layer(change[~change.geometry.is_empty], lang=lang))
+    point = gpd.GeoDataFrame({"id": [origin], "name_zh": [node.get("name_zh", "")], "name_en": [node.get("name_en", "")]},
+                             geometry=[Point(node["x"], node["y"])], crs=MEASURE_CRS).to_crs(WGS84)
+    layers.append(style.origin_layer(point, lang=lang))
+    _map(layers, lang, f"iso_map_{lang}", center=(point.geometry.y.iloc[0], point.geometry.x.iloc[0]))
+    st.dataframe(iso.drop(columns="geometry"), use_container_width=True)
+    st.download_button("GeoJSON", cd.with_params(iso).to_json(drop_id=True).encode("utf-8"),
+                       file_name=f"isochrones_{origin.replace(':', '_')}_{modes}_{net.config_id}.geojson",
+                       mime="application/geo+json", key="dl_iso")
+
+
+def critical_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
+    bar = st.progress(0.0, text=tr("run", lang))
+    ranking, geoms = critical_cached(use_osm, origin_set, modes, statuses,
+                                     progress=lambda k, n: bar.progress(k / n, text=f"{k}/{n}"))
+    bar.empty()
+    names = ranking["name_zh" if lang == "zh" else "name_en"]
+    shown = ranking.drop(columns=["name_zh", "name_en"]).assign(name=names).set_index("name")
+    st.dataframe(shown.head(25).style.background_gradient(subset=["delta_min"], cmap="Reds"), use_container_width=True)
+    shown_geoms = geoms.dropna(subset=["geometry"])
+    _map([style.critical_layer(shown_geoms, ranking, lang=lang)] if len(shown_geoms) else [], lang, f"crit_map_{lang}")
+    if not len(shown_geoms):
+        st.caption("没有移除后会变慢的连接。" if lang == "zh" else "No link makes these trips slower when removed.")
+    st.download_button("CSV", cd.with_params(ranking).to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"critical_links_{origin_set}_{modes}_{net.config_id}.csv", mime="text/csv",
+                       key="dl_crit")
+
+
+def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
+    res = scenario_cached(use_osm, origin_set, modes, statuses, alt)
+    ind = res["indices"]
+    cols = st.columns(3)
+    for col, key in zip(cols, ("mean_min", "worst_min", "share_within"), strict=True):
+        fmt = "{:.0%}" if key == "share_within" else "{:.1f}"
+        col.metric(tr(key, lang, INDEX_LABELS), fmt.format(ind.at[key, "after"]),
+                   delta=fmt.format(ind.at[key, "change"]), delta_color="inverse" if key != "share_within" else "normal")
+    st.table(indices_table(ind.rename(columns={"before": tr("before", lang), "after": tr("after", lang)}), lang))
+    st.subheader(tr("diff", lang))
+    st.dataframe(heat_table(res["diff"], net, lang, diverging=True), use_container_width=True)
+    payload = {"before": res["before"].attrs["params"], "after": res["after"].attrs["params"]}
+    st.download_button("CSV", res["diff"].to_csv().encode("utf-8-sig"),
+                       file_name=f"scenario_diff_{origin_set}_{statuses}_vs_{alt[0]}_{net.config_id}.csv",
+                       mime="text/csv", key="dl_scen")
+    st.caption(json.dumps(payload, ensure_ascii=False)[:400])
+
+
+main()

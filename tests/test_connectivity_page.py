@@ -1,0 +1,60 @@
+"""The connectivity page runs headless, shows its panels, and degrades when layers are missing."""
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "2_连通性_Connectivity.py")
+
+
+def _fresh(timeout=120):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(PAGE, default_timeout=timeout)
+
+
+def test_page_runs_and_shows_panels():
+    at = _fresh().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "走廊连通性"
+    assert len(at.tabs) == 4
+    assert any("config_id" in c.value for c in at.caption)
+    assert len(at.get("download_button")) >= 3
+
+
+def test_page_switches_mode_and_language():
+    at = _fresh().run()
+    at.radio(key="c_lang").set_value("en").run()
+    at.selectbox(key="c_modes").set_value("car").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Corridor connectivity"
+
+
+def test_page_without_transport_layers(monkeypatch):
+    from atlas import connectivity_data
+
+    monkeypatch.setattr(connectivity_data, "load_transport_frames", lambda: (None, "Transport layers are missing"))
+    at = _fresh().run()
+    assert not at.exception, at.exception
+    assert "missing" in at.warning[0].value
+
+
+def test_page_scenario_switches_the_second_tunnel_in():
+    at = _fresh().run()
+    at.selectbox(key="c_modes").set_value("car").run()
+    at.selectbox(key="c_alt").set_value("today").run()
+    at.multiselect(key="c_add").set_value(["road_jiaozhouwan_tunnel2"]).run()
+    assert not at.exception, at.exception
+    # the scenario metrics show a change against today
+    deltas = [m.delta for m in at.metric]
+    assert any(d not in (None, "0.0", "+0.0", "-0.0", "0%") for d in deltas), deltas
+
+
+def test_page_isochrones_from_a_custom_point():
+    at = _fresh().run()
+    at.toggle(key="c_custom").set_value(True).run()
+    at.number_input(key="c_lon").set_value(120.38).run()
+    assert not at.exception, at.exception
+    frames = [df.value for df in at.dataframe]
+    assert any("point:custom" in str(getattr(f, "data", f)) for f in frames)

@@ -1,0 +1,42 @@
+"""Connectivity results drawn with the atlas map: bands, gains, critical links; text escaped."""
+
+import json
+
+import pandas as pd
+
+from analysis.access import attach_points
+from analysis.connectivity import Scenario, compile_network, isochrones
+from analysis.network import build_network
+from analysis.scenarios import critical_links, isochrone_change, link_geometries
+from layers import connectivity_style as style
+from layers.atlas_map import MapView, build_map
+from tests.toy_network import TOY_CONFIG, metro_frames, metro_points, two_route_links, two_route_points
+
+
+def test_isochrone_and_gain_layers_render():
+    stations, lines = metro_frames()
+    graph = build_network(metro_stations=stations, metro_lines=lines, config=TOY_CONFIG)
+    net = compile_network(attach_points(graph, metro_points(), config=TOY_CONFIG))
+    iso = isochrones(net, "fac:f1", cutoffs=(15, 30), modes="transit")
+    layers = style.isochrone_layers(iso, lang="zh")
+    assert [layer.title for layer in layers] == ["30 分钟等时圈", "15 分钟等时圈"]  # widest drawn first
+    change = isochrone_change(net, "fac:f1", cutoffs=(30,), modes="transit", base=Scenario(),
+                              alt=Scenario("l2", add_links=("m2",)))
+    layers.append(style.gain_layer(change, lang="en"))
+    html = build_map(layers, MapView(legend=style.legend((15, 30), lang="zh"))).get_root().render()
+    label = "15 分钟等时圈"
+    assert (label in html or json.dumps(label)[1:-1] in html) and style.GAIN_COLOR in html
+
+
+def test_critical_layer_escapes_hostile_link_names():
+    links = two_route_links()
+    links.loc[0, "name_zh"] = "<script>alert(1)</script>"
+    graph = build_network(links=links, config=TOY_CONFIG)
+    net = compile_network(attach_points(graph, two_route_points(), config=TOY_CONFIG))
+    ranking = critical_links(net, ["fac:A", "fac:B"], modes="car")
+    assert ranking.iloc[0]["name_zh"] == "<script>alert(1)</script>"
+    layer = style.critical_layer(link_geometries(net, ["bridge"]), ranking, lang="zh")
+    html = build_map([layer], MapView()).get_root().render()
+    assert "<script>alert(1)</script>" not in html
+    assert "+10.5 min" in html
+    assert isinstance(ranking, pd.DataFrame)
