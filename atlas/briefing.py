@@ -246,9 +246,10 @@ def _footer(fig: Figure, text: str) -> None:
 
 def attribution(layers: list[BriefLayer], lang: str, data_date: str) -> str:
     """The source line: plan, boundary source, how many location sources and how precise."""
-    frames = [layer.frame for layer in layers if not layer.frame.empty]
+    frames = [layer.frame for layer in layers if not layer.frame.empty and "source" in layer.frame]
+    analyses = [layer.title for layer in layers if layer.values]
     n_features = sum(len(f) for f in frames)
-    sources = {s for f in frames if "source" in f for s in f["source"].dropna().astype(str)}
+    sources = {s for f in frames for s in f["source"].dropna().astype(str)}
     precision = {}
     for f in frames:
         if "geom_precision" in f:
@@ -258,9 +259,11 @@ def attribution(layers: list[BriefLayer], lang: str, data_date: str) -> str:
     if lang == "zh":
         return (f"规划:{DATA.plan_title_zh}。边界:{districts.LAYER.source}。位置:{n_features} 个要素,"
                 f"{len(sources)} 个来源(逐要素来源见数据导出 python -m atlas export)"
-                + (f";几何精度 {prec}" if prec else "") + f"。数据日期 {data_date}。坐标系 CGCS2000 / 3° 高斯-克吕格 "
+                + (f";几何精度 {prec}" if prec else "") + (f"。分析:{'、'.join(analyses)}" if analyses else "")
+                + f"。数据日期 {data_date}。坐标系 CGCS2000 / 3° 高斯-克吕格 "
                 "120°E (EPSG:4549);离线渲染,无底图瓦片。")
     return (f"Plan: {DATA.plan_title_en}. Boundaries: {districts.LAYER.source}. Locations: {n_features} features "
             f"from {len(sources)} sources (per-feature sources in the data export, python -m atlas export)"
-            + (f"; geometry precision {prec}" if prec else "") + f". Data date {data_date}. CRS CGCS2000 / "
+            + (f"; geometry precision {prec}" if prec else "") + (f". Analysis: {', '.join(analyses)}" if analyses else "")
+            + f". Data date {data_date}. CRS CGCS2000 / "
             "3-degree Gauss-Kruger CM 120E (EPSG:4549); rendered offline, no basemap tiles.")

@@ -51,14 +51,15 @@ def cjk_family() -> str:
 
     Raises :class:`FontNotFoundError` with an install hint when none exists.
     """
-    candidates = [os.environ[FONT_ENV]] if os.environ.get(FONT_ENV) else []
-    for file in [*candidates, *FONT_FILES]:
-        path = Path(file)
-        if path.is_file():
-            return _register(path)
-    if candidates:
-        msg = f"{FONT_ENV}={candidates[0]!r} is not a file. " + INSTALL_HINT
-        raise FontNotFoundError(msg)
+    chosen = os.environ.get(FONT_ENV)
+    if chosen:
+        if not Path(chosen).is_file():
+            msg = f"{FONT_ENV}={chosen!r} is not a file. " + INSTALL_HINT
+            raise FontNotFoundError(msg)
+        return _register(Path(chosen))
+    for file in FONT_FILES:
+        if Path(file).is_file():
+            return _register(Path(file))
     known = {f.name for f in font_manager.fontManager.ttflist}
     for family in FONT_FAMILIES:
         if family in known:
