@@ -78,12 +78,18 @@ def build_network():
 
 
 def as_frame(result) -> pd.DataFrame:
+    """An analysis result as a table to export; a meaningful index becomes a column."""
     if isinstance(result, pd.Series):
         frame = result.to_frame(result.name or "value")
         frame.attrs = dict(result.attrs)
-        return frame.reset_index()
+        result = frame
+    if isinstance(result, gpd.GeoDataFrame):
+        return result
     if isinstance(result, pd.DataFrame):
-        return result if isinstance(result, gpd.GeoDataFrame) else result.reset_index()
+        plain = isinstance(result.index, pd.RangeIndex) and result.index.name is None
+        out = result if plain else result.reset_index()
+        out.attrs = dict(result.attrs)
+        return out
     msg = f"the method returned {type(result).__name__}, not a table; nothing to export"
     raise CliError(msg, 1)
 

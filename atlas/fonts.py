@@ -3,12 +3,17 @@
 The font comes from the system: Debian's ``fonts-noto-cjk`` (installed by
 ``make fonts``, which ``make run`` and ``make test`` call). Other machines may
 point ``QD_ATLAS_CJK_FONT`` at any OTF/TTF/TTC file, or have one of the usual
-system CJK fonts. The search order is :data:`FONT_FILES` then :data:`FONT_FAMILIES`.
+system CJK fonts. The search order is :data:`FONT_FILES`, then :data:`FONT_FAMILIES` in matplotlib's
+font cache, then a scan of the system font folders (a cache built before the font
+was installed is no obstacle: the file is registered with ``addfont`` directly).
+Why no PyPI font package: the only one shipping Noto Sans CJK (cvttf-notosanscjk-regular,
+27 MB, 2019) carries the Traditional-Chinese-first face under a mislabelled licence.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +31,8 @@ FONT_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
     "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
 )
+#: CJK font files recognised on disk when matplotlib's cached font list does not know them yet.
+FILE_PATTERN = re.compile(r"NotoSans(CJK|SC)|SourceHanSans|wqy-zenhei|msyh|simhei|PingFang", re.I)
 INSTALL_HINT = (
     "No CJK font found, so Chinese text would render as empty boxes. Install Debian's "
     "fonts-noto-cjk (`make fonts`, or `apt-get install fonts-noto-cjk`), or set "
@@ -64,6 +71,10 @@ def cjk_family() -> str:
     for family in FONT_FAMILIES:
         if family in known:
             return family
+    # matplotlib's font cache may predate the font's installation: look at the disk itself.
+    for file in sorted(font_manager.findSystemFonts()):
+        if FILE_PATTERN.search(Path(file).name):
+            return _register(Path(file))
     raise FontNotFoundError(INSTALL_HINT)
 
 
