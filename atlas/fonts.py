@@ -72,7 +72,7 @@ def cjk_family() -> str:
         if family in known:
             return family
     # matplotlib's font cache may predate the font's installation: look at the disk itself.
-    for file in sorted(font_manager.findSystemFonts()):
+    for file in sorted(font_manager.findSystemFonts(), key=lambda f: ("Regular" not in f, f)):
         if FILE_PATTERN.search(Path(file).name):
             return _register(Path(file))
     raise FontNotFoundError(INSTALL_HINT)

@@ -110,6 +110,20 @@ def test_missing_font_file_gives_a_clear_error(monkeypatch, tmp_path):
         fonts.cjk_family.cache_clear()
 
 
+def test_font_found_on_disk_when_the_cache_does_not_know_it(monkeypatch):
+    monkeypatch.setattr(fonts, "FONT_FILES", ())
+    monkeypatch.setattr(fonts, "FONT_FAMILIES", ())
+    fonts.cjk_family.cache_clear()
+    try:
+        assert "CJK" in fonts.cjk_family()  # found by scanning the system font folders
+        monkeypatch.setattr(fonts.font_manager, "findSystemFonts", lambda: [])
+        fonts.cjk_family.cache_clear()
+        with pytest.raises(fonts.FontNotFoundError, match="make fonts"):
+            fonts.cjk_family()
+    finally:
+        fonts.cjk_family.cache_clear()
+
+
 def test_analysis_overlay_draws_a_choropleth(base, artifacts_dir):
     cells = [box(120.2 + i * 0.05, 36.1 + j * 0.05, 120.25 + i * 0.05, 36.15 + j * 0.05)
              for i in range(6) for j in range(4)]

@@ -98,7 +98,7 @@ def test_bad_format_is_rejected_by_argparse(capsys):
 
 
 def test_missing_analysis_module_exits_3(monkeypatch, capsys):
-    monkeypatch.setitem(cli_analysis.MODULES, "density", "analysis.no_such_module")
+    monkeypatch.setitem(cli_analysis.MODULES, "density", ("analysis.no_such_module",))
     assert main(["density", "--list"]) == 3
     assert "not available" in _err(capsys)
 
@@ -115,10 +115,17 @@ def fake_density(monkeypatch):
         table.attrs["params"] = {"min_count": min_count, "crs": "EPSG:4549"}
         return table
 
-    counts_by_district.__module__ = "fake_density"
-    module.counts_by_district = counts_by_district
+    def pairs(gdf, *, others, limit: int = 1) -> pd.DataFrame:
+        return pd.DataFrame({"n_self": [len(gdf)], "n_others": [len(others)], "others_crs": [others.crs.to_epsg()]})
+
+    def helper(gdf) -> "np.ndarray":  # not a table: not a method
+        return gdf.geometry.x.to_numpy()
+
+    for fn in (counts_by_district, pairs, helper):
+        fn.__module__ = "fake_density"
+        setattr(module, fn.__name__, fn)
     monkeypatch.setitem(sys.modules, "fake_density", module)
-    monkeypatch.setitem(cli_analysis.MODULES, "density", "fake_density")
+    monkeypatch.setitem(cli_analysis.MODULES, "density", ("fake_density", "analysis.not_there_yet"))
     return module
 
 
@@ -130,7 +137,16 @@ def test_density_adapter_runs_and_exports_with_params(fake_density, tmp_path, ca
     table = read_bytes((tmp_path / "d.csv").read_bytes(), "csv")
     assert (table["count"].astype(int) >= 2).all()
     meta = json.loads((tmp_path / "d.csv.meta.json").read_text(encoding="utf-8"))
-    assert meta["analysis_parameters"] == {"min_count": 2, "crs": "EPSG:4549"}
+    assert meta["analysis_parameters"] == {"method": "counts_by_district", "min_count": 2, "crs": "EPSG:4549"}
+
+
+def test_layer_parameters_and_only_table_methods(fake_density, tmp_path, capsys):
+    assert main(["density", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "pairs(gdf, *, others" in listed and "helper" not in listed
+    assert main(["density", "pairs", "--param", "others=@parks", "--format", "csv", "--out", "p.csv"]) == 0
+    row = read_bytes((tmp_path / "p.csv").read_bytes(), "csv").iloc[0]
+    assert (row["n_others"], row["others_crs"]) == ("10", "4549")
 
 
 def test_density_adapter_errors(fake_density, capsys):
@@ -156,7 +172,7 @@ def test_connectivity_adapter_builds_the_network(monkeypatch, tmp_path):
     module.travel_times = travel_times
     module.build = lambda: [("aoshan", "lingshan", 120.0)]
     monkeypatch.setitem(sys.modules, "fake_conn", module)
-    monkeypatch.setitem(cli_analysis.MODULES, "connectivity", "fake_conn")
+    monkeypatch.setitem(cli_analysis.MODULES, "connectivity", ("fake_conn",))
     monkeypatch.setattr(cli_analysis, "NETWORK_BUILDERS", (("fake_conn", "build"),))
     assert main(["connectivity", "travel_times", "--param", "speed_kmh=80", "--out", "tt.geojson"]) == 0
     doc = json.loads((tmp_path / "tt.geojson").read_text(encoding="utf-8"))
