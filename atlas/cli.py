@@ -25,7 +25,9 @@ EXAMPLES = """examples:
   qd-atlas connectivity --list
   qd-atlas briefing --title "青岛湾区科创走廊" --preset A4-landscape --out brief.pdf
 
-exit codes: 0 success, 2 bad arguments, 3 analysis not available, 1 other failure"""
+  qd-atlas screenshot --size 1600x1000 --out map.png   (needs Chromium: make browser)
+
+exit codes: 0 success, 2 bad arguments, 3 analysis/Chromium not available, 1 other failure"""
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
@@ -79,13 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-date", default=DATA.data_date)
     p.add_argument("--out", "-o", help="output file (default: a safe name from the title)")
     _add_filters(p)
+
+    p = sub.add_parser("screenshot", help="optional: PNG of the live web map via headless Chromium")
+    p.add_argument("--layers", default=",".join(cli_data.BRIEF_DEFAULT_LAYERS), help="comma-separated overlay layers")
+    p.add_argument("--center", help="lat,lon (default: Jiaozhou Bay)")
+    p.add_argument("--zoom", type=int, default=None)
+    p.add_argument("--size", default="1600x1000", help="WIDTHxHEIGHT in CSS pixels")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--out", "-o", default="map_screenshot.png")
+    _add_filters(p)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"layers": cli_data.cmd_layers, "export": cli_data.cmd_export, "briefing": cli_data.cmd_briefing,
-                "density": cli_analysis.cmd_analysis, "connectivity": cli_analysis.cmd_analysis}
+                "screenshot": cli_data.cmd_screenshot, "density": cli_analysis.cmd_analysis, "connectivity": cli_analysis.cmd_analysis}
     try:
         return handlers[args.command](args) or EXIT_OK
     except CliError as exc:

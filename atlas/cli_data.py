@@ -10,7 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 from tqdm import tqdm
 
-from atlas.cli_common import CliError, out_path
+from atlas.cli_common import EXIT_UNAVAILABLE, CliError, out_path
 from atlas.export import FORMATS, export_bytes, human_size, safe_filename, write_atomic
 from atlas.exportmeta import build_metadata, metadata_bytes
 from atlas.filters import filter_frame
@@ -132,17 +132,59 @@ def _bbox(text: str | None):
     return values
 
 
-def cmd_briefing(args) -> int:
-    from atlas import briefmodel
-    from atlas.briefing import render_briefing
-    from atlas.viewstate import OVERLAYS, ViewState
+def overlays_arg(text: str) -> tuple[str, ...]:
+    from atlas.viewstate import OVERLAYS
 
-    filters = parse_filters(args.filter)
-    wanted = tuple(n.strip() for n in args.layers.split(",") if n.strip())
+    wanted = tuple(n.strip() for n in text.split(",") if n.strip())
     unknown = [n for n in wanted if n not in OVERLAYS]
     if unknown:
         msg = f"unknown overlay(s) {unknown}; choose from: {', '.join(OVERLAYS)}"
         raise CliError(msg)
+    return wanted
+
+
+def _pair(text: str, sep: str, what: str, cast=float) -> tuple:
+    try:
+        a, b = (cast(v) for v in text.split(sep))
+    except ValueError:
+        msg = f"bad {what} {text!r}"
+        raise CliError(msg) from None
+    return a, b
+
+
+def cmd_screenshot(args) -> int:
+    from atlas import mapmodel
+    from atlas.screenshot import ScreenshotUnavailable, screenshot_map, view_map
+    from atlas.settings import MAP
+    from atlas.viewstate import ViewState
+
+    filters = parse_filters(args.filter)
+    lat, lon = _pair(args.center, ",", "--center (use lat,lon)") if args.center else MAP.center
+    width, height = _pair(args.size, "x", "--size (use WIDTHxHEIGHT)", int)
+    state = ViewState(lat=lat, lon=lon, zoom=args.zoom or MAP.zoom, lang=args.lang, layers=overlays_arg(args.layers),
+                      clusters=filters.get("cluster", ()), districts=filters.get("district", ()),
+                      types=filters.get("type", ()), statuses=filters.get("status", ()))
+    path = out_path(args.out, "map_screenshot.png")
+    frames, _errors = mapmodel.load_frames()
+    try:
+        data = screenshot_map(view_map(frames, state), width=width, height=height)
+    except ScreenshotUnavailable as exc:
+        raise CliError(str(exc), EXIT_UNAVAILABLE) from None
+    if path is None:
+        sys.stdout.buffer.write(data)
+    else:
+        write_atomic(path, data)
+        print(f"wrote {path} ({human_size(len(data))})", file=sys.stderr)
+    return 0
+
+
+def cmd_briefing(args) -> int:
+    from atlas import briefmodel
+    from atlas.briefing import render_briefing
+    from atlas.viewstate import ViewState
+
+    filters = parse_filters(args.filter)
+    wanted = overlays_arg(args.layers)
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "png")
     fmt = fmt if fmt in ("png", "pdf") else "png"
     path = out_path(args.out, safe_filename(args.title, "." + fmt))

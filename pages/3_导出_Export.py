@@ -110,12 +110,33 @@ def briefing_section(state: ViewState, lang: str) -> None:
                            mime="image/png" if fmt == "png" else "application/pdf", key="b_download")
 
 
+def screenshot_section(state: ViewState) -> None:
+    """Optional: the web map as Chromium draws it (only where Chromium is installed)."""
+    from atlas import screenshot
+
+    if not screenshot.chromium_path():
+        return
+    if st.button("网页地图截图 · Screenshot of the web map (Chromium)", key="s_go"):
+        with st.spinner("截图中 · capturing …"):
+            try:
+                data = screenshot.screenshot_map(screenshot.view_map(map_frames(), state))
+            except screenshot.ScreenshotUnavailable as exc:
+                st.warning(str(exc))
+                return
+        st.session_state["shot_file"] = data
+    if "shot_file" in st.session_state:
+        data = st.session_state["shot_file"]
+        st.download_button(f"下载 Download map_screenshot.png ({human_size(len(data))})", data,
+                           file_name="map_screenshot.png", mime="image/png", key="s_download")
+
+
 def main() -> None:
     state = view_state()
     lang = state.lang
     st.title("导出 · Export")
     data_section(state, lang)
     briefing_section(state, lang)
+    screenshot_section(state)
 
 
 main()
