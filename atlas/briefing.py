@@ -209,7 +209,8 @@ def _labels(ax, layers: list[BriefLayer], base: Base, lang: str, family: str) ->
     renderer = ax.figure.canvas.get_renderer()
     obstacles = [t.get_window_extent(renderer) for t in placed]
     dist = base.districts.to_crs(BRIEFING.crs)
-    district_anchors = [(p.x, p.y, str(t)) for p, t in zip(dist.geometry.representative_point(), dist[name], strict=True)]
+    points = dist.geometry.representative_point()
+    district_anchors = [(p.x, p.y, str(t)) for p, t in zip(points, dist[name], strict=True)]
     for t in place_labels(ax, district_anchors, fontsize=7, fontfamily=family, obstacles=obstacles):
         t.set_color("#707070")
         t.get_bbox_patch().set_alpha(0.0)
@@ -264,6 +265,7 @@ def attribution(layers: list[BriefLayer], lang: str, data_date: str) -> str:
                 "120°E (EPSG:4549);离线渲染,无底图瓦片。")
     return (f"Plan: {DATA.plan_title_en}. Boundaries: {districts.LAYER.source}. Locations: {n_features} features "
             f"from {len(sources)} sources (per-feature sources in the data export, python -m atlas export)"
-            + (f"; geometry precision {prec}" if prec else "") + (f". Analysis: {', '.join(analyses)}" if analyses else "")
+            + (f"; geometry precision {prec}" if prec else "")
+            + (f". Analysis: {', '.join(analyses)}" if analyses else "")
             + f". Data date {data_date}. CRS CGCS2000 / "
             "3-degree Gauss-Kruger CM 120E (EPSG:4549); rendered offline, no basemap tiles.")

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+
 from atlas import cli_analysis, cli_data
 from atlas.cli_common import EXIT_FAIL, EXIT_OK, CliError
 from atlas.settings import BRIEFING, DATA, EXPORT
-
 
 EXAMPLES = """examples:
   qd-atlas layers
@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", required=True)
     p.add_argument("--subtitle", default="")
     p.add_argument("--preset", choices=[n for n, _, _ in BRIEFING.presets], default=BRIEFING.preset)
-    p.add_argument("--format", "-f", choices=["png", "pdf"], default=None, help="default: from --out's suffix, else png")
+    p.add_argument("--format", "-f", choices=["png", "pdf"], default=None,
+                   help="default: from --out's suffix, else png")
     p.add_argument("--dpi", type=int, default=BRIEFING.dpi)
     p.add_argument("--layers", default=",".join(cli_data.BRIEF_DEFAULT_LAYERS), help="comma-separated overlay layers")
     p.add_argument("--bbox", help="lon_min,lat_min,lon_max,lat_max (WGS84; default: the whole corridor)")
@@ -96,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"layers": cli_data.cmd_layers, "export": cli_data.cmd_export, "briefing": cli_data.cmd_briefing,
-                "screenshot": cli_data.cmd_screenshot, "density": cli_analysis.cmd_analysis, "connectivity": cli_analysis.cmd_analysis}
+                "screenshot": cli_data.cmd_screenshot, "density": cli_analysis.cmd_analysis,
+                "connectivity": cli_analysis.cmd_analysis}
     try:
         return handlers[args.command](args) or EXIT_OK
     except CliError as exc:

@@ -15,12 +15,12 @@ import importlib
 import inspect
 import sys
 
-import geopandas as gpd
 import pandas as pd
 
 from analysis.crs import to_measure_crs
 from atlas.cli_common import EXIT_UNAVAILABLE, CliError
 from atlas.cli_data import apply_filters, load_named, parse_filters, write_export
+from atlas.export import as_table
 
 #: command -> modules whose public table-returning functions are its methods (the first is required)
 MODULES: dict[str, tuple[str, ...]] = {
@@ -107,20 +107,12 @@ def build_network():
 
 
 def as_frame(result) -> pd.DataFrame:
-    """An analysis result as a table to export; a meaningful index becomes a column."""
-    if isinstance(result, pd.Series):
-        frame = result.to_frame(result.name or "value")
-        frame.attrs = dict(result.attrs)
-        result = frame
-    if isinstance(result, gpd.GeoDataFrame):
-        return result
-    if isinstance(result, pd.DataFrame):
-        plain = isinstance(result.index, pd.RangeIndex) and result.index.name is None
-        out = result if plain else result.reset_index()
-        out.attrs = dict(result.attrs)
-        return out
-    msg = f"the method returned {type(result).__name__}, not a table; nothing to export"
-    raise CliError(msg, 1)
+    """An analysis result as a table to export (see :func:`atlas.export.as_table`)."""
+    try:
+        return as_table(result)
+    except TypeError:
+        msg = f"the method returned {type(result).__name__}, not a table; nothing to export"
+        raise CliError(msg, 1) from None
 
 
 def cmd_analysis(args) -> int:

@@ -51,12 +51,30 @@ def export_bytes(frame: pd.DataFrame, fmt: str, *, precision: int = EXPORT.preci
     if not 0 <= precision <= 15:
         msg = f"precision must be 0..15 decimals, got {precision}"
         raise ValueError(msg)
-    frame = _to_wgs84(frame)
+    frame = _to_wgs84(as_table(frame))
     if fmt == "geojson":
         return _geojson(frame, precision)
     if fmt == "csv":
         return _csv(frame, precision, bom)
     return _gpkg(frame, precision, metadata or {}, layer_name)
+
+
+def as_table(data) -> pd.DataFrame:
+    """A result as a flat table: a Series becomes a column, a meaningful index becomes columns
+    (a travel-time matrix keeps its origins, H3 cells their ids)."""
+    if isinstance(data, pd.Series):
+        attrs = dict(data.attrs)
+        data = data.to_frame(data.name if data.name is not None else "value")
+        data.attrs = attrs
+    if not isinstance(data, pd.DataFrame):
+        msg = f"cannot export a {type(data).__name__}; give a DataFrame, GeoDataFrame or Series"
+        raise TypeError(msg)
+    default = isinstance(data.index, pd.RangeIndex) and data.index.name is None
+    if default:
+        return data
+    out = data.reset_index()
+    out.attrs = dict(data.attrs)
+    return out
 
 
 def _to_wgs84(frame: pd.DataFrame) -> pd.DataFrame:

@@ -64,7 +64,7 @@ def data_section(state: ViewState, lang: str) -> None:
     options = list(frames) + [f"analysis:{k}" for k in results]
     start = options.index("resources") if "resources" in options else 0
     name = st.selectbox("图层 / 分析结果 · Layer or result", options, index=start, key="x_layer",
-                        format_func=lambda n: n.removeprefix("analysis:") if n.startswith("analysis:") else label(n, lang))
+                        format_func=lambda n: n.removeprefix("analysis:") if ":" in n else label(n, lang))
     filters = filter_widgets(state, lang)
     frame = results[name.removeprefix("analysis:")] if name.startswith("analysis:") else frames[name]
     frame = apply_filters(frame, filters) if not name.startswith("analysis:") else frame

@@ -6,6 +6,7 @@ import sys
 import types
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -118,7 +119,7 @@ def fake_density(monkeypatch):
     def pairs(gdf, *, others, limit: int = 1) -> pd.DataFrame:
         return pd.DataFrame({"n_self": [len(gdf)], "n_others": [len(others)], "others_crs": [others.crs.to_epsg()]})
 
-    def helper(gdf) -> "np.ndarray":  # not a table: not a method
+    def helper(gdf) -> np.ndarray:  # not a table: not a method
         return gdf.geometry.x.to_numpy()
 
     for fn in (counts_by_district, pairs, helper):

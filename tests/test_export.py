@@ -96,6 +96,23 @@ def test_geojson_of_a_plain_table_has_null_geometries():
         {"from": "aoshan", "to": "lingshan", "minutes": "71.5"}]
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_matrix_keeps_its_index_and_a_series_its_name(fmt):
+    matrix = pd.DataFrame([[0.0, 71.5], [70.0, 0.0]], index=pd.Index(["aoshan", "lingshan"], name="origin"),
+                          columns=["aoshan", "lingshan"])
+    back = read_bytes(export_bytes(matrix, fmt), fmt)
+    assert list(back.columns[:3]) == ["origin", "aoshan", "lingshan"]
+    assert back["origin"].tolist() == ["aoshan", "lingshan"]
+    assert float(back["lingshan"].iloc[0]) == 71.5
+    series = pd.Series([3, 4], index=pd.Index(["a", "b"], name="cell"), name="score")
+    assert list(read_bytes(export_bytes(series, fmt), fmt).columns) == ["cell", "score"]
+
+
+def test_not_a_table_is_refused():
+    with pytest.raises(TypeError, match="cannot export a list"):
+        export_bytes([1, 2], "csv")
+
+
 def test_csv_points_are_lon_lat_and_others_wkt(points, mixed):
     text = export_bytes(points, "csv").decode("utf-8")
     assert text.splitlines()[0] == "id,name_zh,n,lon,lat"
