@@ -11,25 +11,25 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
 from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib_scalebar.scalebar import ScaleBar
 
-matplotlib.use("Agg")
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
-
-from atlas import fonts  # noqa: E402
-from atlas.briefstyle import BriefLayer, default_legend, feature_style, legend_handle, mpl_style, place_labels  # noqa: E402
-from atlas.settings import BRIEFING, DATA  # noqa: E402
-from layers import coast, districts  # noqa: E402
+from atlas import fonts
+from atlas.briefstyle import BriefLayer, default_legend, feature_style, legend_handle, mpl_style, place_labels
+from atlas.settings import BRIEFING, DATA
+from layers import coast, districts
 
 PRESETS: dict[str, tuple[float, float]] = {name: (w, h) for name, w, h in BRIEFING.presets}
 FORMATS = ("png", "pdf")
 LAND, WATER, OUTSIDE = "#ffffff", "#cfe3f3", "#eef0f2"
+#: matplotlib's rcParams are process-wide: one render at a time (app sessions run in threads)
+_RENDER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def render_briefing(layers: list[BriefLayer], *, title: str, subtitle: str = "",
         raise ValueError(msg)
     family = fonts.cjk_family()
     w_px, h_px = sheet_pixels(preset, dpi)
-    with plt.rc_context(_rc(family)):
+    with _RENDER_LOCK, matplotlib.rc_context(_rc(family)):
         fig = Figure(figsize=(w_px / dpi, h_px / dpi), dpi=dpi)
         FigureCanvasAgg(fig)
         try:
