@@ -30,6 +30,27 @@ class DataDefaults:
     plan_title_en: str = "Qingdao 14th Five-Year Science & Technology Innovation Plan (2021)"
 
 
+@dataclass(frozen=True)
+class OsmRefreshDefaults:
+    """Defaults of ``python -m geodata.osm_refresh`` (curated positions from OpenStreetMap)."""
+
+    #: sanity limit: a same-named OSM feature farther than this from the current position is
+    #: not taken (another station/campus of the same name elsewhere, or a wrong estimate)
+    max_distance_m: float = 5000.0
+    #: connect timeout: offline, the download fails within seconds
+    connect_timeout_s: float = 5.0
+    #: read timeout (also sent to Overpass as its server timeout): big queries are slow
+    read_timeout_s: int = 180
+    #: the download's bounding box = the curated points' bounds padded by this many degrees
+    bbox_padding_deg: float = 0.05
+    #: an OSM area at most this large (about 200 m x 200 m) still counts as a surveyed point
+    surveyed_max_area_m2: float = 40_000.0
+    #: decimals written for lon/lat (1e-6 degree is about 0.1 m)
+    coordinate_decimals: int = 6
+    #: downloads are cached in CACHE_DIR / cache_subdir
+    cache_subdir: str = "osm"
+
+
 MAP = MapDefaults()
 DATA = DataDefaults()
 
@@ -68,3 +89,4 @@ class BriefingDefaults:
 
 EXPORT = ExportDefaults()
 BRIEFING = BriefingDefaults()
+OSM = OsmRefreshDefaults()

@@ -140,3 +140,23 @@ def with_status(style: dict, status: str | None, *, point: bool = False) -> dict
             out["fillColor"] = "#ffffff"
             out["fillOpacity"] = 0.9
     return out
+
+
+def categorical_point_style(
+    field: str, colors: dict[str, str], radii: dict[str, float], *, default_radius: float = 6,
+    outline: str = "#222222", weight: float = 1, fill_opacity: float = 0.95,
+) -> Callable[[dict], dict]:
+    """A folium style function colouring circle markers by one property (status-aware)."""
+
+    def style(feature: dict) -> dict:
+        p = feature["properties"]
+        value = p.get(field, "")
+        base = {"color": outline, "weight": weight, "fillColor": colors.get(value, "#999999"),
+                "fillOpacity": fill_opacity, "radius": radii.get(value, default_radius)}
+        return with_status(base, p.get("status"), point=True)
+
+    return style
+
+
+def point_legend(colors: dict[str, str], label: Callable[[str], str]) -> list[tuple[str, str, str]]:
+    return [("point", color, label(value)) for value, color in colors.items()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from layers.base import Layer, load_layer
-from layers.render import with_status
+from layers.render import categorical_point_style, point_legend
 from layers.schema import LayerSchema
 
 TYPES = ("university", "campus", "national_lab", "institute", "platform", "facility", "incubator", "zone")
@@ -43,16 +43,11 @@ TYPE_COLORS = {
 TYPE_RADIUS = {"national_lab": 10, "facility": 8, "university": 8, "institute": 7}
 
 
-def style(feature: dict) -> dict:
-    p = feature["properties"]
-    t = p.get("type", "")
-    base = {"color": "#222222", "weight": 1, "fillColor": TYPE_COLORS.get(t, "#999999"),
-            "fillOpacity": 0.95, "radius": TYPE_RADIUS.get(t, 6)}
-    return with_status(base, p.get("status"), point=True)
+style = categorical_point_style("type", TYPE_COLORS, TYPE_RADIUS)
 
 
 def legend(label) -> list[tuple[str, str, str]]:
-    return [("point", TYPE_COLORS[t], label(t)) for t in TYPES]
+    return point_legend(TYPE_COLORS, label)
 
 
 def expected_weight(type_: str, level: str) -> float:

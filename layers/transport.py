@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from layers.base import Layer, load_layer
-from layers.render import with_status
+from layers.render import categorical_point_style, point_legend
 from layers.schema import LayerSchema
 
 SCHEMA = LayerSchema(
@@ -20,16 +20,12 @@ CATEGORY_COLORS = {"airport": "#000000", "port": "#1f4e79", "rail_station": "#6b
 CATEGORY_RADIUS = {"airport": 11, "port": 9, "rail_station": 7}
 
 
-def style(feature: dict) -> dict:
-    p = feature["properties"]
-    c = p.get("category", "")
-    base = {"color": "#ffffff", "weight": 2, "fillColor": CATEGORY_COLORS.get(c, "#333333"),
-            "fillOpacity": 1.0, "radius": CATEGORY_RADIUS.get(c, 7)}
-    return with_status(base, p.get("status"), point=True)
+style = categorical_point_style("category", CATEGORY_COLORS, CATEGORY_RADIUS, default_radius=7,
+                                outline="#ffffff", weight=2, fill_opacity=1.0)
 
 
 def legend(label) -> list[tuple[str, str, str]]:
-    return [("point", CATEGORY_COLORS[c], label(c)) for c in CATEGORY_COLORS]
+    return point_legend(CATEGORY_COLORS, label)
 
 
 def load() -> gpd.GeoDataFrame:
