@@ -117,8 +117,9 @@ def _is_geometry_column(frame: pd.DataFrame, column) -> bool:
 def _geojson(frame: pd.DataFrame, precision: int) -> bytes:
     props = _records(frame)
     if isinstance(frame, gpd.GeoDataFrame):
-        geoms = [None if g is None or g.is_empty else json.loads(shapely.to_geojson(g))
-                 for g in round_geometries(frame.geometry.values, precision)]
+        # RFC 7946 §3.1.6: exterior rings counterclockwise, holes clockwise
+        rounded = shapely.orient_polygons(round_geometries(frame.geometry.values, precision), exterior_cw=False)
+        geoms = [None if g is None or g.is_empty else json.loads(shapely.to_geojson(g)) for g in rounded]
     else:
         geoms = [None] * len(frame)
     features = [{"type": "Feature", "properties": p, "geometry": g} for p, g in zip(props, geoms, strict=True)]

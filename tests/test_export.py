@@ -7,7 +7,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, Point, Polygon
+import shapely
+from shapely.geometry import LinearRing, LineString, Point, Polygon
 
 from analysis.crs import MEASURE_CRS
 from atlas import export
@@ -23,7 +24,7 @@ def mixed() -> gpd.GeoDataFrame:
     geoms = [
         Point(120.1234567891, 36.1234567891),
         LineString([(120.0, 36.0), (120.5, 36.25)]),
-        Polygon([(120.0, 36.0), (120.1, 36.0), (120.1, 36.1), (120.0, 36.0)]),
+        Polygon([(120.0, 36.0), (120.1, 36.1), (120.1, 36.0), (120.0, 36.0)]),  # clockwise
     ]
     return gpd.GeoDataFrame({
         "id": ["a", "b", "c"],
@@ -47,7 +48,7 @@ def _same_features(original: gpd.GeoDataFrame, back: gpd.GeoDataFrame, tol: floa
             assert back[col].astype(str).tolist() == original[col].astype(str).tolist()
     for a, b in zip(original.geometry, back.geometry, strict=True):
         assert a.geom_type == b.geom_type
-        assert a.equals_exact(b, tol)
+        assert a.normalize().equals_exact(b.normalize(), tol)  # same shape; ring orientation may be fixed
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -81,6 +82,8 @@ def test_geojson_follows_rfc7946(mixed):
     assert point == {"type": "Point", "coordinates": [120.12346, 36.12346]}  # lon first, 5 decimals
     ring = doc["features"][2]["geometry"]["coordinates"][0]
     assert ring[0] == ring[-1]
+    assert shapely.is_ccw(LinearRing(ring))  # the fixture's ring is clockwise; RFC 7946 wants it counterclockwise
+    assert not shapely.is_ccw(LinearRing(mixed.geometry.iloc[2].exterior.coords))
     for feature in doc["features"]:
         assert set(feature) == {"type", "properties", "geometry"}
         assert feature["properties"]["id"]
