@@ -174,7 +174,8 @@ def read_bytes(data: bytes, fmt: str) -> pd.DataFrame:
             geom = gpd.points_from_xy(table.pop("lon").astype(float), table.pop("lat").astype(float))
             return gpd.GeoDataFrame(table, geometry=geom, crs=WGS84)
         if "wkt" in table:
-            return gpd.GeoDataFrame(table, geometry=shapely.from_wkt(table.pop("wkt")), crs=WGS84)
+            wkt = np.array([w or None for w in table.pop("wkt")], dtype=object)  # empty cell: no geometry
+            return gpd.GeoDataFrame(table, geometry=shapely.from_wkt(wkt), crs=WGS84)
         return table
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.gpkg"

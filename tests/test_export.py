@@ -75,6 +75,13 @@ def test_committed_layer_round_trips(fmt):
     assert list(back["plan_ref"]) == list(gdf["plan_ref"])
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_missing_geometry_survives(points, fmt):
+    points.loc[1, "geometry"] = None
+    back = read_bytes(export_bytes(points, fmt), fmt)
+    assert back.geometry.iloc[0].equals(points.geometry.iloc[0]) and back.geometry.iloc[1] is None
+
+
 def test_geojson_follows_rfc7946(mixed):
     doc = json.loads(export_bytes(mixed, "geojson", precision=5))
     assert doc["type"] == "FeatureCollection" and "crs" not in doc
