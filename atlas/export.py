@@ -44,7 +44,8 @@ def export_bytes(frame: pd.DataFrame, fmt: str, *, precision: int = EXPORT.preci
     """``frame`` as the bytes of a ``fmt`` file ("geojson", "gpkg" or "csv").
 
     Geometries are written in WGS84 lon/lat, coordinates rounded to ``precision``
-    decimals. ``bom`` prefixes CSV with a UTF-8 BOM (Excel in China). ``metadata``
+    decimals. ``bom`` prefixes CSV with a UTF-8 BOM (Excel in China) and, as Excel
+mode, quotes text cells Excel would run as formulas (``=…``) with ``'``. ``metadata``
     is stored inside GeoPackage files (layer metadata ``atlas``).
     """
     check_format(fmt)
@@ -137,9 +138,19 @@ def _csv(frame: pd.DataFrame, precision: int, bom: bool) -> bytes:
             table["lat"] = np.round(shapely.get_y(geoms), precision)
         else:
             table["wkt"] = shapely.to_wkt(round_geometries(geoms, precision), rounding_precision=precision)
+    if bom:  # Excel mode: text that Excel would run as a formula is kept as text (OWASP CSV injection)
+        for col in table.columns:
+            if not pd.api.types.is_numeric_dtype(table[col]):
+                table[col] = table[col].map(_excel_text)
     buf = io.StringIO()
     table.to_csv(buf, index=False, lineterminator="\n", float_format=None)
     return buf.getvalue().encode("utf-8-sig" if bom else "utf-8")
+
+
+def _excel_text(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _gpkg(frame: pd.DataFrame, precision: int, metadata: dict, layer_name: str) -> bytes:

@@ -137,6 +137,15 @@ def test_csv_bom_option(points):
     assert export_bytes(points, "csv").startswith(b"id,")
 
 
+def test_excel_mode_defuses_formulas(points):
+    points["name_zh"] = ['=HYPERLINK("http://x","崂山")', "@SUM(1)"]
+    excel = read_bytes(export_bytes(points, "csv", bom=True), "csv")
+    assert excel["name_zh"].tolist() == ['\'=HYPERLINK("http://x","崂山")', "'@SUM(1)"]
+    assert excel["n"].tolist() == ["1", "2"]  # numbers untouched
+    plain = read_bytes(export_bytes(points, "csv"), "csv")
+    assert plain["name_zh"].tolist() == points["name_zh"].tolist()  # analysts' CSV stays exact
+
+
 def test_gpkg_carries_the_metadata(points):
     meta = build_metadata(points, layers=["resources"], title="测试")
     data = export_bytes(points, "gpkg", metadata=meta, layer_name="../../x")
