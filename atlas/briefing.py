@@ -211,7 +211,7 @@ def _labels(ax, layers: list[BriefLayer], base: Base, lang: str, family: str) ->
     dist = base.districts.to_crs(BRIEFING.crs)
     points = dist.geometry.representative_point()
     district_anchors = [(p.x, p.y, str(t)) for p, t in zip(points, dist[name], strict=True)]
-    for t in place_labels(ax, district_anchors, fontsize=7, fontfamily=family, obstacles=obstacles):
+    for t in place_labels(ax, district_anchors, fontsize=7, fontfamily=family, obstacles=obstacles, marker_pt=0):
         t.set_color("#707070")
         t.get_bbox_patch().set_alpha(0.0)
 

@@ -105,16 +105,28 @@ LABEL_SLOTS = (
 )
 
 
+def marker_boxes(ax, anchors: list[tuple[float, float, str]], radius_pt: float) -> list[Bbox]:
+    """Display-space boxes around the anchors' markers (labels keep off them)."""
+    r = radius_pt * ax.figure.dpi / 72
+    boxes = []
+    for x, y, _ in anchors:
+        px, py = ax.transData.transform((x, y))
+        boxes.append(Bbox.from_extents(px - r, py - r, px + r, py + r))
+    return boxes
+
+
 def place_labels(ax, anchors: list[tuple[float, float, str]], *, fontsize: float, fontfamily: str,
-                 obstacles: list[Bbox] = (), max_labels: int = 40) -> list:
+                 obstacles: list[Bbox] = (), max_labels: int = 40, marker_pt: float = 4.0) -> list:
     """Greedy label placement: each label takes the first slot that collides with nothing.
 
-    ``anchors`` are (x, y, text) in data coordinates, most important first. A label
-    with no free slot (or outside the map) is left out. Returns the placed Text objects.
+    ``anchors`` are (x, y, text) in data coordinates, most important first. Labels
+    keep off each other, off ``obstacles`` and off every anchor's marker (a box of
+    ``marker_pt`` points around it). A label with no free slot (or outside the map)
+    is left out. Returns the placed Text objects.
     """
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    taken = list(obstacles)
+    taken = list(obstacles) + (marker_boxes(ax, anchors, marker_pt) if marker_pt else [])
     placed = []
     for x, y, text in anchors[:max_labels]:
         for offset, ha, va in LABEL_SLOTS:

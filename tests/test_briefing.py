@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
+from matplotlib.transforms import Bbox
 from PIL import Image
 from shapely.geometry import box
 
@@ -159,6 +160,25 @@ def test_labels_do_not_collide():
     boxes = [t.get_window_extent(renderer) for t in placed]
     assert 2 <= len(placed) < 12  # some fit around the spot, the rest are left out
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_labels_keep_off_other_markers():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    # B sits where A's first-choice slot (up-right) would put its label
+    anchors = [(50, 50, "园区A"), (54, 53, "B")]
+    placed = place_labels(ax, anchors, fontsize=9, fontfamily=fonts.cjk_family())
+    renderer = fig.canvas.get_renderer()
+    b_marker = Bbox.from_extents(*ax.transData.transform((54, 53)) - 4 * 100 / 72,
+                                 *ax.transData.transform((54, 53)) + 4 * 100 / 72)
+    assert len(placed) == 2
+    assert not any(t.get_window_extent(renderer).overlaps(b_marker) for t in placed)
+    assert (placed[0].get_ha(), placed[0].get_va()) != ("left", "bottom")  # A moved off its first choice
 
 
 def test_folium_styles_translate():
