@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: setup run test browser bench clean
+.PHONY: setup run test browser fonts bench clean
 
 setup: $(VENV)/.installed static/node_modules/.installed
 
@@ -21,8 +21,15 @@ static/node_modules/.installed: static/package.json static/package-lock.json
 	npm ci --prefix static --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-run: setup
+run: setup fonts
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# Debian's Noto CJK: Chinese text in briefing sheets (atlas/fonts.py finds it; no tofu boxes).
+fonts:
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; fi; \
+	fi
 
 # Debian's Chromium (browser tests, screenshots) and Noto CJK (Chinese text in briefings).
 browser:

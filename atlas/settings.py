@@ -81,6 +81,42 @@ class OsmRefreshDefaults:
 MAP = MapDefaults()
 DENSITY = DensityDefaults()
 DATA = DataDefaults()
+
+
+@dataclass(frozen=True)
+class ExportDefaults:
+    #: decimals kept in exported WGS84 coordinates (6 ≈ 0.1 m; RFC 7946 §11.2)
+    precision: int = 6
+    #: formats offered everywhere (app, CLI): name -> (file suffix, MIME type)
+    formats: tuple[tuple[str, str, str], ...] = (
+        ("geojson", ".geojson", "application/geo+json"),
+        ("gpkg", ".gpkg", "application/geopackage+sqlite3"),
+        ("csv", ".csv", "text/csv"),
+    )
+    max_filename_len: int = 80
+
+
+@dataclass(frozen=True)
+class BriefingDefaults:
+    dpi: int = 300
+    preset: str = "A4-landscape"
+    #: paper presets: name -> (width, height) in inches
+    presets: tuple[tuple[str, float, float], ...] = (
+        ("A4-landscape", 11.693, 8.268),
+        ("A4-portrait", 8.268, 11.693),
+        ("A3-landscape", 16.535, 11.693),
+        ("A3-portrait", 11.693, 16.535),
+        ("slide-16:9", 13.333, 7.5),
+    )
+    #: the map's projected CRS on the sheet (metres, so the scale bar is true)
+    crs: str = "EPSG:4549"
+    #: the whole corridor when no bbox is given (lon_min, lat_min, lon_max, lat_max)
+    bbox: tuple[float, float, float, float] = (119.55, 35.55, 121.05, 37.05)
+    max_labels: int = 40
+
+
+EXPORT = ExportDefaults()
+BRIEFING = BriefingDefaults()
 OSM = OsmRefreshDefaults()
 
 

@@ -1,0 +1,7 @@
+"""``python -m atlas`` — the command line (see :mod:`atlas.cli`)."""
+
+import sys
+
+from atlas.cli import main
+
+sys.exit(main())

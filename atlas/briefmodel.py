@@ -1,0 +1,53 @@
+"""The app's current view (frames + ViewState) as briefing layers and an export selection.
+
+Both the briefing and the data export use :func:`atlas.mapmodel.filtered`, so the
+picture and the files hold exactly the features the user sees on the map.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+
+from atlas import mapmodel
+from atlas.briefstyle import BriefLayer
+from atlas.i18n import label
+from atlas.viewstate import ViewState
+
+#: Layers whose features are named on the sheet (parks and clusters, per the brief).
+LABELLED = ("clusters", "parks")
+
+
+def legend_rows(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> tuple:
+    """The app's legend rows that belong to one layer."""
+    one = ViewState(**{**state.__dict__, "layers": (key,)})
+    return tuple(mapmodel.legend_items(frames, one))
+
+
+def brief_layers(frames: dict[str, gpd.GeoDataFrame], state: ViewState,
+                 analysis: list[BriefLayer] = ()) -> list[BriefLayer]:
+    """The visible, filtered overlays of ``state`` (+ analysis overlays drawn beneath them)."""
+    shown = mapmodel.filtered(frames, state)
+    name = "name_zh" if state.lang == "zh" else "name_en"
+    out = list(analysis)
+    for key, gdf in shown.items():
+        if key not in state.layers:
+            continue
+        out.append(BriefLayer(key, label(key, state.lang), gdf, mapmodel.SPECS[key].style,
+                              label_column=name if key in LABELLED else None,
+                              legend=legend_rows(frames, state, key)))
+    return out
+
+
+def view_bbox(state: ViewState, *, width_px: int = 1100, height_px: int = 640) -> tuple[float, float, float, float]:
+    """The WGS84 bbox a web map of ``width_px`` × ``height_px`` shows at the state's centre and zoom."""
+    deg_per_px = 360.0 / (256 * 2**state.zoom)
+    half_w = width_px / 2 * deg_per_px
+    lat_rad = math.radians(state.lat)
+    half_h = height_px / 2 * deg_per_px * math.cos(lat_rad)
+    return (state.lon - half_w, state.lat - half_h, state.lon + half_w, state.lat + half_h)
+
+
+def filters_of(state: ViewState) -> dict[str, tuple[str, ...]]:
+    return {"cluster": state.clusters, "district": state.districts, "type": state.types, "status": state.statuses}

@@ -1,0 +1,113 @@
+"""The atlas from a command line: ``python -m atlas …`` or ``qd-atlas …``.
+
+    qd-atlas layers                                   list layers with feature counts
+    qd-atlas export resources --format csv --filter district=laoshan --out r.csv
+    qd-atlas density METHOD --layer resources --param cell_m=1000 --out d.geojson
+    qd-atlas connectivity METHOD --param cutoffs=[15,30] --out iso.gpkg
+    qd-atlas briefing --title "青岛湾区科创走廊" --preset A4-landscape --out brief.pdf
+
+Exit codes: 0 success, 2 bad arguments, 3 analysis not available, 1 other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from atlas import cli_analysis, cli_data
+from atlas.cli_common import EXIT_FAIL, EXIT_OK, CliError
+from atlas.settings import BRIEFING, DATA, EXPORT
+
+EXAMPLES = """examples:
+  qd-atlas layers
+  qd-atlas export resources --format csv --bom --filter district=laoshan --out resources.csv
+  qd-atlas density --list
+  qd-atlas connectivity --list
+  qd-atlas briefing --title "青岛湾区科创走廊" --preset A4-landscape --out brief.pdf
+
+  qd-atlas screenshot --size 1600x1000 --out map.png   (needs Chromium: make browser)
+
+exit codes: 0 success, 2 bad arguments, 3 analysis/Chromium not available, 1 other failure"""
+
+
+def _add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", "-f", choices=[f for f, _, _ in EXPORT.formats], default="geojson",
+                   help="file format (default: geojson)")
+    p.add_argument("--out", "-o", help="output file ('-' for stdout; default: a safe name in the current folder)")
+    p.add_argument("--precision", type=int, default=EXPORT.precision, help="coordinate decimals (default: 6)")
+    p.add_argument("--bom", action="store_true", help="CSV: UTF-8 with BOM (Excel in China)")
+    p.add_argument("--no-sidecar", action="store_true", help="do not write the .meta.json sidecar")
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=V1,V2",
+                   help="keep features matching: district=, cluster=, type=, status= (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qd-atlas", description="Qingdao Bay-Area Innovation Corridor Atlas: "
+                                     "list and export layers, run analyses, render briefing sheets (offline).",
+                                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("layers", help="list layers with feature counts")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = sub.add_parser("export", help="export a layer (filtered) as GeoJSON, GeoPackage or CSV")
+    p.add_argument("layer", help="layer name (see `layers`)")
+    _add_filters(p)
+    _add_output(p)
+
+    for name, helptext in (("density", "run a density analysis and export the result"),
+                           ("connectivity", "run a connectivity analysis and export the result")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("method", nargs="?", help="analysis function (see --list)")
+        p.add_argument("--list", action="store_true", help="list the available methods and their parameters")
+        p.add_argument("--layer", default="resources", help="input layer for frame-based methods")
+        p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="keyword parameter (Python literal or text; repeatable)")
+        _add_filters(p)
+        _add_output(p)
+
+    p = sub.add_parser("briefing", help="render a print-quality briefing sheet (PNG/PDF)")
+    p.add_argument("--title", required=True)
+    p.add_argument("--subtitle", default="")
+    p.add_argument("--preset", choices=[n for n, _, _ in BRIEFING.presets], default=BRIEFING.preset)
+    p.add_argument("--format", "-f", choices=["png", "pdf"], default=None,
+                   help="default: from --out's suffix, else png")
+    p.add_argument("--dpi", type=int, default=BRIEFING.dpi)
+    p.add_argument("--layers", default=",".join(cli_data.BRIEF_DEFAULT_LAYERS), help="comma-separated overlay layers")
+    p.add_argument("--bbox", help="lon_min,lat_min,lon_max,lat_max (WGS84; default: the whole corridor)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--data-date", default=DATA.data_date)
+    p.add_argument("--out", "-o", help="output file (default: a safe name from the title)")
+    _add_filters(p)
+
+    p = sub.add_parser("screenshot", help="optional: PNG of the live web map via headless Chromium")
+    p.add_argument("--layers", default=",".join(cli_data.BRIEF_DEFAULT_LAYERS), help="comma-separated overlay layers")
+    p.add_argument("--center", help="lat,lon (default: Jiaozhou Bay)")
+    p.add_argument("--zoom", type=int, default=None)
+    p.add_argument("--size", default="1600x1000", help="WIDTHxHEIGHT in CSS pixels")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--out", "-o", default="map_screenshot.png")
+    _add_filters(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"layers": cli_data.cmd_layers, "export": cli_data.cmd_export, "briefing": cli_data.cmd_briefing,
+                "screenshot": cli_data.cmd_screenshot, "density": cli_analysis.cmd_analysis,
+                "connectivity": cli_analysis.cmd_analysis}
+    try:
+        return handlers[args.command](args) or EXIT_OK
+    except CliError as exc:
+        print(f"qd-atlas {args.command}: error: {exc}", file=sys.stderr)
+        return exc.code
+    except (ValueError, KeyError, OSError, RuntimeError) as exc:
+        print(f"qd-atlas {args.command}: failed: {str(exc).strip(chr(34) + chr(39))}", file=sys.stderr)
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

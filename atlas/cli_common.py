@@ -1,0 +1,26 @@
+"""What the CLI modules share: exit codes, the user-facing error, output paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+
+
+class CliError(Exception):
+    """A user-facing error with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+def out_path(out: str | None, default_name: str) -> Path | None:
+    """The output path (None = stdout); refuses to write into a missing folder."""
+    if out == "-":
+        return None
+    path = Path(out) if out else Path.cwd() / default_name
+    if not path.parent.is_dir():
+        msg = f"output folder {str(path.parent)!r} does not exist"
+        raise CliError(msg)
+    return path

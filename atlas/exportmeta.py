@@ -1,0 +1,71 @@
+"""The metadata that goes with an export: sources, licences, as-of dates, parameters.
+
+Collected from the frame's own provenance columns (``source``, ``source_crs``,
+``as_of``), the geodata registry (title, source, licence, retrieved, sha256 of
+each layer file) and the analysis parameters echoed in ``frame.attrs["params"]``.
+No timestamps: the same inputs give the same metadata.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from atlas.settings import DATA, EXPORT
+from layers.registry import load_registry
+from layers.schema import split_multi
+
+GENERATOR = "qingdao-corridor-atlas (python -m atlas)"
+
+
+def _distinct(frame: pd.DataFrame, column: str, *, multi: bool = False) -> list[str]:
+    """Distinct non-empty values of ``column`` (``multi``: split ``a;b`` cells)."""
+    if column not in frame:
+        return []
+    cells = frame[column].dropna().astype(str)
+    values = {v for cell in cells for v in split_multi(cell)} if multi else {c.strip() for c in cells if c.strip()}
+    return sorted(values)
+
+
+def registry_entries(layers: list[str]) -> dict[str, dict]:
+    """Registry entries (minus nothing) for the named layers that are registered."""
+    try:
+        registry = load_registry()
+    except OSError:
+        return {}
+    return {name: registry[name] for name in layers if name in registry}
+
+
+def build_metadata(frame: pd.DataFrame, *, layers: list[str] = (), title: str = "", filters: dict | None = None,
+                   params: dict | None = None, precision: int = EXPORT.precision,
+                   data_date: str = DATA.data_date) -> dict:
+    """A JSON-ready description of an export (written as the sidecar ``*.meta.json``)."""
+    entries = registry_entries(list(layers))
+    as_of = _distinct(frame, "as_of")
+    params = params if params is not None else frame.attrs.get("params")
+    meta = {
+        "title": title,
+        "generator": GENERATOR,
+        "plan": {"zh": DATA.plan_title_zh, "en": DATA.plan_title_en},
+        "data_date": data_date,
+        "crs": "EPSG:4326 (WGS84, lon/lat; RFC 7946)",
+        "coordinate_precision_decimals": precision,
+        "feature_count": int(len(frame)),
+        "columns": [str(c) for c in frame.columns if c != "geometry"],
+        "layers": list(layers),
+        "filters": {k: list(v) for k, v in (filters or {}).items() if v},
+        "sources": _distinct(frame, "source"),
+        "source_crs": _distinct(frame, "source_crs"),
+        "as_of": {"min": as_of[0], "max": as_of[-1]} if as_of else None,
+        "licences": sorted({e["licence"] for e in entries.values() if e.get("licence")}),
+        "registry": {name: {k: e.get(k) for k in ("title", "source", "licence", "retrieved", "sha256")}
+                     for name, e in entries.items()},
+    }
+    if params:
+        meta["analysis_parameters"] = json.loads(json.dumps(params, default=str))
+    return meta
+
+
+def metadata_bytes(meta: dict) -> bytes:
+    return (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

@@ -1,0 +1,142 @@
+"""Export page: data downloads (GeoJSON / GeoPackage / CSV) and briefing sheets (PNG / PDF).
+
+Thin: the choices start from the map page's view (``st.session_state["view"]``)
+so the files hold what the user sees; analysis results the app keeps in
+``st.session_state["analysis_results"]`` ({title: frame}) are offered too.
+All encoding and rendering live in atlas.export / atlas.briefing.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas import briefmodel, mapmodel
+from atlas.briefing import PRESETS, render_briefing
+from atlas.cli_data import FILTERS, apply_filters, loaders
+from atlas.export import FORMATS, export_bytes, human_size, safe_filename
+from atlas.exportmeta import build_metadata, metadata_bytes
+from atlas.i18n import label, t
+from atlas.settings import DATA, EXPORT
+from atlas.viewstate import ViewState
+
+st.set_page_config(page_title="导出 · Export", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def layer_frames():
+    frames = {}
+    for name, load in loaders().items():
+        try:
+            frames[name] = load()
+        except (OSError, ValueError, KeyError):
+            continue
+    return frames
+
+
+@st.cache_resource(show_spinner=False)
+def map_frames():
+    return mapmodel.load_frames()[0]
+
+
+def view_state() -> ViewState:
+    view = st.session_state.get("view")
+    return view if isinstance(view, ViewState) else ViewState()
+
+
+def filter_widgets(state: ViewState, lang: str) -> dict[str, tuple[str, ...]]:
+    start = briefmodel.filters_of(state)
+    cols = st.columns(len(FILTERS))
+    chosen = {}
+    for col, (key, (_, allowed)) in zip(cols, FILTERS.items(), strict=True):
+        kind = key if key in ("district", "cluster") else None
+        picked = col.multiselect(t("rtype" if key == "type" else key, lang), allowed,
+                                 default=[v for v in start[key] if v in allowed], key=f"x_{key}",
+                                 format_func=lambda v, k=kind: label(v, lang, k))
+        if picked:
+            chosen[key] = tuple(picked)
+    return chosen
+
+
+def data_section(state: ViewState, lang: str) -> None:
+    st.header("数据导出 · Data export")
+    frames = dict(layer_frames())
+    results = st.session_state.get("analysis_results") or {}
+    options = list(frames) + [f"analysis:{k}" for k in results]
+    start = options.index("resources") if "resources" in options else 0
+    name = st.selectbox("图层 / 分析结果 · Layer or result", options, index=start, key="x_layer",
+                        format_func=lambda n: n.removeprefix("analysis:") if ":" in n else label(n, lang))
+    filters = filter_widgets(state, lang)
+    frame = results[name.removeprefix("analysis:")] if name.startswith("analysis:") else frames[name]
+    frame = apply_filters(frame, filters) if not name.startswith("analysis:") else frame
+    c1, c2, c3 = st.columns(3)
+    fmt = c1.radio("格式 · Format", list(FORMATS), key="x_fmt", horizontal=True)
+    bom = c2.checkbox("CSV 带 BOM (Excel) · UTF-8 BOM", key="x_bom", disabled=fmt != "csv")
+    precision = c3.number_input("坐标小数位 · Decimals", 1, 10, EXPORT.precision, key="x_prec")
+    title = safe_filename("_".join([name.removeprefix("analysis:"), *("-".join(v) for v in filters.values())]))
+    meta = build_metadata(frame, layers=[] if name.startswith("analysis:") else [name], title=title,
+                          filters=filters, precision=int(precision))
+    data = export_bytes(frame, fmt, precision=int(precision), bom=bom, metadata=meta, layer_name=title)
+    st.caption(f"{len(frame)} 个要素 features · {human_size(len(data))}")
+    d1, d2 = st.columns(2)
+    d1.download_button(f"下载 Download {title}{FORMATS[fmt][0]} ({human_size(len(data))})", data,
+                       file_name=title + FORMATS[fmt][0], mime=FORMATS[fmt][1], key="x_download")
+    meta_bytes = metadata_bytes(meta)
+    d2.download_button(f"元数据 Metadata .meta.json ({human_size(len(meta_bytes))})", meta_bytes,
+                       file_name=title + FORMATS[fmt][0] + ".meta.json", mime="application/json", key="x_meta")
+
+
+def briefing_section(state: ViewState, lang: str) -> None:
+    st.header("简报图 · Briefing sheet")
+    st.caption("当前视图(图层与筛选)· the current view: layers and filters from the map page")
+    with st.form("brief"):
+        title = st.text_input("标题 · Title", "青岛湾区科创走廊" if lang == "zh" else "Qingdao Innovation Corridor",
+                              max_chars=80, key="b_title")
+        subtitle = st.text_input("副标题 · Subtitle", "", max_chars=120, key="b_subtitle")
+        c1, c2, c3 = st.columns(3)
+        preset = c1.selectbox("版式 · Preset", list(PRESETS), key="b_preset")
+        fmt = c2.radio("格式 · Format", ["png", "pdf"], horizontal=True, key="b_fmt")
+        whole = c3.checkbox("全市范围 · Whole corridor", value=True, key="b_whole")
+        submitted = st.form_submit_button("生成 · Render")
+    if submitted:
+        with st.spinner("渲染中 · rendering …"):
+            layers = briefmodel.brief_layers(map_frames(), state, st.session_state.get("analysis_overlays", []))
+            bbox = None if whole else briefmodel.view_bbox(state)
+            data = render_briefing(layers, title=title, subtitle=subtitle, data_date=DATA.data_date,
+                                   preset=preset, fmt=fmt, bbox=bbox, lang=lang)
+        st.session_state["brief_file"] = (safe_filename(title, "." + fmt), data, fmt)
+    if "brief_file" in st.session_state:
+        name, data, fmt = st.session_state["brief_file"]
+        st.download_button(f"下载 Download {name} ({human_size(len(data))})", data, file_name=name,
+                           mime="image/png" if fmt == "png" else "application/pdf", key="b_download")
+
+
+def screenshot_section(state: ViewState) -> None:
+    """Optional: the web map as Chromium draws it (only where Chromium is installed)."""
+    from atlas import screenshot
+
+    if not screenshot.chromium_path():
+        return
+    if st.button("网页地图截图 · Screenshot of the web map (Chromium)", key="s_go"):
+        with st.spinner("截图中 · capturing …"):
+            try:
+                data = screenshot.screenshot_map(screenshot.view_map(map_frames(), state))
+            except screenshot.ScreenshotUnavailable as exc:
+                st.warning(str(exc))
+                return
+        st.session_state["shot_file"] = data
+    if "shot_file" in st.session_state:
+        data = st.session_state["shot_file"]
+        st.download_button(f"下载 Download map_screenshot.png ({human_size(len(data))})", data,
+                           file_name="map_screenshot.png", mime="image/png", key="s_download")
+
+
+def main() -> None:
+    state = view_state()
+    lang = state.lang
+    st.title("导出 · Export")
+    data_section(state, lang)
+    briefing_section(state, lang)
+    screenshot_section(state)
+
+
+main()
