@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers import coast, districts, links, metro, park_sites, parks, resources, transport
+from layers import clusters, coast, districts, links, metro, park_sites, parks, resources, transport
 from layers.base import Layer
 
 LAYERS: dict[str, Layer] = {
@@ -11,6 +11,7 @@ LAYERS: dict[str, Layer] = {
         districts.LAYER,
         coast.CITY,
         coast.BAY,
+        clusters.LAYER,
         parks.LAYER,
         links.LAYER,
         metro.LINES,
