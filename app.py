@@ -12,7 +12,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas import mapmodel
+from atlas import briefmodel, mapmodel
+from atlas.briefing import render_briefing
+from atlas.export import export_bytes, human_size
 from atlas.filters import search
 from atlas.i18n import LANGS, label, t
 from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
@@ -126,6 +128,31 @@ def details(state: ViewState, frames, clicked_tooltip: str | None) -> None:
     st.table(pd.DataFrame({t("f_value", state.lang): [v for _, v in shown]}, index=[k for k, _ in shown]))
 
 
+def quick_outputs(state: ViewState, frames) -> None:
+    """One click for officials (briefing PNG) and analysts (GeoJSON of the filtered view).
+
+    The Export page (pages/3) has every format, preset and option.
+    """
+    st.sidebar.subheader(t("outputs", state.lang))
+    if st.sidebar.button(t("brief_png", state.lang), key="w_brief"):
+        with st.spinner(t("rendering", state.lang)):
+            layers = briefmodel.brief_layers(frames, state)
+            title = t("title", state.lang)
+            st.session_state["quick_brief"] = render_briefing(layers, title=title, subtitle=t("subtitle", state.lang),
+                                                              fmt="png", lang=state.lang)
+    if "quick_brief" in st.session_state:
+        data = st.session_state["quick_brief"]
+        st.sidebar.download_button(f"⬇ PNG ({human_size(len(data))})", data, file_name="qingdao_corridor_briefing.png",
+                                   mime="image/png", key="w_brief_dl")
+    shown = {k: v for k, v in mapmodel.filtered(frames, state).items() if k in state.layers and not v.empty}
+    if shown:
+        merged = pd.concat([v.assign(layer=k) for k, v in shown.items()], ignore_index=True)
+        data = export_bytes(merged, "geojson", layer_name="atlas_view")
+        st.sidebar.download_button(f"⬇ GeoJSON ({human_size(len(data))})", data, file_name="qingdao_corridor_view.geojson",
+                                   mime="application/geo+json", key="w_geojson_dl")
+    st.sidebar.caption(t("more_outputs", state.lang))
+
+
 def main() -> None:
     missing = missing_files()
     state = initial_state()
@@ -168,6 +195,7 @@ def main() -> None:
     with side_col:
         details(state, frames, out.get("last_object_clicked_tooltip"))
         st.caption(t("share_hint", state.lang))
+    quick_outputs(state, frames)
     st.session_state["view"] = ViewState(**{**state.__dict__, "notices": ()})
     st.query_params.from_dict(to_query(state))
 

@@ -39,6 +39,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "AMap tiles are GCJ-02: overlays are shifted for display only; stored data is unchanged."),
     "offline_note": ("无底图模式可离线使用；在线底图需要互联网。", "“No basemap” works offline; web basemaps need the internet."),
     "all": ("全部", "All"),
+    "outputs": ("简报与导出", "Briefing & export"),
+    "brief_png": ("生成简报图 (PNG, 300 dpi)", "Briefing image (PNG, 300 dpi)"),
+    "rendering": ("正在渲染简报图…", "Rendering the briefing…"),
+    "more_outputs": ("更多格式(PDF、GeoPackage、CSV、版式)见“导出”页。",
+                     "More formats (PDF, GeoPackage, CSV, presets) on the Export page."),
     "legend": ("图例", "Legend"),
     # field labels used in the details panel
     "f_name": ("名称", "Name"), "f_value": ("内容", "Value"), "f_category": ("类别", "Category"), "f_type": ("类型", "Type"),

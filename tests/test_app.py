@@ -82,3 +82,12 @@ def test_search_locates_a_feature():
 def test_search_without_match_says_so():
     at = _run(q="zzzzqqq")
     assert any("zzzzqqq" in i.value for i in at.sidebar.info)
+
+
+def test_quick_briefing_and_view_export():
+    at = _run(layers="parks", districts="laoshan")
+    dl = [b for b in at.sidebar.get("download_button") if "GeoJSON" in b.proto.label]
+    assert dl, "GeoJSON download of the filtered view"
+    at.sidebar.button(key="w_brief").click().run()
+    assert not at.exception, at.exception
+    assert any("PNG" in b.proto.label for b in at.sidebar.get("download_button"))
