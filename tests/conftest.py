@@ -44,3 +44,38 @@ def chromium_path() -> str:
     if not path:
         pytest.fail("Debian chromium is required for the browser tests: `make browser` installs it")
     return path
+
+
+# Real-browser fixtures (module scope: one app server and one Chromium per test module).
+@pytest.fixture(scope="module")
+def server():
+    from tests.browser import streamlit_server
+
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh context, every non-loopback request blocked (and recorded in ``page.blocked``)."""
+    from tests.browser import block_external
+
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    blocked: list[str] = []
+    block_external(context, blocked)
+    pg = context.new_page()
+    pg.blocked = blocked
+    yield pg
+    context.close()

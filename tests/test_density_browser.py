@@ -3,36 +3,9 @@ and an analyst's CSV (GBK, one bad row) runs through the same analysis."""
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, block_external, map_frame, streamlit_server
+from tests.browser import map_frame
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-    blocked: list[str] = []
-    block_external(context, blocked)
-    pg = context.new_page()
-    pg.blocked = blocked
-    yield pg
-    context.close()
 
 
 def _drawn(page):
