@@ -78,10 +78,16 @@ def source_widgets() -> tuple | None:
                                                        "EPSG:32651"])
     lon = st.sidebar.text_input("经度列 Longitude/x column (blank = detect)", "")
     lat = st.sidebar.text_input("纬度列 Latitude/y column (blank = detect)", "")
-    if file is None:
+    if file is not None:  # keep the upload for the whole session (other pages, reruns)
+        st.session_state["density_upload"] = (file.name, file.getvalue())
+    kept = st.session_state.get("density_upload")
+    if kept is None:
         return None
-    kind = "csv" if file.name.lower().endswith(".csv") else "geojson"
-    return (file.getvalue(), kind, crs, lon.strip(), lat.strip())
+    name, data = kept
+    if file is None:
+        st.sidebar.caption(f"使用本会话已上传的文件 · Using this session's upload: {name}")
+    kind = "csv" if name.lower().endswith(".csv") else "geojson"
+    return (data, kind, crs, lon.strip(), lat.strip())
 
 
 def parameter_widgets(pts) -> dict:

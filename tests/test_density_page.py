@@ -38,3 +38,16 @@ def test_upload_mode_without_a_file_asks_for_a_file():
     assert not at.exception
     assert any("Upload a CSV or GeoJSON" in i.value for i in at.info)
     assert len(at.dataframe) == 0
+
+
+def test_an_upload_survives_reruns_in_the_session():
+    at = AppTest.from_file(str(PAGE), default_timeout=180)
+    csv = "name,lon,lat\na,120.38,36.07\nb,120.40,36.10\nc,120.45,36.12\nbad,abc,36.1\n".encode("gbk")
+    at.session_state["density_upload"] = ("mine.csv", csv)  # as left by an earlier upload
+    at.run()
+    at.sidebar.radio[0].set_value("upload").run()
+    assert not at.exception, at.exception
+    assert not any("Upload a CSV or GeoJSON" in i.value for i in at.info)
+    assert any("mine.csv" in c.value for c in at.sidebar.caption)
+    at.run()  # another rerun: still there
+    assert any("mine.csv" in c.value for c in at.sidebar.caption)
