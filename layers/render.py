@@ -109,9 +109,11 @@ def geojson_layer(
     point_radius: float = 6,
 ) -> folium.FeatureGroup:
     """One map layer (a FeatureGroup holding a GeoJson) with escaped popups/tooltips."""
+    group = folium.FeatureGroup(name=html.escape(name), show=show)
+    if gdf.empty:  # a filter can leave a layer empty: keep it in the layer list, draw nothing
+        return group
     frame = display_frame(gdf, lang)
     style_fn = style if callable(style) else (lambda _f, s=style: dict(s))
-    group = folium.FeatureGroup(name=html.escape(name), show=show)
     folium.GeoJson(
         frame.to_json(drop_id=True),
         name=html.escape(name),

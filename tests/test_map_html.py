@@ -98,3 +98,33 @@ def test_popup_shows_labels_and_disambiguates_cluster_from_district():
     assert "胶州市" in zh and "胶州湾" in zh and "规划" in zh
     en = popup_html(props, "en")
     assert "Jiaozhou Bay" in en and "Planned" in en
+
+
+def test_a_layer_emptied_by_filters_still_builds():
+    empty = _point_frame().iloc[0:0]
+    html = _html([MapLayer("x", "Empty layer", empty, {"color": "#000"})])
+    assert "Empty layer" in html
+
+
+def test_app_survives_filters_that_empty_layers():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["districts"] = "laixi"
+    at.query_params["types"] = "national_lab"
+    at.run()
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("district", ["shinan", "shibei", "huangdao", "laoshan", "licang", "chengyang", "jimo",
+                                      "jiaozhou", "pingdu", "laixi"])
+def test_every_district_filter_builds_a_map(district):
+    from atlas import mapmodel
+    from atlas.viewstate import OVERLAYS, ViewState
+
+    frames, _ = mapmodel.load_frames()
+    for types in ((), ("national_lab",), ("incubator", "zone")):
+        state = ViewState(layers=OVERLAYS, districts=(district,), types=types, statuses=("planned",))
+        build_map(mapmodel.overlays(frames, state), MapView(legend=mapmodel.legend_items(frames, state)))
