@@ -128,6 +128,18 @@ def details(state: ViewState, frames, clicked_tooltip: str | None) -> None:
     st.table(pd.DataFrame({t("f_value", state.lang): [v for _, v in shown]}, index=[k for k, _ in shown]))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def view_geojson(layers, clusters, districts_, types, statuses) -> bytes | None:
+    """GeoJSON of the filtered, visible layers (cached per filter set, not rebuilt on every rerun)."""
+    frames, _ = frames_once()
+    state = ViewState(layers=layers, clusters=clusters, districts=districts_, types=types, statuses=statuses)
+    shown = {k: v for k, v in mapmodel.filtered(frames, state).items() if k in layers and not v.empty}
+    if not shown:
+        return None
+    merged = pd.concat([v.assign(layer=k) for k, v in shown.items()], ignore_index=True)
+    return export_bytes(merged, "geojson", layer_name="atlas_view")
+
+
 def quick_outputs(state: ViewState, frames) -> None:
     """One click for officials (briefing PNG) and analysts (GeoJSON of the filtered view).
 
@@ -144,10 +156,8 @@ def quick_outputs(state: ViewState, frames) -> None:
         data = st.session_state["quick_brief"]
         st.sidebar.download_button(f"⬇ PNG ({human_size(len(data))})", data, file_name="qingdao_corridor_briefing.png",
                                    mime="image/png", key="w_brief_dl")
-    shown = {k: v for k, v in mapmodel.filtered(frames, state).items() if k in state.layers and not v.empty}
-    if shown:
-        merged = pd.concat([v.assign(layer=k) for k, v in shown.items()], ignore_index=True)
-        data = export_bytes(merged, "geojson", layer_name="atlas_view")
+    data = view_geojson(state.layers, state.clusters, state.districts, state.types, state.statuses)
+    if data:
         st.sidebar.download_button(f"⬇ GeoJSON ({human_size(len(data))})", data, file_name="qingdao_corridor_view.geojson",
                                    mime="application/geo+json", key="w_geojson_dl")
     st.sidebar.caption(t("more_outputs", state.lang))
