@@ -136,3 +136,12 @@ class ConnectivityDefaults:
 
 
 CONNECTIVITY = ConnectivityDefaults()
+
+
+@dataclass(frozen=True)
+class UploadDefaults:
+    #: uploaded point files larger than this are refused with a clear message (50 MB)
+    max_bytes: int = 50 * 1024 * 1024
+
+
+UPLOAD = UploadDefaults()
