@@ -113,7 +113,7 @@ def test_projected_points_read_with_the_suggested_crs_land_in_qingdao():
     gdf, problems = _read("projected_4549", crs="EPSG:4549")
     assert problems == [] and len(gdf) == 3
     x, y = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
-    assert np.all((x > 120.2) & (x < 120.5) & (y > 35.9) & (y < 36.3))
+    assert np.all((x > 119.69) & (x < 119.71) & (y > 36.08) & (y < 36.09))  # 27 km west of the 120°E meridian
 
 
 @pytest.mark.parametrize(("name", "match"), [
