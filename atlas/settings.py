@@ -94,6 +94,8 @@ class ExportDefaults:
         ("csv", ".csv", "text/csv"),
     )
     max_filename_len: int = 80
+    #: and at most this many UTF-8 bytes: NAME_MAX is 255 bytes, and "<name>.geojson.meta.json" must fit
+    max_filename_bytes: int = 200
 
 
 @dataclass(frozen=True)
