@@ -55,6 +55,8 @@ class DensityDefaults:
     bandwidth_range_m: tuple[float, float] = (250.0, 10_000.0)
     cell_range_m: tuple[float, float] = (100.0, 2000.0)
     h3_range: tuple[int, int] = (5, 9)
+    #: a KDE grid larger than this is refused (memory; 1 m cells over the city would be ~10^10)
+    max_grid_cells: int = 50_000_000
 
 
 @dataclass(frozen=True)
