@@ -89,6 +89,9 @@ def test_hexagons_conserve_the_weight_or_raise_valueerror(points, resolution):
 
 
 def test_a_tiny_cell_is_refused_with_a_clear_message():
-    """Found by the property test: cell_m=1e-18 overflowed numpy's bincount (OverflowError)."""
+    """Found by the property test: cell_m=1e-18 / 5e-324 overflowed (OverflowError)."""
+    for cell in (8e-19, 5e-324):
+        with pytest.raises(ValueError, match="cell_m must be at least 1 metre"):
+            kernel_density(_frame([(119.6, 35.6, 0.0)]), bandwidth_m=36.7, cell_m=cell)
     with pytest.raises(ValueError, match="grid is more than .* cells; use a larger cell_m"):
-        kernel_density(_frame([(119.6, 35.6, 0.0)]), bandwidth_m=36.7, cell_m=8e-19)
+        kernel_density(_frame([(119.6, 35.6, 0.0), (120.9, 36.9, 1.0)]), bandwidth_m=5000, cell_m=1)

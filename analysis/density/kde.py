@@ -112,6 +112,9 @@ def _check(bandwidth_m: float, cell_m: float) -> None:
     if not (bandwidth_m > 0 and cell_m > 0):
         msg = f"bandwidth_m and cell_m must be positive metres (got {bandwidth_m}, {cell_m})."
         raise ValueError(msg)
+    if cell_m < 1:  # sub-metre cells are noise at the atlas's precision, and overflow the grid arithmetic
+        msg = f"cell_m must be at least 1 metre (got {cell_m})."
+        raise ValueError(msg)
     if cell_m > bandwidth_m:
         msg = f"cell_m ({cell_m}) larger than bandwidth_m ({bandwidth_m}) would blur the kernel away; use cell_m <= bandwidth_m."
         raise ValueError(msg)
