@@ -15,8 +15,10 @@ puts the points in the city.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,6 +27,7 @@ import pandas as pd
 
 from analysis.crs import WEB_DATUMS, WGS84, _datum_name, convert_xy
 from analysis.density.points import transform_xy
+from atlas.settings import UPLOAD
 from layers.schema import QINGDAO_BBOX
 
 MESSAGES: dict[str, str] = {
@@ -36,6 +39,10 @@ MESSAGES: dict[str, str] = {
     "not_a_point": "row {row}: geometry is {value}, not a Point",
     "no_columns": "no longitude/latitude columns found among {value}; choose them explicitly",
     "encoding": "the file is neither UTF-8 nor GBK text",
+    "too_large": "the file is {size} bytes; the limit is {limit} bytes (settings.UPLOAD.max_bytes)",
+    "bad_csv": "the CSV could not be read: {value}",
+    "bad_json": "the GeoJSON could not be read: {value}",
+    "not_geojson": "not a GeoJSON FeatureCollection/Feature: {value}",
     "suggest_crs": "{share:.0%} of the points fall outside Qingdao; as {crs} they would fall inside: try crs={crs!r}",
 }
 LON_NAMES = ("lon", "lng", "longitude", "x", "经度", "long")
@@ -109,7 +116,9 @@ def _share_inside(x, y, crs) -> float:
 
 def _numbers(frame, column, problems) -> pd.Series:
     raw = frame[column]
-    values = pd.to_numeric(raw, errors="coerce")
+    # full-width digits and points (１２０．３) are what Chinese input methods type: NFKC makes them ASCII
+    text = raw.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
+    values = pd.to_numeric(text, errors="coerce")
     for i in np.flatnonzero(values.isna().to_numpy()):
         row = int(frame.index[i]) + 1
         empty = pd.isna(raw.iloc[i]) or str(raw.iloc[i]).strip() == ""
@@ -174,28 +183,59 @@ def read_points(
 
     ``kind`` 'csv' | 'geojson' (guessed from the suffix or content when None).
     GeoJSON is taken as WGS84 unless ``crs`` says otherwise (RFC 7946 files are WGS84).
+
+    Raises ValueError (only) with a clear message when the file as a whole cannot
+    be used: larger than ``UPLOAD.max_bytes``, not UTF-8/GBK, unreadable CSV or
+    JSON, not a GeoJSON FeatureCollection, no coordinate columns.
     """
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    if size > UPLOAD.max_bytes:
+        raise ValueError(MESSAGES["too_large"].format(size=size, limit=UPLOAD.max_bytes))
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
     text = decode(data)
     if kind is None:
         suffix = Path(source).suffix.lower() if not isinstance(source, bytes) else ""
         kind = "geojson" if suffix in (".geojson", ".json") or text.lstrip().startswith("{") else "csv"
     if kind == "csv":
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        frame = _read_csv(text)
         return points_from_table(frame, lon=lon, lat=lat, crs=crs, weight=weight, clip_to_qingdao=clip_to_qingdao)
-    return _from_geojson(json.loads(text), crs=crs, weight=weight, clip=clip_to_qingdao)
+    return _from_geojson(_read_json(text), crs=crs, weight=weight, clip=clip_to_qingdao)
+
+
+def _read_csv(text: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        raise ValueError(MESSAGES["bad_csv"].format(value=str(exc).strip() or type(exc).__name__)) from exc
+
+
+def _read_json(text: str) -> dict:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError(MESSAGES["bad_json"].format(value=str(exc)[:200])) from exc
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = {"type": "FeatureCollection", "features": [data]}
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise ValueError(MESSAGES["not_geojson"].format(value=f"top level is {type(data).__name__}"
+                                                        + ("" if not isinstance(data, dict) else
+                                                           f" with type {str(data.get('type'))[:40]!r}")))
+    return data
 
 
 def _from_geojson(collection: dict, *, crs, weight, clip) -> tuple[gpd.GeoDataFrame, list[dict]]:
     rows, problems = [], []
     for i, feat in enumerate(collection.get("features", []), start=1):
-        geom = feat.get("geometry") or {}
+        geom = feat.get("geometry") if isinstance(feat.get("geometry"), dict) else {}
+        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
+        props = {k: v for k, v in props.items() if k not in ("_x", "_y")}  # never overrides the coordinates
         coords = geom.get("coordinates")
         if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
-            problems.append(problem("not_a_point", row=i, value=geom.get("type", "empty")))
-            rows.append({"_x": None, "_y": None, **(feat.get("properties") or {})})
+            problems.append(problem("not_a_point", row=i, value=str(geom.get("type", "empty"))[:40]))
+            rows.append({**props, "_x": None, "_y": None})
             continue
-        rows.append({"_x": coords[0], "_y": coords[1], **(feat.get("properties") or {})})
+        rows.append({**props, "_x": coords[0], "_y": coords[1]})
     frame = pd.DataFrame(rows)
     bad_rows = {p["row"] for p in problems}
     keep = frame[[r + 1 not in bad_rows for r in range(len(frame))]] if len(frame) else frame

@@ -58,7 +58,8 @@ def methods(modules: list) -> dict[str, tuple]:
     out = {}
     for module in modules:
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("_") or fn.__module__ != module.__name__:
+            exported = name in getattr(module, "__all__", ())  # a package re-exports its submodules' functions
+            if name.startswith("_") or (fn.__module__ != module.__name__ and not exported):
                 continue
             sig = inspect.signature(fn)
             params = list(sig.parameters)
@@ -137,12 +138,28 @@ def cmd_analysis(args) -> int:
     except TypeError as exc:
         msg = f"bad parameters for {args.method}{sig}: {exc}"
         raise CliError(msg) from None
+    _check_numbers(sig, params)
     print(f"running {args.command}.{args.method} …", file=sys.stderr)
-    frame = as_frame(fn(subject, **params))
+    try:
+        result = fn(subject, **params)
+    except TypeError as exc:  # a parameter of the wrong kind that the checks above could not see
+        msg = f"bad parameters for {args.method}: {exc}"
+        raise CliError(msg) from None
+    frame = as_frame(result)
     shown = {k: (f"@{v.attrs.get('layer', 'layer')}" if isinstance(v, pd.DataFrame) else v) for k, v in params.items()}
     recorded = {"method": args.method, **shown, **(frame.attrs.get("params") or {})}
     write_export(frame, args, title=f"{args.command}_{args.method}", layers=layers, filters=filters, params=recorded)
     return 0
+
+
+def _check_numbers(sig: inspect.Signature, params: dict) -> None:
+    """A parameter whose default is a number must be given as a number (``cell_m=abc`` is refused)."""
+    for name, value in params.items():
+        default = sig.parameters[name].default if name in sig.parameters else None
+        number = isinstance(default, int | float) and not isinstance(default, bool)
+        if number and (isinstance(value, bool) or not isinstance(value, int | float)):
+            msg = f"bad --param {name}={value!r}: a number is expected (default {default})"
+            raise CliError(msg)
 
 
 def _missing_method(kind: str) -> int:

@@ -20,6 +20,9 @@ def out_path(out: str | None, default_name: str) -> Path | None:
     if out == "-":
         return None
     path = Path(out) if out else Path.cwd() / default_name
+    if path.is_dir():
+        msg = f"--out {str(path)!r} is a folder; give a file name"
+        raise CliError(msg)
     if not path.parent.is_dir():
         msg = f"output folder {str(path.parent)!r} does not exist"
         raise CliError(msg)

@@ -155,6 +155,8 @@ def _excel_text(value):
 
 def _gpkg(frame: pd.DataFrame, precision: int, metadata: dict, layer_name: str) -> bytes:
     table = pd.DataFrame(_records(frame), columns=[str(c) for c in frame.columns if not _is_geometry_column(frame, c)])
+    # SQLite/GDAL text ends at NUL: "a\x00b" would silently become "a"; U+FFFD keeps the rest
+    table = table.apply(lambda col: col.map(lambda v: v.replace("\x00", "\ufffd") if isinstance(v, str) else v))
     if isinstance(frame, gpd.GeoDataFrame):
         table = gpd.GeoDataFrame(table, geometry=round_geometries(frame.geometry.values, precision), crs=WGS84)
     layer = safe_filename(layer_name, suffix="").replace("-", "_") or "layer"
@@ -211,6 +213,8 @@ def safe_filename(title: str, suffix: str = "") -> str:
     text = unicodedata.normalize("NFKC", str(title))
     text = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
     text = re.sub(r"_+", "_", text).strip("._-")[: EXPORT.max_filename_len]
+    while len(text.encode()) > EXPORT.max_filename_bytes:  # file systems count bytes (NAME_MAX 255)
+        text = text[:-1]
     if not text or _RESERVED.match(text):
         text = f"export_{text}" if text else "export"
     return text + suffix
@@ -230,7 +234,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file + ``os.replace``: never half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".atlas-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

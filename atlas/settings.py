@@ -55,6 +55,8 @@ class DensityDefaults:
     bandwidth_range_m: tuple[float, float] = (250.0, 10_000.0)
     cell_range_m: tuple[float, float] = (100.0, 2000.0)
     h3_range: tuple[int, int] = (5, 9)
+    #: a KDE grid larger than this is refused (memory; 1 m cells over the city would be ~10^10)
+    max_grid_cells: int = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class ExportDefaults:
         ("csv", ".csv", "text/csv"),
     )
     max_filename_len: int = 80
+    #: and at most this many UTF-8 bytes: NAME_MAX is 255 bytes, and "<name>.geojson.meta.json" must fit
+    max_filename_bytes: int = 200
 
 
 @dataclass(frozen=True)
@@ -136,3 +140,12 @@ class ConnectivityDefaults:
 
 
 CONNECTIVITY = ConnectivityDefaults()
+
+
+@dataclass(frozen=True)
+class UploadDefaults:
+    #: uploaded point files larger than this are refused with a clear message (50 MB)
+    max_bytes: int = 50 * 1024 * 1024
+
+
+UPLOAD = UploadDefaults()

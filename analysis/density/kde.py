@@ -93,16 +93,27 @@ def kde_grid(points, *, bandwidth_m, cell_m, weight, land) -> tuple[Grid, np.nda
 def grid_for(x, y, *, bandwidth_m, cell_m, land) -> Grid:
     """The land's extent when given, else the points' extent padded by the kernel radius."""
     if land is not None:
-        return Grid.covering(measured(land, "land").total_bounds, cell_m=cell_m)
+        return _bounded(Grid.covering(measured(land, "land").total_bounds, cell_m=cell_m))
     if len(x) == 0:
         msg = "No points and no land: cannot place a density grid."
         raise ValueError(msg)
-    return Grid.covering((x.min(), y.min(), x.max(), y.max()), cell_m=cell_m, pad_m=TRUNCATE * bandwidth_m)
+    return _bounded(Grid.covering((x.min(), y.min(), x.max(), y.max()), cell_m=cell_m, pad_m=TRUNCATE * bandwidth_m))
+
+
+def _bounded(grid: Grid) -> Grid:
+    if grid.nx * grid.ny > DENSITY.max_grid_cells:
+        msg = (f"a {grid.nx} x {grid.ny} grid is more than {DENSITY.max_grid_cells} cells; "
+               f"use a larger cell_m (got {grid.cell}).")
+        raise ValueError(msg)
+    return grid
 
 
 def _check(bandwidth_m: float, cell_m: float) -> None:
     if not (bandwidth_m > 0 and cell_m > 0):
         msg = f"bandwidth_m and cell_m must be positive metres (got {bandwidth_m}, {cell_m})."
+        raise ValueError(msg)
+    if cell_m < 1:  # sub-metre cells are noise at the atlas's precision, and overflow the grid arithmetic
+        msg = f"cell_m must be at least 1 metre (got {cell_m})."
         raise ValueError(msg)
     if cell_m > bandwidth_m:
         msg = f"cell_m ({cell_m}) larger than bandwidth_m ({bandwidth_m}) would blur the kernel away; use cell_m <= bandwidth_m."
