@@ -37,3 +37,12 @@ def test_streamlit_only_in_app_layer():
             if re.search(r"^\s*(import streamlit|from streamlit)", path.read_text(encoding="utf-8"), re.M):
                 offenders.append(str(path.relative_to(ROOT)))
     assert not offenders
+
+
+def test_streamlit_upload_limit_matches_the_loader_limit():
+    from atlas.settings import UPLOAD
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == UPLOAD.max_bytes
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["client"]["showErrorDetails"] == "none"
