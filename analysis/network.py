@@ -46,21 +46,23 @@ HUB_KINDS = frozenset({"metro_hub", "rail_hub", "ferry_pier"})
 ROAD_CATEGORIES = frozenset({"expressway", "bridge", "tunnel"})
 
 
+def _named_set(value: str, table: dict, what: str, members: str) -> frozenset[str]:
+    """A named set from ``table`` (e.g. "transit"), or a clear error naming the choices."""
+    if value not in table:
+        msg = f"Unknown {what} set {value!r}; use one of {sorted(table)} or a set of {members}."
+        raise ValueError(msg)
+    return table[value]
+
+
 def resolve_modes(modes: str | set | frozenset) -> frozenset[str]:
     if isinstance(modes, str):
-        if modes not in MODE_SETS:
-            msg = f"Unknown mode set {modes!r}; use one of {sorted(MODE_SETS)} or a set of edge modes."
-            raise ValueError(msg)
-        return MODE_SETS[modes]
+        return _named_set(modes, MODE_SETS, "mode", "edge modes")
     return frozenset(modes)
 
 
 def resolve_statuses(statuses: str | set | frozenset) -> frozenset[str]:
     if isinstance(statuses, str):
-        if statuses not in STATUS_SETS:
-            msg = f"Unknown status set {statuses!r}; use one of {sorted(STATUS_SETS)} or a set of statuses."
-            raise ValueError(msg)
-        return STATUS_SETS[statuses]
+        return _named_set(statuses, STATUS_SETS, "status", "statuses")
     bad = set(statuses) - set(STATUS_ORDER)
     if bad:
         msg = f"Unknown status(es) {sorted(bad)}; use {list(STATUS_ORDER)}."
