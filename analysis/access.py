@@ -22,7 +22,9 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
 from analysis.crs import to_measure_crs
-from analysis.network import HUB_KINDS, _add_edge, _minutes
+from analysis.graph_base import HUB_KINDS
+from analysis.graph_base import add_edge as _add_edge
+from analysis.graph_base import minutes as _minutes
 from analysis.network_config import NetworkConfig
 
 

@@ -26,10 +26,15 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
+from analysis.access import add_park_ride
 from analysis.crs import MEASURE_CRS, to_measure_crs
+from analysis.graph_base import HUB_KINDS, STATUS_ORDER, worst_status
+from analysis.graph_base import add_edge as _add_edge
+from analysis.graph_base import add_node as _add_node
+from analysis.graph_base import minutes as _minutes
 from analysis.network_config import DEFAULT_CONFIG, NetworkConfig, config_dict, config_id
+from analysis.road_graph import add_osm_roads, add_road_lines
 
-STATUS_ORDER: tuple[str, ...] = ("operating", "under_construction", "planned")
 STATUS_SETS: dict[str, frozenset[str]] = {
     "today": frozenset({"operating"}),
     "today+construction": frozenset({"operating", "under_construction"}),
@@ -42,7 +47,6 @@ MODE_SETS: dict[str, frozenset[str]] = {
     "car": CAR_MODES,
     "combined": TRANSIT_MODES | CAR_MODES | {"park_ride"},
 }
-HUB_KINDS = frozenset({"metro_hub", "rail_hub", "ferry_pier"})
 ROAD_CATEGORIES = frozenset({"expressway", "bridge", "tunnel"})
 
 
@@ -68,32 +72,6 @@ def resolve_statuses(statuses: str | set | frozenset) -> frozenset[str]:
         msg = f"Unknown status(es) {sorted(bad)}; use {list(STATUS_ORDER)}."
         raise ValueError(msg)
     return frozenset(statuses)
-
-
-def worst_status(*statuses: str) -> str:
-    ranks = [STATUS_ORDER.index(s) if s in STATUS_ORDER else 0 for s in statuses]
-    return STATUS_ORDER[max(ranks)]
-
-
-def _minutes(length_m: float, speed_kmh: float) -> float:
-    return length_m / 1000.0 / speed_kmh * 60.0
-
-
-def _add_edge(graph: nx.DiGraph, u, v, *, both: bool = True, **attrs) -> None:
-    """Add u->v (and v->u), keeping the faster edge when one already exists."""
-    pairs = [(u, v), (v, u)] if both else [(u, v)]
-    for a, b in pairs:
-        old = graph.get_edge_data(a, b)
-        if old is None or attrs["time_min"] < old["time_min"]:
-            data = dict(attrs)
-            if (a, b) != (u, v) and data.get("geometry") is not None:
-                data["geometry"] = data["geometry"].reverse()
-            graph.add_edge(a, b, **data)
-
-
-def _add_node(graph: nx.DiGraph, node, point: Point, **attrs) -> None:
-    if node not in graph:
-        graph.add_node(node, x=float(point.x), y=float(point.y), **attrs)
 
 
 def _names(row) -> dict:
@@ -245,9 +223,6 @@ def build_network(
     or planned are still added (joined to the OSM network at their ends) so that
     scenarios keep working.
     """
-    from analysis.access import add_park_ride
-    from analysis.road_graph import add_osm_roads, add_road_lines  # keeps this file short
-
     graph = nx.DiGraph(crs=MEASURE_CRS, config_id=config_id(config), config=config_dict(config),
                        road_source="osm" if roads is not None else "strategic")
     warnings: list[str] = []

@@ -18,11 +18,11 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString, Point
 
 from analysis.crs import MEASURE_CRS, WGS84, to_measure_crs
+from analysis.graph_base import add_edge as _add_edge
+from analysis.graph_base import add_node as _add_node
+from analysis.graph_base import minutes as _minutes
+from analysis.graph_base import worst_status
 from analysis.network_config import NetworkConfig
-
-
-def _minutes(length_m: float, speed_kmh: float) -> float:
-    return length_m / 1000.0 / speed_kmh * 60.0
 
 
 def _node_key(pt: Point) -> str:
@@ -91,8 +91,6 @@ def _speed(row, cfg: NetworkConfig) -> float:
 
 def add_road_lines(graph: nx.DiGraph, links: gpd.GeoDataFrame, cfg: NetworkConfig, *, join_existing: bool = False) -> None:
     """Add road polylines to ``graph``; ``join_existing`` also ties their ends to road nodes already there."""
-    from analysis.network import _add_edge, _add_node  # shared edge helpers
-
     if links is None or links.empty:
         return
     existing = _road_index(graph) if join_existing else None
@@ -125,8 +123,6 @@ def add_road_lines(graph: nx.DiGraph, links: gpd.GeoDataFrame, cfg: NetworkConfi
 
 
 def _connect(graph, a: Point, b: Point, row_a, row_b, cfg: NetworkConfig, target_node=None) -> None:
-    from analysis.network import _add_edge, _add_node, worst_status
-
     seg = LineString([a, b])
     target_node = target_node or _node_key(b)
     _add_node(graph, _node_key(a), a, kind="road")
@@ -142,8 +138,6 @@ def _connect(graph, a: Point, b: Point, row_a, row_b, cfg: NetworkConfig, target
 def _stitch_dangling(graph, parts: list, connectors: list, cfg: NetworkConfig) -> None:
     """Join line ends that meet no other road to the nearest node of every other link
     within ``road_stitch_max_m``, by urban streets (drive speed x detour)."""
-    from analysis.network import _add_edge, worst_status
-
     joined = {(i, round(end.x), round(end.y)) for i, end, _, _ in connectors}
     joined |= {(j, round(p.x), round(p.y)) for _, _, j, d in connectors for p in [parts[j][1].interpolate(d)]}
     lines = [p for _, p in parts]
@@ -179,8 +173,6 @@ def _road_index(graph: nx.DiGraph):
 
 def add_osm_roads(graph: nx.DiGraph, roads: nx.MultiDiGraph, cfg: NetworkConfig) -> None:
     """Add an osmnx drive graph (lon/lat nodes, ``travel_time`` seconds on edges) as road edges."""
-    from analysis.network import _add_edge
-
     to_xy = Transformer.from_crs(WGS84, MEASURE_CRS, always_xy=True)
     ids = list(roads.nodes)
     lon = np.array([roads.nodes[n]["x"] for n in ids], dtype=float)
