@@ -34,6 +34,7 @@ from analysis.graph_base import add_node as _add_node
 from analysis.graph_base import minutes as _minutes
 from analysis.network_config import DEFAULT_CONFIG, NetworkConfig, config_dict, config_id
 from analysis.road_graph import add_osm_roads, add_road_lines
+from analysis.timetable import section_minutes
 
 STATUS_SETS: dict[str, frozenset[str]] = {
     "today": frozenset({"operating"}),
@@ -104,6 +105,13 @@ class _Route:
     wait_min: float
     mode: str
     geometry: object
+    timetable: dict | None = None  # (route id, a, b) -> minutes between departures (run + dwell)
+
+    def section_time(self, a: str, b: str, length_m: float) -> tuple[float, str]:
+        """Minutes for the section a-b and where they come from ("timetable" or "speed")."""
+        if self.timetable and (self.route_id, a, b) in self.timetable:
+            return self.timetable[(self.route_id, a, b)], "timetable"
+        return _minutes(length_m, self.speed_kmh) + self.dwell_min, "speed"
 
 
 def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: NetworkConfig, warnings: list) -> None:
@@ -123,9 +131,10 @@ def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: Ne
     for a, b in zip(ids[:-1], ids[1:], strict=True):
         geom = _section_geometry(route.geometry, hubs.geometry[a], hubs.geometry[b])
         status = worst_status(route.status, hubs.at[a, "status"], hubs.at[b, "status"])
+        time_min, basis = route.section_time(a, b, geom.length)
         _add_edge(
             graph, f"{route.prefix}:{a}@{route.line_key}", f"{route.prefix}:{b}@{route.line_key}",
-            time_min=_minutes(geom.length, route.speed_kmh) + route.dwell_min, mode=route.mode, status=status,
+            time_min=time_min, mode=route.mode, status=status, basis=basis,
             link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, b)))}",
             length_m=geom.length, geometry=geom,
         )
@@ -142,13 +151,48 @@ def _add_hubs(graph: nx.DiGraph, frame: gpd.GeoDataFrame, prefix: str, kind: str
 
 def _add_metro(graph, stations, lines, cfg: NetworkConfig, warnings: list) -> None:
     hubs = _add_hubs(graph, stations, "metro", "metro_hub")
+    timetable = section_minutes() if cfg.metro_timetable else None
+    routes = []
     for _, row in to_measure_crs(lines).iterrows():
         line = str(row.get("line", row["id"]))
-        _add_route(graph, _Route(
+        routes.append(_Route(
             route_id=row["id"], line_key=line, prefix="metro", stations=_split(row["stations"]),
             status=row.get("status", "operating"), speed_kmh=cfg.metro_line_speed(line),
-            dwell_min=cfg.metro_dwell_min, wait_min=cfg.metro_wait_min, mode="metro", geometry=row.geometry,
-        ), hubs, cfg, warnings)
+            dwell_min=cfg.metro_dwell_min, wait_min=cfg.metro_line_wait(line), mode="metro", geometry=row.geometry,
+            timetable=timetable,
+        ))
+        _add_route(graph, routes[-1], hubs, cfg, warnings)
+    for spec in cfg.metro_express_routes:
+        add_express(graph, routes, hubs, spec, cfg)
+
+
+def add_express(graph: nx.DiGraph, routes: list, hubs, spec: tuple, cfg: NetworkConfig) -> None:
+    """A non-stop train between two stations of a line: stopping time minus the stops it skips."""
+    line, first, last = (str(x) for x in spec)
+    for route in routes:
+        ids = [s for s in route.stations if s in hubs.index]
+        if route.line_key != line or first not in ids or last not in ids:
+            continue
+        i, j = sorted((ids.index(first), ids.index(last)))
+        stops = ids[i:j + 1]
+        run = 0.0
+        for a, b in zip(stops[:-1], stops[1:], strict=True):
+            run += route.section_time(a, b, hubs.geometry[a].distance(hubs.geometry[b]))[0]
+        run -= cfg.metro_stop_loss_min * (len(stops) - 2)
+        key = f"{line}x"
+        link = f"{route.route_id}_express"
+        for sid in (first, last):
+            platform = f"metro:{sid}@{key}"
+            _add_node(graph, platform, hubs.geometry[sid], kind="metro_platform", **_names(hubs.loc[sid]))
+            _add_edge(graph, f"metro:{sid}", platform, both=False, time_min=cfg.metro_express_wait_min, mode="board",
+                      status=route.status, link_id=link, section_id="", length_m=0.0, geometry=None)
+            _add_edge(graph, platform, f"metro:{sid}", both=False, time_min=cfg.alight_min, mode="alight",
+                      status=route.status, link_id=link, section_id="", length_m=0.0, geometry=None)
+        geom = _section_geometry(route.geometry, hubs.geometry[first], hubs.geometry[last])
+        _add_edge(graph, f"metro:{first}@{key}", f"metro:{last}@{key}", time_min=max(run, 1.0), mode="metro",
+                  status=route.status, link_id=link, section_id=f"{link}:{'|'.join(sorted((first, last)))}",
+                  length_m=geom.length, geometry=geom, basis="timetable-express")
+        return
 
 
 def _add_rail(graph, links, nodes, cfg: NetworkConfig, warnings: list) -> None:
