@@ -38,6 +38,8 @@ class NetworkConfig:
     # --- roads ---------------------------------------------------------------
     road_speed_factor: float = 0.8
     road_default_speed_kmh: float = 80.0
+    road_published_lengths_km: tuple[tuple[str, float], ...] = (
+        ("road_jiaozhouwan_tunnel", 7.8), ("road_jiaozhouwan_bridge", 26.7))
     road_snap_tolerance_m: float = 300.0
     road_overlap_m: float = 100.0
     road_stitch_max_m: float = 10_000.0
@@ -109,6 +111,10 @@ SOURCES: dict[str, str] = {
     "rail_dwell_min": "2 min intermediate stop of intercity/HSR trains (typical timetable).",
     "rail_wait_min": "Arrive before departure and wait for a train with sparse headways (assumption).",
     "road_speed_factor": "Free-flow operating speed as a share of design_speed_kmh (ramps, tolls, traffic); assumption.",
+    "road_published_lengths_km": "Published road lengths of the structures whose drawn lines are schematic and "
+    "shorter: Jiaozhou Bay Tunnel 7.8 km portal to portal (Wikipedia 'Qingdao Jiaozhou Bay tunnel'; China Daily "
+    "2011-01-05 'The tunnel is 7,800 meters long'), Jiaozhou Bay Bridge main line 26.7 km of bridge (Wikipedia "
+    "'Jiaozhou Bay Bridge'). Times on them use these lengths at design speed x road_speed_factor.",
     "road_default_speed_kmh": "Used when a road link has no design_speed_kmh.",
     "road_snap_tolerance_m": "Road line ends within this distance of another road are joined (schematic geometry "
     "that does not exactly touch); larger than digitising error, smaller than interchange spacing.",

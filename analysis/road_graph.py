@@ -89,6 +89,16 @@ def _speed(row, cfg: NetworkConfig) -> float:
     return design * cfg.road_speed_factor if np.isfinite(design) and design > 0 else cfg.road_default_speed_kmh
 
 
+def _length_scale(parts: list, cfg: NetworkConfig) -> dict[str, float]:
+    """published length / drawn length for the links in ``cfg.road_published_lengths_km`` (the schematic
+    lines of the bay bridge and tunnel are shorter than the roads; their times use the published length)."""
+    drawn: dict[str, float] = {}
+    for row, line in parts:
+        drawn[row["id"]] = drawn.get(row["id"], 0.0) + line.length
+    return {link: km * 1000.0 / drawn[link] for link, km in cfg.road_published_lengths_km
+            if drawn.get(link, 0.0) > 0}
+
+
 def add_road_lines(graph: nx.DiGraph, links: gpd.GeoDataFrame, cfg: NetworkConfig, *, join_existing: bool = False) -> None:
     """Add road polylines to ``graph``; ``join_existing`` also ties their ends to road nodes already there."""
     if links is None or links.empty:
@@ -96,9 +106,10 @@ def add_road_lines(graph: nx.DiGraph, links: gpd.GeoDataFrame, cfg: NetworkConfi
     existing = _road_index(graph) if join_existing else None
     parts = _parts(links, cfg.road_overlap_m)
     cuts, connectors = _cut_distances(parts, cfg.road_snap_tolerance_m)
+    scale = _length_scale(parts, cfg)
     for (row, line), dists in zip(parts, cuts, strict=True):
         points = [line.interpolate(d) for d in sorted(dists)]
-        speed = _speed(row, cfg)
+        speed = _speed(row, cfg) / scale.get(row["id"], 1.0)
         status = row.get("status", "operating")
         for a, b in zip(points[:-1], points[1:], strict=True):
             seg = LineString([a, b])
