@@ -130,7 +130,10 @@ def _drive_between(graph, nodes: list, cfg: NetworkConfig) -> None:
     if len(nodes) < 2:
         return
     xy = np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in nodes])
+    land = graph.graph.get("land")
     for i, j in cKDTree(xy).query_pairs(cfg.arterial_max_m):
+        if land is not None and LineString([xy[i], xy[j]]).difference(land).length > cfg.arterial_water_max_m:
+            continue  # no street crosses the sea: those trips take the bridge or tunnel
         _leg(graph, nodes[i], nodes[j], float(np.hypot(*(xy[i] - xy[j]))), mode="drive",
              speed=cfg.arterial_speed_kmh, detour=cfg.drive_detour, extra=2 * cfg.drive_terminal_min)
 

@@ -128,6 +128,7 @@ def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: Ne
                   link_id=route.route_id, section_id="", length_m=0.0, geometry=None)
         _add_edge(graph, platform, hub, both=False, time_min=cfg.alight_min, mode="alight", status=status,
                   link_id=route.route_id, section_id="", length_m=0.0, geometry=None)
+    _add_through_sections(graph, route, hubs, ids)
     for a, b in zip(ids[:-1], ids[1:], strict=True):
         geom = _section_geometry(route.geometry, hubs.geometry[a], hubs.geometry[b])
         status = worst_status(route.status, hubs.at[a, "status"], hubs.at[b, "status"])
@@ -138,6 +139,28 @@ def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: Ne
             link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, b)))}",
             length_m=geom.length, geometry=geom,
         )
+
+
+def _add_through_sections(graph: nx.DiGraph, route: _Route, hubs, ids: list[str]) -> None:
+    """Trains of a running line pass through stations that are not open yet (e.g. 红岛站 on the
+    Qingdao-Lianyungang railway): join the open stations either side directly, without the stop."""
+    if route.status != "operating":
+        return
+    open_at = [i for i, sid in enumerate(ids) if hubs.at[sid, "status"] == "operating"]
+    for i, j in zip(open_at[:-1], open_at[1:], strict=True):
+        if j - i < 2:
+            continue
+        stops = ids[i:j + 1]
+        parts = [_section_geometry(route.geometry, hubs.geometry[a], hubs.geometry[b])
+                 for a, b in zip(stops[:-1], stops[1:], strict=True)]
+        run = sum(route.section_time(a, b, g.length)[0] for (a, b), g in zip(zip(stops[:-1], stops[1:]), parts))
+        run -= route.dwell_min * (len(stops) - 2)
+        geom = LineString([c for g in parts for c in g.coords])
+        a, c = stops[0], stops[-1]
+        _add_edge(graph, f"{route.prefix}:{a}@{route.line_key}", f"{route.prefix}:{c}@{route.line_key}",
+                  time_min=run, mode=route.mode, status="operating", basis="through",
+                  link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, c)))}",
+                  length_m=geom.length, geometry=geom)
 
 
 def _add_hubs(graph: nx.DiGraph, frame: gpd.GeoDataFrame, prefix: str, kind: str) -> gpd.GeoDataFrame:
@@ -258,6 +281,7 @@ def build_network(
     transport_nodes: gpd.GeoDataFrame | None = None,
     ferries: gpd.GeoDataFrame | None = None,
     roads: nx.MultiDiGraph | None = None,
+    land: gpd.GeoDataFrame | None = None,
     config: NetworkConfig = DEFAULT_CONFIG,
 ) -> nx.DiGraph:
     """The strategic multimodal network from the layer frames (any may be None).
@@ -265,7 +289,8 @@ def build_network(
     ``roads`` is an osmnx drive graph (see :mod:`analysis.osm_roads`); when given it
     replaces the operating strategic road links, while road links under construction
     or planned are still added (joined to the OSM network at their ends) so that
-    scenarios keep working.
+    scenarios keep working. ``land`` (the city outline) keeps the direct car legs between
+    attached places from crossing the sea.
     """
     graph = nx.DiGraph(crs=MEASURE_CRS, config_id=config_id(config), config=config_dict(config),
                        road_source="osm" if roads is not None else "strategic")
@@ -285,6 +310,8 @@ def build_network(
         _add_ferries(graph, ferries, config)
     _add_transfers(graph, config)
     add_park_ride(graph, config)
+    if land is not None and not land.empty:  # direct car legs between places stay on it
+        graph.graph["land"] = shapely.union_all(to_measure_crs(land).geometry.values)
     graph.graph["warnings"] = warnings
     graph.graph["link_names"] = _link_names(metro_lines, links, ferries)
     return graph

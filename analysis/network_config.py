@@ -67,6 +67,7 @@ class NetworkConfig:
     drive_terminal_min: float = 3.0
     arterial_speed_kmh: float = 40.0
     arterial_max_m: float = 30_000.0
+    arterial_water_max_m: float = 1_000.0
     # --- measures -------------------------------------------------------------
     gravity_tau_min: float = 30.0
     ideal_speed_kmh: float = 100.0
@@ -149,6 +150,8 @@ SOURCES: dict[str, str] = {
     "leaves out (coastal avenues, 青威路 …): crow-fly x drive_detour at this speed; assumption, replaced by real "
     "streets when the OSM road network is cached.",
     "arterial_max_m": "Longest such direct trip considered (beyond it the expressways are the way).",
+    "arterial_water_max_m": "A direct car leg whose straight line runs more than this over the sea (outside the "
+    "city outline) is not added: crossing the bay takes the bridge or a tunnel; small coves are tolerated.",
     "unreachable_penalty_min": "A pair that a scenario disconnects counts as this many minutes in the mean "
     "(longer than any connected trip in the corridor), so losing a link can never lower the mean; the "
     "number of such pairs is reported separately.",

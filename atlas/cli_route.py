@@ -37,8 +37,7 @@ def cmd_route(args) -> int:
             places.append(cd.resolve_place(frames, text))
         except ValueError as exc:
             raise CliError(str(exc)) from None
-    graph = cd.build_network(metro_stations=frames.metro_stations, metro_lines=frames.metro_lines,
-                             links=frames.links, transport_nodes=frames.transport_nodes)
+    graph = cd.base_network(frames)
     minutes, legs, reason = cd.route_between(graph, places[0], places[1], modes=args.mode, scenario=args.scenario)
     names = [p.at[0, "name_zh" if args.lang == "zh" else "name_en"] for p in places]
     if not math.isfinite(minutes):

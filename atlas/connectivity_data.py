@@ -25,15 +25,17 @@ class TransportFrames:
     transport_nodes: gpd.GeoDataFrame
     parks: gpd.GeoDataFrame
     resources: gpd.GeoDataFrame
+    water: gpd.GeoDataFrame | None = None
+    land: gpd.GeoDataFrame | None = None
 
 
 def load_transport_frames() -> tuple[TransportFrames | None, str]:
     """The layers the network needs, or (None, what is missing and how to get it)."""
-    from layers import links, metro, parks, resources, transport
+    from layers import coast, links, metro, parks, resources, transport
 
     try:
         frames = TransportFrames(metro.load_stations(), metro.load_lines(), links.load(), transport.load(),
-                                 parks.load(), resources.load())
+                                 parks.load(), resources.load(), coast.load_bay(), coast.load_city())
     except (FileNotFoundError, OSError, ValueError) as exc:
         return None, (f"Transport layers are missing or invalid ({type(exc).__name__}: {str(exc)[:300]}). "
                       "Build them with `python -m geodata.build_layers`.")
@@ -51,10 +53,15 @@ def origin_frames(frames: TransportFrames) -> dict[str, gpd.GeoDataFrame]:
     }
 
 
+def base_network(frames: TransportFrames, roads: nx.MultiDiGraph | None = None) -> nx.DiGraph:
+    """The strategic network of the layers, no places attached."""
+    return build_network(metro_stations=frames.metro_stations, metro_lines=frames.metro_lines, links=frames.links,
+                         transport_nodes=frames.transport_nodes, roads=roads, land=frames.land)
+
+
 def corridor_network(frames: TransportFrames, roads: nx.MultiDiGraph | None = None) -> nx.DiGraph:
     """The strategic network with every origin set attached (node ids ``<set>:<id>``)."""
-    graph = build_network(metro_stations=frames.metro_stations, metro_lines=frames.metro_lines, links=frames.links,
-                          transport_nodes=frames.transport_nodes, roads=roads)
+    graph = base_network(frames, roads)
     for name, frame in origin_frames(frames).items():
         graph = attach_points(graph, frame, prefix=name)
     return graph
@@ -64,8 +71,8 @@ PLACE_LAYERS = ("resources", "parks", "transport_nodes", "metro_stations")
 
 
 def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
-    """One place (id, names, point in WGS84) from a name (zh or en, fuzzy like the app's search) or
-    ``lon,lat``; ValueError with the closest names when nothing fits."""
+    """One place (id, names, point in WGS84) from a feature id, a name (zh or en, fuzzy like the app's
+    search) or ``lon,lat``; ValueError with the closest names when nothing fits."""
     from shapely.geometry import Point
 
     from atlas.filters import search
@@ -83,6 +90,11 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
             return gpd.GeoDataFrame({"id": [f"{lon:.5f}_{lat:.5f}"], "name_zh": [f"{lon:.4f},{lat:.4f}"],
                                      "name_en": [f"{lon:.4f},{lat:.4f}"]}, geometry=[Point(lon, lat)], crs=WGS84)
     layers = {name: getattr(frames, name) for name in PLACE_LAYERS}
+    for frame in layers.values():  # an exact feature id
+        exact = frame[frame["id"].astype(str) == str(text).strip()]
+        if len(exact):
+            out = representative_points(exact.iloc[[0]]).to_crs(WGS84)
+            return out[["id", "name_zh", "name_en", "geometry"]].reset_index(drop=True)
     found = search(layers, text, limit=5)
     if not found or found[0].score < 0.5:
         hint = "; ".join(f"{m.name_zh} / {m.name_en}" for m in found[:3]) or "none"
