@@ -89,6 +89,11 @@ def validate(net=None, frames=None, trips: pd.DataFrame | None = None) -> pd.Dat
     return out
 
 
+def _short(source: str) -> str:
+    """The address or repository path of a source, for a narrow table column."""
+    return next((t.strip("(),") for t in source.split() if "/" in t), source[:40])
+
+
 def table_markdown(result: pd.DataFrame) -> str:
     rows = ["| trip | class | use | reliable | published | model | ratio | source (date) |",
             "|---|---|---|---|---:|---:|---:|---|"]
@@ -96,7 +101,7 @@ def table_markdown(result: pd.DataFrame) -> str:
         model = "not modelled" if not np.isfinite(r["model_min"]) else f"{r['model_min']:.1f}"
         ratio = "—" if not np.isfinite(r["ratio"]) else f"{r['ratio']:.2f}"
         rows.append(f"| {r['trip_id']} | {r['mode_class']} | {r['use']} | {r['reliable']} | {r['published_min']:g} "
-                    f"| {model} | {ratio} | {r['source'].split(' ')[-1]} ({r['source_date']}) |")
+                    f"| {model} | {ratio} | {_short(r['source'])} ({r['source_date']}) |")
     return "\n".join(rows)
 
 
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{len(result)} trips, {int((result['reliable'] == 'yes').sum())} reliable, "
           f"{len(bad)} reliable outside tolerance {TOLERANCE}")
     if args.readme:
-        from analysis.headline import readme_block
+        from atlas.connectivity_report import readme_block
 
         text = README.read_text(encoding="utf-8")
         if BEGIN not in text or END not in text:
