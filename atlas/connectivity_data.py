@@ -96,7 +96,7 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
             out = representative_points(exact.iloc[[0]]).to_crs(WGS84)
             return out[["id", "name_zh", "name_en", "geometry"]].reset_index(drop=True)
     found = search(layers, text, limit=5)
-    if not found or found[0].score < 0.5:
+    if not found:
         hint = "; ".join(f"{m.name_zh} / {m.name_en}" for m in found[:3]) or "none"
         msg = f"unknown place {text!r} (closest: {hint}); give a feature name (zh or en) or lon,lat"
         raise ValueError(msg)
