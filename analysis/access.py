@@ -117,11 +117,21 @@ def attach_points(graph: nx.DiGraph, points: gpd.GeoDataFrame, *, id_col: str = 
                 _leg(out, node, hub, dist, mode="feeder", speed=cfg.feeder_speed_kmh, detour=cfg.feeder_detour,
                      extra=cfg.feeder_wait_min)
         for dist, road in _nearest_roads(out, road_tree, roads, xy, cfg):
-            _leg(out, node, road, dist, mode="drive", speed=cfg.drive_speed_kmh, detour=cfg.drive_detour,
+            _leg(out, node, road, dist, mode="drive", speed=_drive_speed(dist, cfg), detour=cfg.drive_detour,
                  extra=cfg.drive_terminal_min)
     _walk_between(out, new, cfg)
     _drive_between(out, new, cfg)
     return out
+
+
+def _drive_speed(dist_m: float, cfg: NetworkConfig) -> float:
+    """Average speed of a local drive: city streets (``drive_speed_kmh``) for the first ``drive_local_m``
+    of road, arterials (``arterial_speed_kmh``) beyond, for places far from the strategic roads."""
+    road = dist_m * cfg.drive_detour
+    if road <= cfg.drive_local_m:
+        return cfg.drive_speed_kmh
+    hours = cfg.drive_local_m / 1000 / cfg.drive_speed_kmh + (road - cfg.drive_local_m) / 1000 / cfg.arterial_speed_kmh
+    return road / 1000 / hours
 
 
 def _drive_between(graph, nodes: list, cfg: NetworkConfig) -> None:

@@ -65,6 +65,7 @@ class NetworkConfig:
     drive_nearest: int = 3
     park_ride_penalty_min: float = 8.0
     drive_terminal_min: float = 3.0
+    drive_local_m: float = 5_000.0
     arterial_speed_kmh: float = 40.0
     arterial_max_m: float = 30_000.0
     arterial_water_max_m: float = 1_000.0
@@ -146,6 +147,9 @@ SOURCES: dict[str, str] = {
     "(combined mode only).",
     "drive_terminal_min": "Minutes at each end of a car trip for walking to/from the parked car and finding a "
     "space (assumption; door-to-door car times otherwise flatter the car for short trips).",
+    "drive_local_m": "A local drive to the strategic roads runs on city streets (drive_speed_kmh) for its first "
+    "5 km of road and on arterials (arterial_speed_kmh) beyond (suburban places such as 鳌山湾 are 10-25 km "
+    "from the nearest expressway in the strategic layer); assumption.",
     "arterial_speed_kmh": "Direct car trips between two attached places on the arterial roads the strategic layer "
     "leaves out (coastal avenues, 青威路 …): crow-fly x drive_detour at this speed; assumption, replaced by real "
     "streets when the OSM road network is cached.",

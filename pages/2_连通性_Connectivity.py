@@ -427,8 +427,9 @@ def commute_cached():
 def commute_tab(lang) -> None:
     table, circles = commute_cached()
     st.caption(t("c_commute_note", lang))
-    wide = table.assign(cluster=[report.NAMES[c][0 if lang == "zh" else 1] for c in table["cluster"]])
-    wide = wide.pivot(index="cluster", columns="cutoff_min", values=["resource_share", "land_share"])
+    wide = table.pivot(index="cluster", columns="cutoff_min", values=["resource_share", "land_share"])
+    wide = wide.reindex(list(report.NAMES))
+    wide.index = [report.NAMES[c][0 if lang == "zh" else 1] for c in wide.index]
     wide.columns = [f"{t('c_' + k, lang)} ≤{c} min" for k, c in wide.columns]
     st.dataframe(wide.style.format("{:.1%}"), use_container_width=True)
     layers = []
@@ -452,7 +453,8 @@ def validation_tab(lang) -> None:
     result = validation_cached()
     cols = ["trip_id", "mode_class", "use", "reliable", "published_min", "model_min", "ratio", "ok", "source",
             "source_date", "quote"]
-    st.dataframe(result[cols].style.format({"model_min": "{:.1f}", "ratio": "{:.2f}"}, na_rep="—"),
+    st.dataframe(result[cols].style.format({"published_min": "{:g}", "model_min": "{:.1f}", "ratio": "{:.2f}"},
+                                           na_rep="—"),
                  use_container_width=True, hide_index=True)
 
 
