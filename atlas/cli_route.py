@@ -48,6 +48,9 @@ def cmd_route(args) -> int:
     print(f"# {names[0]} → {names[1]} · {args.mode} · {args.scenario}")
     for _, leg in legs.iterrows():
         print(f"  {describe_leg(leg, args.lang)}")
+    for zh, en, unc in cd.uncertain_ends(places):
+        name = zh if args.lang == "zh" else en
+        print(f"# note: {name} is placed only to ±{unc:,.0f} m; its access leg is as approximate")
     return 0
 
 

@@ -93,8 +93,7 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
     for frame in layers.values():  # an exact feature id
         exact = frame[frame["id"].astype(str) == str(text).strip()]
         if len(exact):
-            out = representative_points(exact.iloc[[0]]).to_crs(WGS84)
-            return out[["id", "name_zh", "name_en", "geometry"]].reset_index(drop=True)
+            return _place(exact.iloc[[0]])
     found = search(layers, text, limit=5)
     if not found:
         hint = "; ".join(f"{m.name_zh} / {m.name_en}" for m in found[:3]) or "none"
@@ -102,9 +101,24 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
         raise ValueError(msg)
     best = found[0]
     frame = layers[best.layer]
-    row = frame[frame["id"].astype(str) == best.id].iloc[[0]]
-    out = representative_points(row).to_crs(WGS84)[["id", "name_zh", "name_en", "geometry"]]
-    return out.reset_index(drop=True)
+    return _place(frame[frame["id"].astype(str) == best.id].iloc[[0]])
+
+
+def _place(row: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The place's point with its names and, where the layer has it, its positional uncertainty."""
+    cols = ["id", "name_zh", "name_en", "geometry"] + (["pos_uncertainty_m"] if "pos_uncertainty_m" in row else [])
+    return representative_points(row).to_crs(WGS84)[cols].reset_index(drop=True)
+
+
+def uncertain_ends(places: list[gpd.GeoDataFrame], *, above_m: float = 100.0) -> list[tuple[str, str, float]]:
+    """(name_zh, name_en, metres) of each trip end whose position is known only to worse than ``above_m``:
+    the access leg from or to it is as approximate as that."""
+    out = []
+    for p in places:
+        unc = float(p.at[0, "pos_uncertainty_m"]) if "pos_uncertainty_m" in p and p.at[0, "pos_uncertainty_m"] == p.at[0, "pos_uncertainty_m"] else 0.0
+        if unc > above_m:
+            out.append((str(p.at[0, "name_zh"]), str(p.at[0, "name_en"]), unc))
+    return out
 
 
 def route_between(graph: nx.DiGraph, origin: gpd.GeoDataFrame, destination: gpd.GeoDataFrame, *,

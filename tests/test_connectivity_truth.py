@@ -136,6 +136,14 @@ def test_route_cli_prints_minutes_then_legs():
     minutes = int(lines[0].split(": ")[1])
     assert 90 <= minutes <= 180  # Blue Valley to the airport by metro: lines 11, 3/4, 8
     assert any("Line 8" in line for line in lines[1:]) and any("Line 11" in line for line in lines[1:])
+    # the national lab's compound is not published: the trip says its access leg is approximate
+    assert lines[-1].startswith("# note: ") and "±5,000 m" in lines[-1]
+
+
+def test_route_from_precise_places_has_no_uncertainty_note():
+    out = _cli("青岛北站", "胶东机场", "--mode", "transit", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    assert "# note:" not in out.stdout
 
 
 def test_route_cli_lonlat_and_unknown_place():
