@@ -17,6 +17,7 @@ from atlas.briefing import render_briefing
 from atlas.export import export_bytes, human_size
 from atlas.filters import search
 from atlas.i18n import LANGS, label, t
+from atlas.pagekit import boundary, md, page_lang
 from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
 from atlas.webassets import missing_files
 from layers import districts
@@ -90,7 +91,7 @@ def search_box(state: ViewState, frames) -> ViewState:
         return state
     matches = search(frames, state.q)
     if not matches:
-        st.sidebar.info(t("no_match", state.lang, q=state.q))
+        st.sidebar.info(t("no_match", state.lang, q=md(state.q)))
         return state
     names = {m.id: (m.name_zh if state.lang == "zh" else m.name_en) for m in matches}
     ids = list(names)
@@ -210,4 +211,5 @@ def main() -> None:
     st.query_params.from_dict(to_query(state))
 
 
-main()
+with boundary(page_lang(), where="app"):
+    main()

@@ -142,15 +142,31 @@ def _csv(frame: pd.DataFrame, precision: int, bom: bool) -> bytes:
         for col in table.columns:
             if not pd.api.types.is_numeric_dtype(table[col]):
                 table[col] = table[col].map(_excel_text)
+        table.columns = [_excel_text(str(c)) for c in table.columns]
     buf = io.StringIO()
     table.to_csv(buf, index=False, lineterminator="\n", float_format=None)
     return buf.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
+#: first characters that make Excel (and LibreOffice, WPS) treat a cell as a formula or DDE command
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _excel_text(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value.lstrip(" ")[:1] in FORMULA_START:
         return "'" + value
     return value
+
+
+def csv_bytes(frame, *, excel: bool = True, precision: int = EXPORT.precision) -> bytes:
+    """THE CSV writer of the atlas (every page download and CLI export goes through it).
+
+    ``excel`` (default): UTF-8 with BOM for Excel in China, and every text cell or
+    header that Excel would run as a formula (``=cmd|' /C calc'!A0``, ``=HYPERLINK(…)``,
+    ``+``/``-``/``@``, full-width ``＝``) is kept as text with a leading ``'``.
+    A meaningful index (zone ids, origins) becomes a column.
+    """
+    return export_bytes(frame, "csv", precision=precision, bom=excel)
 
 
 def _gpkg(frame: pd.DataFrame, precision: int, metadata: dict, layer_name: str) -> bytes:

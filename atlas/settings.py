@@ -146,6 +146,30 @@ CONNECTIVITY = ConnectivityDefaults()
 class UploadDefaults:
     #: uploaded point files larger than this are refused with a clear message (50 MB)
     max_bytes: int = 50 * 1024 * 1024
+    #: per-process caches of uploads and analysis steps: at most this many entries, each dropped after ttl
+    cache_entries: int = 4
+    cache_ttl_s: int = 1800
+    #: problem rows listed on the page (all of them are in the downloadable CSV)
+    problems_listed: int = 200
+    #: rows of an upload at most (a 50 MB CSV holds ~1.5 M points)
+    max_rows: int = 2_000_000
 
 
 UPLOAD = UploadDefaults()
+
+
+@dataclass(frozen=True)
+class LimitDefaults:
+    """Bounds of numeric command-line/page arguments (refused with a one-line error outside)."""
+
+    #: screenshot width/height in CSS pixels
+    screenshot_px: tuple[int, int] = (200, 6000)
+    #: seconds a screenshot may take before Chromium is closed
+    screenshot_timeout_s: int = 60
+    #: briefing --bbox: inside this lon/lat box (Qingdao and its surroundings)
+    bbox_outer: tuple[float, float, float, float] = (117.0, 34.0, 123.0, 38.5)
+    #: briefing --bbox: at least this many degrees wide/high (~100 m)
+    bbox_min_deg: float = 0.001
+
+
+LIMITS = LimitDefaults()

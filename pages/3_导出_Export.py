@@ -16,6 +16,7 @@ from atlas.cli_data import FILTERS, apply_filters, loaders
 from atlas.export import FORMATS, export_bytes, human_size, safe_filename
 from atlas.exportmeta import build_metadata, metadata_bytes
 from atlas.i18n import label, t
+from atlas.pagekit import boundary, page_lang
 from atlas.settings import DATA, EXPORT
 from atlas.viewstate import ViewState
 
@@ -139,4 +140,5 @@ def main() -> None:
     screenshot_section(state)
 
 
-main()
+with boundary(page_lang(), where=__file__.rsplit("/", 1)[-1]):
+    main()

@@ -1,0 +1,97 @@
+"""What every page shares for reliability: one error boundary and one escaping helper.
+
+* :func:`boundary` wraps a page's body. A documented error (``ValueError`` with a
+  message written for the user, see DESIGN.md "errors at the public edge") becomes
+  the localised "cannot do that" line, the message and what to do; anything else
+  becomes a short friendly line with a reference id, the traceback going to the
+  server log under that id. Streamlit's own control flow (``st.stop``/``st.rerun``)
+  passes through. The session keeps its state, so the next interaction works.
+* :func:`md` makes any user or URL text safe to show where Streamlit renders
+  Markdown (``st.info``, ``st.caption``, labels …): every ASCII punctuation
+  character is backslash-escaped (CommonMark §2.4), so no link, image, emphasis,
+  math, colour directive or autolink can form; control characters are dropped and
+  the length is bounded. :func:`html_text` does the same for HTML.
+
+Streamlit is imported lazily (only pages call :func:`boundary`), so the helpers
+stay usable, and testable, without a running app.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import string
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from atlas.i18n import t
+
+LOG = logging.getLogger("atlas.pages")
+_PUNCT = frozenset(string.punctuation)
+MAX_SHOWN = 300  # characters of user text shown in one place
+
+
+def _clean(text: object, limit: int) -> str:
+    value = "" if text is None else str(text)
+    value = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else "\ufffd" for ch in value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def md(text: object, *, limit: int = MAX_SHOWN) -> str:
+    """``text`` as literal Markdown: shown exactly as typed, never as markup (one line)."""
+    value = _clean(text, limit).replace("\n", " ").replace("\t", " ")
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in value)
+
+
+def html_text(text: object, *, limit: int = MAX_SHOWN) -> str:
+    """``text`` as literal HTML text (quotes escaped too, so safe inside attributes)."""
+    return html.escape(_clean(text, limit), quote=True)
+
+
+def reference_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def _control_flow(exc: BaseException) -> bool:
+    """Streamlit's st.stop()/st.rerun() exceptions (and interrupts) must pass through."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+    except ImportError:  # pragma: no cover — older/newer streamlit layouts
+        return type(exc).__name__ in ("StopException", "RerunException")
+    return isinstance(exc, ScriptControlException)
+
+
+def user_message(exc: Exception, lang: str) -> str:
+    """The Markdown shown for a documented error: what went wrong, then what to do."""
+    detail = md(str(exc).strip() or type(exc).__name__, limit=600)
+    return f"{t('err_input', lang)}\n\n{detail}\n\n{t('err_input_hint', lang)}"
+
+
+@contextmanager
+def boundary(lang: str = "zh", *, where: str = "page") -> Iterator[None]:
+    """Run a page (or one section of it): errors become messages, never the redacted crash box."""
+    import streamlit as st
+
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 — this is the boundary
+        if _control_flow(exc):
+            raise
+        if isinstance(exc, ValueError):
+            LOG.info("%s: refused input: %s", where, exc)
+            st.error(user_message(exc, lang))
+            return
+        ref = reference_id()
+        LOG.exception("%s: unexpected error, reference %s", where, ref)
+        st.error(t("err_unexpected", lang, ref=ref))
+
+
+def page_lang(default: str = "zh") -> str:
+    """The session's language (set by the main page's switch), else the URL's, else ``default``."""
+    import streamlit as st
+
+    view = st.session_state.get("view")
+    lang = getattr(view, "lang", None) or st.query_params.get("lang")
+    return lang if lang in ("zh", "en") else default
