@@ -211,5 +211,5 @@ def main() -> None:
     st.query_params.from_dict(to_query(state))
 
 
-with boundary(page_lang(), where="app"):
+with boundary(st.error, page_lang(st.session_state, st.query_params), where="app"):
     main()

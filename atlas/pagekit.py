@@ -12,8 +12,8 @@
   math, colour directive or autolink can form; control characters are dropped and
   the length is bounded. :func:`html_text` does the same for HTML.
 
-Streamlit is imported lazily (only pages call :func:`boundary`), so the helpers
-stay usable, and testable, without a running app.
+Pure (Streamlit stays in app.py and pages/): the page hands in ``st.error`` and
+its session state, so the helpers are testable without a running app.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import logging
 import string
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from atlas.i18n import t
@@ -55,12 +55,9 @@ def reference_id() -> str:
 
 
 def _control_flow(exc: BaseException) -> bool:
-    """Streamlit's st.stop()/st.rerun() exceptions (and interrupts) must pass through."""
-    try:
-        from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
-    except ImportError:  # pragma: no cover — older/newer streamlit layouts
-        return type(exc).__name__ in ("StopException", "RerunException")
-    return isinstance(exc, ScriptControlException)
+    """Streamlit's st.stop()/st.rerun() exceptions must pass through (recognised without importing it)."""
+    return any(c.__name__ == "ScriptControlException" and c.__module__.startswith("streamlit")
+               for c in type(exc).__mro__)
 
 
 def user_message(exc: Exception, lang: str) -> str:
@@ -70,10 +67,9 @@ def user_message(exc: Exception, lang: str) -> str:
 
 
 @contextmanager
-def boundary(lang: str = "zh", *, where: str = "page") -> Iterator[None]:
-    """Run a page (or one section of it): errors become messages, never the redacted crash box."""
-    import streamlit as st
-
+def boundary(show_error: Callable[[str], object], lang: str = "zh", *, where: str = "page") -> Iterator[None]:
+    """Run a page (or one section of it): errors become messages (``show_error``, i.e. ``st.error``),
+    never Streamlit's redacted crash box."""
     try:
         yield
     except Exception as exc:  # noqa: BLE001 — this is the boundary
@@ -81,17 +77,14 @@ def boundary(lang: str = "zh", *, where: str = "page") -> Iterator[None]:
             raise
         if isinstance(exc, ValueError):
             LOG.info("%s: refused input: %s", where, exc)
-            st.error(user_message(exc, lang))
+            show_error(user_message(exc, lang))
             return
         ref = reference_id()
         LOG.exception("%s: unexpected error, reference %s", where, ref)
-        st.error(t("err_unexpected", lang, ref=ref))
+        show_error(t("err_unexpected", lang, ref=ref))
 
 
-def page_lang(default: str = "zh") -> str:
+def page_lang(session: Mapping, query: Mapping, default: str = "zh") -> str:
     """The session's language (set by the main page's switch), else the URL's, else ``default``."""
-    import streamlit as st
-
-    view = st.session_state.get("view")
-    lang = getattr(view, "lang", None) or st.query_params.get("lang")
+    lang = getattr(session.get("view"), "lang", None) or query.get("lang")
     return lang if lang in ("zh", "en") else default

@@ -199,8 +199,8 @@ def show_problems(problems: list[dict], lang: str) -> None:
 
 
 def main() -> None:
-    lang = page_lang()
-    with boundary(lang, where="density"):
+    lang = page_lang(st.session_state, st.query_params)
+    with boundary(st.error, lang, where="density"):
         page(lang)
 
 
