@@ -57,6 +57,8 @@ class DensityDefaults:
     h3_range: tuple[int, int] = (5, 9)
     #: a KDE grid larger than this is refused (memory; 1 m cells over the city would be ~10^10)
     max_grid_cells: int = 50_000_000
+    #: a kernel wider than this (200 km) is wider than the municipality: refused
+    max_bandwidth_m: float = 200_000.0
 
 
 @dataclass(frozen=True)

@@ -327,5 +327,5 @@ def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
     st.caption(json.dumps(payload, ensure_ascii=False)[:400])
 
 
-with boundary(st.error, page_lang(st.session_state, st.query_params), where=__file__.rsplit("/", 1)[-1]):
+with boundary(st.error, page_lang(st.session_state, st.query_params), where="connectivity"):
     main()

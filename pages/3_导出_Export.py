@@ -140,5 +140,5 @@ def main() -> None:
     screenshot_section(state)
 
 
-with boundary(st.error, page_lang(st.session_state, st.query_params), where=__file__.rsplit("/", 1)[-1]):
+with boundary(st.error, page_lang(st.session_state, st.query_params), where="export"):
     main()
