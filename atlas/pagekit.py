@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import string
 import unicodedata
 import uuid
@@ -30,6 +31,7 @@ from atlas.i18n import t
 
 LOG = logging.getLogger("atlas.pages")
 _PUNCT = frozenset(string.punctuation)
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|mailto|www|xmpp)(?=[:.])|@")
 MAX_SHOWN = 300  # characters of user text shown in one place
 
 
@@ -40,8 +42,13 @@ def _clean(text: object, limit: int) -> str:
 
 
 def md(text: object, *, limit: int = MAX_SHOWN) -> str:
-    """``text`` as literal Markdown: shown exactly as typed, never as markup (one line)."""
+    """``text`` as literal Markdown: shown exactly as typed, never as markup (one line).
+
+    GFM's autolink literals (``https://…``, ``www.…``, ``a@b.cn``) are found in the text
+    *after* escapes are resolved, so they are broken with an invisible word joiner (U+2060).
+    """
     value = _clean(text, limit).replace("\n", " ").replace("\t", " ")
+    value = _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", value)
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in value)
 
 
