@@ -46,6 +46,9 @@ MESSAGES: dict[str, str] = {
     "bad_records": "a JSON array must hold records like {{\"lon\": 120.4, \"lat\": 36.1}}; item {value} is not one",
     "bad_excel": "the Excel workbook could not be read: {value}",
     "no_such_column": "the {role} column {name!r} is not in the file; its columns are {columns}",
+    "damaged_zip": "the file is a ZIP archive (an Excel workbook, zipped shapefile or KMZ) but it is damaged or "
+                   "incomplete ({value}); export it again",
+    "no_geometry": "the {kind} file has no geometry (a plain table?); save it as CSV or Excel with lon/lat columns",
     "too_many_rows": "the file has {rows} rows; the limit is {limit} (settings.UPLOAD.max_rows)",
     "recognised_as": "the file is named {name!r} but its content is {kind}: read as {kind}",
 }
@@ -83,8 +86,8 @@ def _zip_kind(data: bytes) -> str:
     """'xlsx' for an Excel workbook (Office Open XML), else 'zip' (shapefile, KMZ …)."""
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except zipfile.BadZipFile:
-        return "zip"
+    except zipfile.BadZipFile as exc:
+        raise ValueError(MESSAGES["damaged_zip"].format(value=exc)) from exc
     return "xlsx" if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names) else "zip"
 
 
@@ -163,18 +166,18 @@ def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
     import pyogrio
 
     if kind == "zip":
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile as exc:
-            raise ValueError(MESSAGES["bad_zip"].format(value=str(exc)[:100])) from exc
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()  # sniff_kind already opened it
         if not any(n.lower().endswith((".shp", ".kml")) for n in names):
             raise ValueError(MESSAGES["bad_zip"].format(value=", ".join(names[:8]) or "nothing"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GDAL notes on file names of in-memory files
-            return pyogrio.read_dataframe(io.BytesIO(data))
+            frame = pyogrio.read_dataframe(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 — GDAL's errors are many; the message is what matters
         raise ValueError(MESSAGES["bad_vector"].format(kind=kind, value=str(exc).splitlines()[0][:200])) from exc
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ValueError(MESSAGES["no_geometry"].format(kind=kind))
+    return frame
 
 
 def _vector_table(gdf: gpd.GeoDataFrame, declared: str) -> tuple[pd.DataFrame, str]:
