@@ -79,7 +79,7 @@ def step_compare(src: tuple, weight: str | None, type_col: str | None, bandwidth
 
 def source_widgets(lang: str) -> tuple | None:
     """Sidebar: which points: the arguments of :func:`points` (None = awaiting upload)."""
-    mode = st.sidebar.radio("数据 Points", ["atlas", "upload"], horizontal=True,
+    mode = st.sidebar.radio("数据 Points", ["atlas", "upload"], horizontal=True, key="w_source",
                             format_func=lambda m: "图集创新资源 Atlas resources" if m == "atlas" else "上传 Upload")
     if mode == "atlas":
         return (None, None, "WGS84", None, None, None)

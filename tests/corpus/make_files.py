@@ -2,7 +2,7 @@
 
 :func:`file_cases` returns ``[(case, file_name, data, expect)]`` where ``expect`` is
 ``("ok", n_points)`` or ``("refused", text in the message)``. Positions are in
-Laoshan, Huangdao and Jiaozhou Bay so the three bay clusters can be told apart.
+three districts (approximate test points, not data).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-#: (lon, lat) in 鳌山湾-ish Laoshan, 胶州湾 (Licang) and 灵山湾 (Huangdao west)
+#: (lon, lat): Laoshan, Licang (Jiaozhou Bay) and Huangdao west (Lingshan Bay) — approximate test points
 LAOSHAN, JIAOZHOU, LINGSHAN = (120.47, 36.10), (120.38, 36.16), (120.05, 35.88)
 PAYLOADS = ("=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example/x","click")', "+SUM(1,2)", "@A1", "-2+3")
 
