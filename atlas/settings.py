@@ -155,6 +155,10 @@ class UploadDefaults:
     problems_listed: int = 200
     #: rows of an upload at most (a 50 MB CSV holds ~1.5 M points)
     max_rows: int = 2_000_000
+    #: files above this are parsed in a separate process (atlas/workers.py), so other sessions keep running
+    inline_bytes: int = 2 * 1024 * 1024
+    #: parsing processes at once (each replaced after one file: its memory goes back to the system)
+    workers: int = 1
 
 
 UPLOAD = UploadDefaults()

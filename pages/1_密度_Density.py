@@ -10,11 +10,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.density import clark_evans, compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density
-from analysis.readers import read_upload
 from atlas.export import csv_bytes
 from atlas.i18n import t
 from atlas.pagekit import boundary, md, page_lang
 from atlas.settings import DENSITY, UPLOAD
+from atlas.workers import read_upload_isolated
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView, build_map
 from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
@@ -31,13 +31,14 @@ UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "zip", "kml", "k
 BOUNDED = {"show_spinner": False, "max_entries": UPLOAD.cache_entries, "ttl": UPLOAD.cache_ttl_s}
 
 
-@st.cache_data(**BOUNDED)
+@st.cache_resource(**BOUNDED)
 def points(digest: str | None, name: str | None, crs: str, lon: str | None, lat: str | None, _data: bytes | None):
-    """(points, problems): the atlas's resources layer, or the analyst's file (keyed by its digest,
-    so the bytes are not hashed on every rerun)."""
+    """(points, problems): the atlas's resources layer, or the analyst's file, keyed by its digest (the
+    bytes are not hashed on every rerun). A shared resource, not a per-call copy: a million points are
+    held once, never mutated; big files are parsed in a worker process (atlas/workers.py)."""
     if digest is None:
         return resources.load(), []
-    return read_upload(_data, name or "", crs=crs, lon=lon or None, lat=lat or None)
+    return read_upload_isolated(_data, name or "", crs=crs, lon=lon or None, lat=lat or None)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
