@@ -49,8 +49,9 @@ SOURCES: tuple[SecondSource, ...] = (
     SecondSource("metro_stations", "metromancn_qd_stations.csv",
                  "metromancn/MetroMapOpenMiniProgram src/data/qd.js (GCJ-02, converted)", "MIT",
                  threshold_m=150.0, match_by="name"),
-    SecondSource("resources", "resources_second.csv", "second POI set (see README.md here)",
-                 "see README.md", threshold_m=1000.0),
+    SecondSource("resources", "resources_second.csv",
+                 "whr810012/uni-soket-ai util/universityList.js (Baidu places, BD-09, converted)", "MIT",
+                 threshold_m=1000.0),
 )
 
 
@@ -138,10 +139,34 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+CURATED_LAYERS = ("metro_stations", "transport_nodes", "resources", "park_sites", "parks", "links", "metro_lines")
+
+
+def uncertainty_summary() -> str:
+    """Per curated layer: how many features fall in each positional-uncertainty class."""
+    bins = [(50, "≤ 50 m"), (300, "≤ 300 m"), (1000, "≤ 1 km"), (5000, "≤ 5 km"), (np.inf, "> 5 km")]
+    lines = ["| layer | features | " + " | ".join(b[1] for b in bins) + " | median |",
+             "|---|---:|" + "---:|" * (len(bins) + 1)]
+    for name in CURATED_LAYERS:
+        unc = pd.to_numeric(read_geojson(GEODATA_DIR / f"{name}.geojson")["pos_uncertainty_m"])
+        counts, lo = [], -1.0
+        for hi, _ in bins:
+            counts.append(int(((unc > lo) & (unc <= hi)).sum()))
+            lo = hi
+        lines.append(f"| {name} | {len(unc)} | " + " | ".join(map(str, counts)) + f" | {unc.median():,.0f} m |")
+    return "\n".join(lines) + "\n"
+
+
+def readme_block(report: dict) -> str:
+    return ("Positional uncertainty (`pos_uncertainty_m`) by layer:\n\n" + uncertainty_summary()
+            + "\nAgreement with an independent second source (`python -m geodata.crosscheck`):\n\n" + markdown(report))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extract-metromancn", type=Path, metavar="QD_JS",
                         help="rebuild the station second source from the mini-program's src/data/qd.js")
+    parser.add_argument("--readme", action="store_true", help="rewrite the README's cross-check block")
     args = parser.parse_args(argv)
     if args.extract_metromancn:
         extract_metromancn(args.extract_metromancn).to_csv(CROSS_DIR / "metromancn_qd_stations.csv", index=False)
@@ -151,7 +176,13 @@ def main(argv: list[str] | None = None) -> int:
         for o in r["outliers"]:
             print(f"  {name}: {o['id']} {o['name_zh']} {o['distance_m']:.0f} m — {o['reason'] or 'NO REASON GIVEN'}")
     REPORT_MD.write_text("# Cross-check of positions against second sources\n\n"
-                         "Written by `python -m geodata.crosscheck`; do not edit.\n\n" + markdown(report), encoding="utf-8")
+                         "Written by `python -m geodata.crosscheck`; do not edit.\n\n" + readme_block(report), encoding="utf-8")
+    if args.readme:
+        readme = GEODATA_DIR.parent / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        text = re.sub(r"(<!-- crosscheck:start -->\n).*?(<!-- crosscheck:end -->)",
+                      lambda m: m.group(1) + readme_block(report) + m.group(2), text, flags=re.S)
+        readme.write_text(text, encoding="utf-8")
     slim = {k: {kk: vv for kk, vv in v.items() if kk != "pairs"} for k, v in report.items()}
     REPORT_JSON.write_text(json.dumps(slim, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0

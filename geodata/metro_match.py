@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from geodata.place import districts_of
 from geodata.extract_osm import EXT_DIR, STATIONS_CSV
 
 SECTIONS_CSV = EXT_DIR / "metro_sections.csv"
@@ -239,7 +240,9 @@ def _check(df: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
     fits |= both & _pair_ratio(df, sections).between(0.75, 1.15)
     # geometry-led lines: their chain is trusted unless a point is shared or missing
     fits |= df["line_id"].isin(("mline_4", *CHAIN_LINES))
-    trusted = fits & ~df["conflict"] & (df["osm_row"] != -1)
+    # a point taken twice on one line (possible across a gap): neither use is trusted
+    reused = df.duplicated(["line_id", "osm_row"], keep=False) & (df["osm_row"] >= 0)
+    trusted = fits & ~df["conflict"] & ~reused & (df["osm_row"] != -1)
     df["method"] = np.where(df["named"], "osm_named", np.where(trusted, "osm_sequence", "interpolated"))
     return df
 
@@ -358,6 +361,7 @@ def apply(path=None) -> pd.DataFrame:
         stations.loc[i, ["geom_precision", "source_crs"]] = ["schematic", "EPSG:4326"]
         stations.loc[i, "pos_uncertainty_m"] = f"{PLANNED_UNCERTAINTY_M[kind]:.0f}"
         stations.loc[i, ["notes", "notes_zh"]] = ["", ""]
+    stations["district"] = districts_of(stations["lon"], stations["lat"])
     stations.to_csv(path, index=False, encoding="utf-8")
     return matches
 
