@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from atlas.i18n import t
+from atlas.i18n import lang_of, t
 
 LOG = logging.getLogger("atlas.pages")
 _PUNCT = frozenset(string.punctuation)
@@ -91,7 +91,6 @@ def boundary(show_error: Callable[[str], object], lang: str = "zh", *, where: st
         show_error(t("err_unexpected", lang, ref=ref))
 
 
-def page_lang(session: Mapping, query: Mapping, default: str = "zh") -> str:
-    """The session's language (set by the main page's switch), else the URL's, else ``default``."""
-    lang = getattr(session.get("view"), "lang", None) or query.get("lang")
-    return lang if lang in ("zh", "en") else default
+def page_lang(session: Mapping, query: Mapping) -> str:
+    """The app's one language (:func:`atlas.i18n.lang_of`: the switch, the map view's, the URL's)."""
+    return lang_of(session, query)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 from tests.corpus.make_files import PAYLOADS, file_cases
 
-PAGE = ROOT / "pages" / "1_密度_Density.py"
+PAGE = ROOT / "pages" / "density.py"
 FILES = {c[0]: c for c in file_cases()}
 REFUSED_HEAD = "无法完成"  # t("err_input", "zh")
 

@@ -15,12 +15,10 @@ from atlas.briefing import PRESETS, render_briefing
 from atlas.cli_data import FILTERS, apply_filters, loaders
 from atlas.export import FORMATS, export_bytes, human_size, safe_filename
 from atlas.exportmeta import build_metadata, metadata_bytes
-from atlas.i18n import label, t
-from atlas.pagekit import boundary, page_lang
+from atlas.i18n import label, lang_of, t
+from atlas.pagekit import boundary
 from atlas.settings import DATA, EXPORT
 from atlas.viewstate import ViewState
-
-st.set_page_config(page_title="导出 · Export", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
@@ -133,12 +131,12 @@ def screenshot_section(state: ViewState) -> None:
 
 def main() -> None:
     state = view_state()
-    lang = state.lang
+    lang = lang_of(st.session_state, st.query_params)  # the app's one switch (app.py)
     st.title("导出 · Export")
     data_section(state, lang)
     briefing_section(state, lang)
     screenshot_section(state)
 
 
-with boundary(st.error, page_lang(st.session_state, st.query_params), where="export"):
+with boundary(st.error, lang_of(st.session_state, st.query_params), where="export"):
     main()
