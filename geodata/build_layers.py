@@ -103,6 +103,11 @@ def registry_entry(name: str, previous: dict) -> dict:
         "retrieved": previous.get("retrieved") or "",
     }
     gdf = read_geojson(path)
+    if "licence" in gdf:  # curated layers: the licences their features carry, most used first
+        counts = gdf["licence"].fillna("").replace("", "unstated").value_counts()
+        entry["licence"] = "; ".join(f"{lic} ({n})" for lic, n in counts.items())
+        if any("ODbL" in lic for lic in counts.index):
+            entry["attribution"] = "© OpenStreetMap contributors"
     if "as_of" in gdf and not previous.get("retrieved"):
         entry["retrieved"] = str(gdf["as_of"].max())
     entry.update(describe_file(path))
