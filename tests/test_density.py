@@ -143,12 +143,14 @@ def test_location_quotients_by_hand():
 
 
 def test_compare_bays_on_the_real_layers():
+    from analysis.density.precision import within_uncertainty
     from layers import clusters, coast, resources
 
-    from analysis.density import within_uncertainty
-
-    # resources known only to their district or the city (> 5 km) cannot be put in a cluster
-    located = within_uncertainty(resources.load(), max_uncertainty_m=5000)
+    res = resources.load()
+    # Features known only to their district or the city (pos_uncertainty_m > 5 km) cannot be put in a bay;
+    # the comparison uses those located to a street or town or better.
+    located = within_uncertainty(res, max_uncertainty_m=5000)
+    assert 0 < len(located) < len(res)
     table = compare_bays(located, clusters.bay_clusters(), city=coast.load_city())
     assert list(table.index) == ["aoshan", "jiaozhou", "lingshan", "city"]
     bays = table.loc[["aoshan", "jiaozhou", "lingshan"]]
