@@ -52,7 +52,31 @@ def _coords(html: str) -> list[list[float]]:
 def test_hostile_names_are_escaped_in_popups_and_tooltips():
     html = _html([MapLayer("x", HOSTILE, _point_frame(name=HOSTILE), {"color": "#000"})])
     assert "<img src=x" not in html and "<script>alert" not in html
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html  # escaped, then JSON-encoded
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # escaped text, JSON as UTF-8 (layers.render.compact_json)
+
+
+@pytest.mark.parametrize("value", ["</script><script>alert(1)</script>", "<!-- <script>", "</SCRIPT >",
+                                   "a\u2028b\u2029c", {"k</": ["胶州湾", "<!--"]}])
+def test_compact_json_cannot_end_the_script_and_round_trips(value):
+    from layers.render import compact_json
+
+    text = str(compact_json(None, value))
+    assert "</" not in text and "<!" not in text and "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == value
+    if isinstance(value, dict):
+        assert "胶州湾" in text  # sent as UTF-8, not \uXXXX
+
+
+def test_popups_are_short_and_styled_once():
+    from layers.render import POPUP_MAX_CHARS, popup_html
+
+    long = "规" * 500
+    props = {**_point_frame().iloc[0].drop("geometry").to_dict(), "plan_ref": long}
+    popup = popup_html(props, "zh")
+    assert "规" * (POPUP_MAX_CHARS - 1) + "…" in popup and "规" * POPUP_MAX_CHARS not in popup
+    assert "style=" not in popup
+    html = _html([MapLayer("x", "x", _point_frame(), {"color": "#000"})])
+    assert html.count("atlas-popup th{") == 1
 
 
 def test_legend_labels_cannot_close_the_script():
