@@ -27,6 +27,8 @@ def test_map_loads_no_cdn_asset():
 
 import json
 
+import numpy as np
+
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point
@@ -152,3 +154,38 @@ def test_every_district_filter_builds_a_map(district):
     for types in ((), ("national_lab",), ("incubator", "zone")):
         state = ViewState(layers=OVERLAYS, districts=(district,), types=types, statuses=("planned",))
         build_map(mapmodel.overlays(frames, state), MapView(legend=mapmodel.legend_items(frames, state)))
+
+
+def test_packed_lines_and_polygons_decode_to_the_same_coordinates_in_javascript():
+    import shutil
+    import subprocess
+
+    from layers.render import compact_json
+
+    if shutil.which("node") is None:
+        pytest.skip("node (installed with the map assets) is needed to run the decoder")
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"n": "胶州湾</script>"},
+         "geometry": {"type": "Polygon", "coordinates": [[[120.1, 36.0], [120.30001, 36.0], [120.2, 36.24999],
+                                                          [120.1, 36.0]]]}},
+        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiLineString", "coordinates": [
+            [[119.99999, 35.5], [121.00001, 37.1]], [[120.5, 36.5], [120.50001, 36.50002], [120.4, 36.6]]]}},
+        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": [
+            [[[120.0, 36.0], [120.1, 36.0], [120.1, 36.1], [120.0, 36.0]]]]}},
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [120.38451, 36.06221]}},
+    ]}
+    expr = str(compact_json(None, fc))
+    assert "</" not in expr and '"coordinates":[[[' not in expr  # packed, and still safe in a <script>
+    out = subprocess.run(["node", "-e", f"process.stdout.write(JSON.stringify({expr}))"], capture_output=True,
+                         text=True, check=True).stdout
+    decoded = json.loads(out)
+    for got, want in zip(decoded["features"], fc["features"], strict=True):
+        assert got["properties"] == want["properties"] and got["geometry"]["type"] == want["geometry"]["type"]
+        assert np.allclose(np.asarray(_flat(got["geometry"]["coordinates"])),
+                           np.asarray(_flat(want["geometry"]["coordinates"])), atol=1e-9)
+
+
+def _flat(coords):
+    if isinstance(coords[0], (int, float)):
+        return [coords]
+    return [p for c in coords for p in _flat(c)]
