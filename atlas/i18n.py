@@ -55,6 +55,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dmap_layers": ("地图图层（未选的不计算、不发送）", "Map layers (unselected ones are neither computed nor sent)"),
     "dmap_zones": ("分区密度", "Zone density"), "dmap_hexes": ("六边形", "Hexagons"),
     "dmap_kde": ("核密度", "Kernel density"), "dmap_points": ("点", "Points"),
+    "dmap_per_pixel": ("点/像素", "points per pixel"),
     "dmap_points_markers": ("全部 {n:,} 个点逐个绘制（可点击）。", "All {n:,} points are drawn one by one (clickable)."),
     "dmap_points_image": ("全部 {n:,} 个点绘为一幅 {nx}×{ny} 像素的图像（每像素约 {pixel_m} m），颜色 = 像素内的点数（最多 {max_per_pixel}）。",
                           "All {n:,} points are drawn as one {nx}×{ny}-pixel image (≈{pixel_m} m per pixel); "

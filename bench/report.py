@@ -1,6 +1,6 @@
 """Bench scripts write their own README tables: marked blocks, with date and machine.
 
-A block is the text between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` in README.md;
+A block is the text between ``<!-- bench:NAME:start -->`` and ``<!-- bench:NAME:end -->`` in README.md;
 :func:`write_block` replaces it (or appends the block at the end of the performance section).
 """
 
@@ -37,7 +37,7 @@ def machine() -> str:
 
 def write_block(name: str, body: str, *, readme: Path = README) -> None:
     """Replace (or add) the README block ``name`` with ``body``."""
-    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     block = f"{start}\n{body.rstrip()}\n{end}"
     text = readme.read_text(encoding="utf-8")
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)

@@ -117,7 +117,8 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
-def points_raster(points: gpd.GeoDataFrame, *, title: str, max_px: int = MAX_PX) -> tuple[RasterLayer, list]:
+def points_raster(points: gpd.GeoDataFrame, *, title: str, unit: str = "", max_px: int = MAX_PX,
+                  ) -> tuple[RasterLayer, list]:
     """Every point counted into its pixel; pixel colour = count class. Legend items too."""
     lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
     grid = PixelGrid.covering(lon.min(), lat.min(), lon.max(), lat.max(), max_px=max_px)
@@ -130,7 +131,7 @@ def points_raster(points: gpd.GeoDataFrame, *, title: str, max_px: int = MAX_PX)
     counts = np.bincount(idx, minlength=grid.nx * grid.ny)
     cls = np.searchsorted(POINT_BREAKS, counts, side="right") - 1  # 0 points -> -1 (transparent)
     present = sorted(set(np.unique(cls[cls >= 0]).tolist()))
-    legend = [("area", POINT_COLOURS[i], _range_label(i)) for i in present]
+    legend = [("area", POINT_COLOURS[i], f"{_range_label(i)} {unit}".strip()) for i in present]
     described = {"points": int(counts.sum()), "pixels": int((counts > 0).sum()), "nx": grid.nx, "ny": grid.ny,
                  "pixel_m": round(grid.ground_m()), "max_per_pixel": int(counts.max())}
     classes = cls.reshape(grid.ny, grid.nx)

@@ -142,7 +142,7 @@ def layer_points(src: tuple):
     if len(pts) <= POINT_MARKER_LIMIT:
         return MapLayer("points", "点 Points", pts, {"color": "#222", "fillColor": "#fff", "weight": 1,
                                                       "fillOpacity": 0.9}, point_radius=3), []
-    return points_raster(pts, title="点 Points")
+    return points_raster(pts, title="点 Points", unit=both("dmap_per_pixel"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
