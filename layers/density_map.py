@@ -33,6 +33,7 @@ from layers.atlas_map import MapLayer, MapView, build_base_map, overlay_group
 POINT_MARKER_LIMIT = 500  # up to this many points are drawn as clickable circle markers
 HEX_VECTOR_LIMIT = 200  # up to this many hexagons are drawn as clickable polygons
 MAX_PX = 1024  # longest side of an image layer, pixels
+HEX_MAX_PX = 512  # hexagons (res 7: ~2.5 km across) need fewer: ~4 times less to send on each change
 #: points per pixel: class lower bounds and colours (ColorBrewer Purples, dark end: visible on greens/reds)
 POINT_BREAKS = (1, 2, 5, 20, 100)
 POINT_COLOURS = ("#9e9ac8", "#807dba", "#6a51a3", "#54278f", "#3f007d")
@@ -161,7 +162,7 @@ def kde_raster(cells: gpd.GeoDataFrame, *, grid: dict, cell_m: float, title: str
     return RasterLayer("kde", title, cls.reshape(pix.ny, pix.nx), colours, pix.bounds(), 0.7, described)
 
 
-def hex_raster(hexes: gpd.GeoDataFrame, *, title: str, max_px: int = MAX_PX) -> RasterLayer:
+def hex_raster(hexes: gpd.GeoDataFrame, *, title: str, max_px: int = HEX_MAX_PX) -> RasterLayer:
     """Hexagons (any polygons with a ``color``) drawn as an image with Pillow's polygon fill."""
     lon0, lat0, lon1, lat1 = hexes.total_bounds
     pix = PixelGrid.covering(lon0, lat0, lon1, lat1, max_px=max_px)
