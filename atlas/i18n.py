@@ -45,6 +45,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "more_outputs": ("更多格式(PDF、GeoPackage、CSV、版式)见“导出”页。",
                      "More formats (PDF, GeoPackage, CSV, presets) on the Export page."),
     "legend": ("图例", "Legend"),
+    # page titles (the navigation menu and the browser tab)
+    "page_map": ("地图", "Map"), "page_density": ("创新资源密度", "Resource density"),
+    "page_connectivity": ("走廊连通性", "Connectivity"), "page_export": ("导出与简报", "Export & briefing"),
     # field labels used in the details panel
     "f_name": ("名称", "Name"), "f_value": ("内容", "Value"), "f_category": ("类别", "Category"), "f_type": ("类型", "Type"),
     "f_level": ("级别", "Level"), "f_plan_ref": ("规划原文", "Plan reference"),
@@ -100,6 +103,16 @@ VALUES: dict[str, tuple[str, str]] = {
     "park": ("园区", "Park"), "park_site": ("园区载体", "Park sub-site"),
     "district": ("区(市)", "District"), "bay_cluster": ("湾区集聚区", "Bay cluster"), "corridor": ("走廊", "Corridor"),
 }
+
+
+def lang_of(session, params) -> str:
+    """The app's one language: the switch (``w_lang``), else the map view's, else the URL's ``lang``."""
+    for value in (session.get("w_lang"), getattr(session.get("view"), "lang", None), params.get("lang")):
+        if isinstance(value, list | tuple):
+            value = value[-1] if value else None
+        if value in LANGS:
+            return value
+    return DEFAULT_LANG
 
 
 def t(key: str, lang: str, **fmt) -> str:

@@ -68,7 +68,7 @@ def atlas_drawn(page, n: int) -> bool:
 def run_atlas(browser, url: str, csv: Path, n: int) -> dict:
     probe = Probe(browser)
     page = probe.page
-    page.goto(url + "/密度_Density", wait_until="domcontentloaded")
+    page.goto(url + "/density", wait_until="domcontentloaded")
     page.frame_locator(FRAME).first.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
     probe.wait_idle()
     page.get_by_text("上传 Upload").click()

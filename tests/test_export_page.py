@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from atlas.viewstate import ViewState
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "3_导出_Export.py")
+PAGE = str(ROOT / "pages" / "export.py")
 
 
 def _page(**session):

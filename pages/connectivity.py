@@ -21,11 +21,10 @@ from analysis.crs import MEASURE_CRS, WGS84
 from analysis.network import STATUS_SETS
 from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
 from atlas import connectivity_data as cd
+from atlas.i18n import lang_of
 from atlas.settings import CONNECTIVITY
 from layers import connectivity_style as style
 from layers.atlas_map import MapView, build_map
-
-st.set_page_config(page_title="连通性 · Connectivity", layout="wide")
 
 TEXT = {
     "title": ("走廊连通性", "Corridor connectivity"),
@@ -195,8 +194,7 @@ def controls(lang: str, has_osm: bool):
 
 
 def main() -> None:
-    lang = st.sidebar.radio("语言 Language", ["zh", "en"], key="c_lang", horizontal=True,
-                            format_func=lambda x: "中文" if x == "zh" else "English")
+    lang = lang_of(st.session_state, st.query_params)  # the app's one switch (app.py)
     st.title(tr("title", lang))
     frames, error = frames_once()
     if frames is None:

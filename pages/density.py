@@ -16,8 +16,6 @@ from layers.density_map import (HEX_VECTOR_LIMIT, POINT_MARKER_LIMIT, build_dens
                                 points_raster)
 from atlas.i18n import t
 
-st.set_page_config(page_title="密度 Density · 青岛湾区科创走廊", layout="wide")
-
 ZONES = {"clusters": ("湾区集聚区 Bay clusters", "cluster"), "districts": ("区(市) Districts", "id")}
 METRICS = {"weighted_per_km2": "加权密度 Weighted per km²", "per_km2": "密度 Count per km²",
            "count": "数量 Count", "weighted": "加权数量 Weighted count"}
