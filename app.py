@@ -9,6 +9,8 @@ styling by atlas.mapmodel / atlas.filters.
 
 from __future__ import annotations
 
+import copy
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -43,6 +45,28 @@ def frames_once():
 @st.cache_resource(show_spinner=False)
 def districts_once():
     return districts.display_frame()
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def overlay_group_once(cache_key: tuple):
+    """One overlay's FeatureGroup, built once per (layer, its filters, language, basemap), shared."""
+    key, filters, lang, basemap = cache_key
+    clusters, dists, types, statuses = filters or ((), (), (), ())
+    state = ViewState(basemap=basemap, lang=lang, layers=(key,), clusters=clusters, districts=dists, types=types,
+                      statuses=statuses)
+    layer = mapmodel.overlay(frames_once()[0], state, key)
+    return None if layer is None else overlay_group(layer, MapView(basemap=basemap, lang=lang))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def districts_group_once(lang: str, basemap: str):
+    return overlay_group(MapLayer("districts", label("districts", lang), districts_once(), districts.STYLE),
+                         MapView(basemap=basemap, lang=lang))
+
+
+def _fresh(group):
+    """A private copy of a cached group: streamlit-folium renames and re-parents what it renders."""
+    return copy.deepcopy(group)
 
 
 def _secrets() -> dict:
@@ -196,9 +220,9 @@ def main() -> None:
 
     view = MapView(center=(state.lat, state.lon), zoom=state.zoom, basemap=state.basemap, lang=state.lang,
                    tianditu_token=token, legend=mapmodel.legend_items(frames, state))
-    base = build_base_map(view, [MapLayer("districts", label("districts", state.lang), districts_once(),
-                                          districts.STYLE)])
-    groups = [overlay_group(layer, view) for layer in mapmodel.overlays(frames, state) if layer.show]
+    base = build_base_map(view, [_fresh(districts_group_once(state.lang, state.basemap))])
+    groups = [_fresh(g) for key in mapmodel.SPECS if key in state.layers
+              and (g := overlay_group_once(mapmodel.cache_key(state, key))) is not None]
     if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):
         groups.append(highlight_group(hit[1], view))
     sync = st.sidebar.toggle(t("sync_view", state.lang), key="w_sync")

@@ -64,6 +64,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "f_source": ("位置来源", "Location source"), "f_precision": ("几何精度", "Geometry precision"),
     "f_as_of": ("截至", "As of"), "f_notes": ("备注", "Notes"), "f_lines": ("线路", "Lines"),
     "f_focus": ("重点产业", "Focus industries"),
+    # Density page map (issue 16): what is drawn and how
+    "dmap_layers": ("地图图层（未选的不计算、不发送）", "Map layers (unselected ones are neither computed nor sent)"),
+    "dmap_zones": ("分区密度", "Zone density"), "dmap_hexes": ("六边形", "Hexagons"),
+    "dmap_kde": ("核密度", "Kernel density"), "dmap_points": ("点", "Points"),
+    "dmap_per_pixel": ("点/像素", "points per pixel"),
+    "dmap_points_markers": ("全部 {n:,} 个点逐个绘制（可点击）。", "All {n:,} points are drawn one by one (clickable)."),
+    "dmap_points_image": ("全部 {n:,} 个点绘为一幅 {nx}×{ny} 像素的图像（每像素约 {pixel_m} m），颜色 = 像素内的点数（最多 {max_per_pixel}）。",
+                          "All {n:,} points are drawn as one {nx}×{ny}-pixel image (≈{pixel_m} m per pixel); "
+                          "colour = points in the pixel (up to {max_per_pixel})."),
+    "dmap_hexes_image": ("{hexes:,} 个六边形绘为图像（每像素约 {pixel_m} m），数值见六边形下载。",
+                         "{hexes:,} hexagons are drawn as an image (≈{pixel_m} m per pixel); values in the hexagon download."),
+    "dmap_kde_image": ("核密度 {cells:,} 个格网绘为图像（每像素约 {pixel_m} m）。",
+                       "Kernel density: {cells:,} grid cells drawn as an image (≈{pixel_m} m per pixel)."),
 }
 
 #: Labels for coded values (layers, categories, statuses, resource types, levels).

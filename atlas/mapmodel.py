@@ -67,6 +67,24 @@ def overlays(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> list[MapL
     ]
 
 
+def overlay(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> MapLayer | None:
+    """One overlay of :func:`overlays` (for per-layer caching): None if the layer is not loaded."""
+    gdf, spec = frames.get(key), SPECS[key]
+    if gdf is None:
+        return None
+    if spec.filterable:
+        gdf = filter_frame(gdf, clusters=state.clusters, districts=state.districts, types=state.types,
+                           statuses=state.statuses)
+    return MapLayer(key, label(key, state.lang), gdf, spec.style, show=key in state.layers,
+                    point_radius=spec.point_radius)
+
+
+def cache_key(state: ViewState, key: str) -> tuple:
+    """What ``key``'s overlay depends on: its filters (if it is filterable), language and basemap."""
+    filters = (state.clusters, state.districts, state.types, state.statuses) if SPECS[key].filterable else ()
+    return (key, filters, state.lang, state.basemap)
+
+
 def counts(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str, int]:
     """Features shown per visible layer after filtering."""
     shown = filtered(frames, state)

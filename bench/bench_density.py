@@ -7,11 +7,12 @@ evaluated on the grid's land cells). gaussian_kde on 1 M points x ~180 k cells
 would take hours, so the baseline KDE runs on a subsample and is extrapolated
 linearly in the number of points (its cost is O(points x cells)); the output says so.
 
-    python bench/bench_density.py [n_points]
+    python bench/bench_density.py [n_points] [--write-readme]
 """
 
 from __future__ import annotations
 
+import builtins
 import sys
 import time
 from pathlib import Path
@@ -82,7 +83,17 @@ def baseline_kde_seconds(points, land, n_total):
     return secs * n_total / KDE_SUBSAMPLE, secs, cells.shape[1]
 
 
-def main(n: int = 1_000_000) -> None:
+def main(n: int = 1_000_000, write_readme: bool = False) -> None:
+    from bench.report import machine, write_block
+
+    where = machine()
+    lines: list[str] = []
+    _print = builtins.print
+
+    def print(line: str) -> None:  # noqa: A001 - every line is also kept for the README block
+        lines.append(line)
+        _print(line)
+
     dist = districts.load().to_crs("EPSG:4549")
     land = coast.load_city().to_crs("EPSG:4549")
     points, t_make = timed(lambda: synthetic_points(n))
@@ -99,7 +110,12 @@ def main(n: int = 1_000_000) -> None:
           f"{len(points):,} points = {b3:,.0f} s")
     print(f"ratio   counts {b1 / t1:5.1f}x | KDE {b3 / t3:,.0f}x (extrapolated) | "
           f"counts+KDE {(b1 + b3) / (t1 + t3):,.0f}x")
+    if write_readme:
+        write_block("density", f"`bench/bench_density.py` — {where}; the baseline KDE is extrapolated "
+                    f"(its cost is points × cells), the counts are measured and checked equal.\n\n```\n"
+                    + "\n".join(lines) + "\n```")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    args = [a for a in sys.argv[1:] if a != "--write-readme"]
+    main(int(args[0]) if args else 1_000_000, write_readme="--write-readme" in sys.argv)

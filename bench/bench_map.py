@@ -1,16 +1,19 @@
-"""Time to a drawn map in headless Chromium: the atlas's default view vs naive folium markers.
+"""The main page in headless Chromium: default view and a filter change, against a naive page with
+the same features (bench/apps/naive_atlas.py), in the same run.
 
-Run: .venv/bin/python bench/bench_map.py [--runs 3]
-Starts each page on a loopback Streamlit server, opens it in Debian's chromium with every
-non-loopback request blocked, and measures from navigation start until the expected
-number of features is in the DOM. Also sums the websocket bytes the page received
-(the map payload). Prints a table and the ratios; nothing is asserted.
+Run: .venv/bin/python bench/bench_map.py [--runs 3] [--write-readme]
+
+Each page runs on a loopback Streamlit server; each run is a fresh, network-blocked browser
+context. Measured: navigation -> every feature drawn (one SVG path per feature: districts,
+polygons, lines and circle markers), websocket bytes received (CDP Network events, payload
+before any permessage-deflate), the longest browser task; then choosing one district in the
+sidebar -> the filtered features drawn, and that rerun's bytes. Both pages must draw the same
+number of features, before and after the filter (checked). Medians.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -20,60 +23,96 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM_ARGS, block_external, streamlit_server  # noqa: E402
+from bench.probe import Probe  # noqa: E402
+from bench.report import machine, table, write_block  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, streamlit_server  # noqa: E402
+
+FRAME = "iframe[title*='streamlit_folium']"
+DISTRICT = "laoshan"
 
 
-def measure(browser, url: str, selector: str, expected: int, runs: int) -> tuple[float, int]:
-    times, payload = [], 0
-    for _ in range(runs):
-        ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-        block_external(ctx, [])
-        page = ctx.new_page()
-        received = [0]
-        page.on("websocket", lambda ws, r=received: ws.on("framereceived", lambda p, r=r: r.__setitem__(0, r[0] + len(p))))
-        t0 = time.perf_counter()
-        page.goto(url, wait_until="commit")
-        frame = page.frame_locator("iframe[title*='streamlit_folium']").first
-        deadline = time.perf_counter() + 120
-        while frame.locator(selector).count() < expected:
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"{url}: fewer than {expected} '{selector}' after 120 s")
-            page.wait_for_timeout(25)
-        times.append(time.perf_counter() - t0)
-        payload = received[0]
-        ctx.close()
-    return statistics.median(times), payload
+def expected_paths() -> tuple[int, int]:
+    """Features drawn in the default view and after choosing DISTRICT (plus the 10 districts)."""
+    from atlas import mapmodel
+    from atlas.viewstate import ViewState
+
+    frames, _ = mapmodel.load_frames()
+    before = sum(mapmodel.counts(frames, ViewState()).values())
+    after = sum(mapmodel.counts(frames, ViewState(districts=(DISTRICT,))).values())
+    return before + 10, after + 10
+
+
+def _wait_count(locator, n: int, timeout_s: float = 120) -> float:
+    t0 = time.perf_counter()
+    while locator.count() != n:
+        if time.perf_counter() - t0 > timeout_s:
+            raise TimeoutError(f"{locator.count()} features drawn, expected {n}")
+        time.sleep(0.02)
+    return time.perf_counter()
+
+
+def run(browser, url: str, label: str, before: int, after: int) -> dict:
+    probe = Probe(browser)
+    page = probe.page
+    paths = page.frame_locator(FRAME).first.locator("path.leaflet-interactive")
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    t1 = _wait_count(paths, before)
+    probe.wait_idle()
+    view = (t1 - t0, probe.ws_bytes, probe.longest_task_ms())
+    probe.reset()
+    box = page.locator("[data-testid=stMultiSelect]").filter(has_text=label).first
+    box.click()
+    t0 = time.perf_counter()
+    page.get_by_role("option", name="崂山区").click()
+    t1 = _wait_count(paths, after)
+    probe.wait_idle()
+    change = (t1 - t0, probe.ws_bytes, probe.longest_task_ms())
+    probe.close()
+    return {"view": view, "change": change}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--naive", type=int, nargs="*", default=[500, 5000])
+    parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from atlas import mapmodel
-    from atlas.viewstate import ViewState
-
-    frames, _ = mapmodel.load_frames()
-    n_features = sum(mapmodel.counts(frames, ViewState()).values())
-    results = []
+    where = machine()
+    before, after = expected_paths()
+    results = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         with streamlit_server() as url:
-            # every default feature is an SVG path (points are circle markers), plus 10 districts
-            results.append(("atlas default view", n_features, *measure(
-                browser, url, "path.leaflet-interactive", n_features, args.runs)))
-        for n in args.naive:
-            os.environ["NAIVE_MARKERS"] = str(n)
-            with streamlit_server("bench/apps/naive_markers.py") as url:
-                results.append((f"naive folium.Marker × {n}", n, *measure(
-                    browser, url, ".leaflet-marker-icon", n, args.runs)))
+            results["atlas"] = [run(browser, url, "区(市)", before, after) for _ in range(args.runs)]
+        with streamlit_server("bench/apps/naive_atlas.py") as url:
+            results["naive"] = [run(browser, url, "区(市)", before, after) for _ in range(args.runs)]
         browser.close()
-    base = results[0][2]
-    print(f"{'page':32} {'features':>8} {'median s':>9} {'ws bytes':>10} {'vs atlas':>9}")
-    for name, n, secs, size in results:
-        print(f"{name:32} {n:8d} {secs:9.2f} {size:10,d} {secs / base:8.1f}x")
+
+    def med(who, phase, i):
+        return statistics.median(r[phase][i] for r in results[who])
+
+    rows = []
+    for who, name in (("atlas", "atlas default view (popups, styles, legend, tools)"),
+                      ("naive", "naive page, same features (GeoJson + name tooltip)")):
+        rows.append([name, f"{before}", f"{med(who, 'view', 0):.2f} s", f"{med(who, 'view', 1) / 1e3:.0f} kB",
+                     f"{med(who, 'view', 2):.0f} ms", f"{med(who, 'change', 0):.2f} s",
+                     f"{med(who, 'change', 1) / 1e3:.0f} kB", f"{med(who, 'change', 2):.0f} ms"])
+    ratio_t = med("atlas", "view", 0) / med("naive", "view", 0)
+    ratio_b = med("atlas", "view", 1) / med("naive", "view", 1)
+    ratio_c = med("atlas", "change", 1) / med("naive", "change", 1)
+    md = table(["page", "features", "default view", "sent", "longest task", "filter: 1 district", "sent",
+                "longest task"], rows)
+    verdict = (f"The atlas's default view takes {ratio_t:.2f}× the naive page's time and {ratio_b:.1f}× its bytes; "
+               f"a filter change sends {ratio_c:.1f}× the naive page's bytes"
+               + (" — **the atlas is slower**." if ratio_t > 1.05 else "."))
+    body = (f"`bench/bench_map.py` — {where}; median of {args.runs} fresh browser contexts, network blocked, "
+            f"websocket payload bytes from CDP. Both pages draw the same {before} features ({after} after the "
+            f"filter; checked).\n\n{md}\n\n{verdict}")
+    print(body)
+    if args.write_readme:
+        write_block("map", body)
     return 0
 
 

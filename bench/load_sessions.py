@@ -1,6 +1,6 @@
 """Bounded load test: N concurrent browser sessions on one loopback app server.
 
-Run: .venv/bin/python bench/load_sessions.py [--sessions 20] [--seconds 60]
+Run: .venv/bin/python bench/load_sessions.py [--sessions 4 20] [--seconds 60] [--write-readme]
 Each session opens the atlas in its own headless-Chromium context (network blocked
 beyond loopback), waits for the map, then loops until the time is up: switch the
 language (a full rerun), wait for the new title, switch back. Reports errors,
@@ -81,24 +81,47 @@ async def run(url: str, pid: int, sessions: int, seconds: float):
     return loads, latencies, errors, peak
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=60)
-    args = parser.parse_args()
+def one(sessions: int, seconds: float) -> tuple[list[str], int]:
+    """Run ``sessions`` sessions on a fresh server; print and return a table row and the error count."""
     with app_server() as server:
         idle = rss_mb(server.pid)
-        page_loads, latencies, errors, peak = asyncio.run(run(server.url, server.pid, args.sessions, args.seconds))
+        page_loads, latencies, errors, peak = asyncio.run(run(server.url, server.pid, sessions, seconds))
         loads = server.log().count("atlas: layers loaded")
-    print(f"sessions={args.sessions} seconds={args.seconds:.0f} reruns={len(latencies)} errors={len(errors)}")
-    if page_loads:
-        print(f"first map drawn: median={statistics.median(page_loads):.1f} s  max={max(page_loads):.1f} s")
+    print(f"sessions={sessions} seconds={seconds:.0f} reruns={len(latencies)} errors={len(errors)}")
+    first = f"{statistics.median(page_loads):.1f} s" if page_loads else "—"
+    p50_95 = "—"
     if len(latencies) >= 2:
         q = statistics.quantiles(latencies, n=20)
-        print(f"rerun latency p50={statistics.median(latencies):.2f} s  p95={q[18]:.2f} s")
+        p50_95 = f"{statistics.median(latencies):.2f} s / {q[18]:.2f} s"
+    print(f"first map drawn (median) {first}; rerun p50 / p95 {p50_95}")
     print(f"server RSS idle={idle:.0f} MB peak={peak:.0f} MB; layer loads in the server process={loads}")
     for e in errors[:10]:
         print("  error:", e)
+    return [str(sessions), first, p50_95, str(len(errors)), f"{idle:.0f} → {peak:.0f} MB", str(loads)], len(errors)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, nargs="*", default=[20])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--write-readme", action="store_true")
+    args = parser.parse_args()
+    from bench.report import machine, table, write_block
+
+    where = machine()
+    rows, errors = [], 0
+    for n in args.sessions:
+        row, errs = one(n, args.seconds)
+        rows.append(row)
+        errors += errs
+    body = (f"`bench/load_sessions.py` — {where}; each session its own Chromium context switching the language "
+            f"(a full rerun) for {args.seconds:.0f} s; loopback only. Sessions and the server share the machine's "
+            "cores, so large N mostly measures the clients.\n\n"
+            + table(["sessions", "first map drawn (median)", "rerun p50 / p95", "errors", "server RSS idle → peak",
+                     "layer loads"], rows))
+    print(body)
+    if args.write_readme:
+        write_block("sessions", body)
     return 1 if errors else 0
 
 

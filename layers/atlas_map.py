@@ -13,7 +13,7 @@ from atlas.settings import MAP
 from atlas.webassets import localize
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
 from layers.legend import Legend
-from layers.render import geojson_layer
+from layers.render import PopupStyle, geojson_layer
 
 
 @dataclass
@@ -69,15 +69,16 @@ def highlight_group(frame: gpd.GeoDataFrame, view: MapView) -> folium.FeatureGro
     return group
 
 
-def build_base_map(view: MapView, base_layers: list[MapLayer] = ()) -> folium.Map:
-    """The map without its overlays: basemap, base layers, tools and legend."""
+def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGroup] = ()) -> folium.Map:
+    """The map without its overlays: basemap, base layers (or prebuilt groups), tools and legend."""
     m = folium.Map(
         location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
         min_zoom=MAP.min_zoom, max_zoom=MAP.max_zoom,
     )
     add_basemap(m, view.basemap, token=view.tianditu_token)
+    PopupStyle().add_to(m)
     for layer in base_layers:
-        overlay_group(layer, view).add_to(m)
+        (layer if isinstance(layer, folium.FeatureGroup) else overlay_group(layer, view)).add_to(m)
     if view.tools:
         plugins.Fullscreen(position="topleft").add_to(m)
         plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",

@@ -8,11 +8,16 @@ popup/tooltip markup here with :func:`html.escape` and hand folium only that.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Mapping
 
 import folium
+import markupsafe
+import numpy as np
 import geopandas as gpd
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template, pass_eval_context
 
 from atlas.settings import MAP
 
@@ -58,8 +63,13 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value) == ""
 
 
-#: Long free-text fields are cut in popups (the details panel shows them whole).
-POPUP_MAX_CHARS = 220
+#: Long free-text fields are cut in popups (the details panel beside the map shows them whole):
+#: every feature's popup travels with the map on every rerun, so it stays short.
+POPUP_MAX_CHARS = 80
+
+#: One rule for every popup table (instead of an inline style on each cell of each feature).
+POPUP_CSS = (".atlas-popup th{white-space:nowrap;text-align:left;vertical-align:top;padding-right:8px}"
+             ".atlas-popup td{vertical-align:top}")
 
 
 def _short(value) -> str:
@@ -67,12 +77,95 @@ def _short(value) -> str:
     return text if len(text) <= POPUP_MAX_CHARS else text[: POPUP_MAX_CHARS - 1] + "…"
 
 
+#: Geometry types whose coordinates are packed (points stay plain JSON) and their nesting depth.
+_PACKED_DEPTH = {"LineString": 0, "MultiLineString": 1, "Polygon": 1, "MultiPolygon": 2}
+#: Restores ``coordinates`` from ``p``: each ring/line a flat list of integer deltas at 10^-precision.
+_UNPACK_JS = (
+    "(function(fc,s){{function r(a){{var o=[],x=0,y=0;for(var i=0;i<a.length;i+=2){{x+=a[i];y+=a[i+1];"
+    "o.push([x*s,y*s]);}}return o;}}function d(c,n){{return n===0?r(c):c.map(function(e){{return d(e,n-1);}});}}"
+    "var D={depth};fc.features.forEach(function(f){{var g=f.geometry;if(g&&g.p){{g.coordinates=d(g.p,D[g.type]);"
+    "delete g.p;}}}});return fc;}})({data},{scale})"
+)
+
+
+def _pack_line(coords, factor: int) -> list[int]:
+    q = np.rint(np.asarray(coords, dtype=float)[:, :2] * factor).astype(np.int64)
+    q[1:] -= q[:-1].copy()
+    return q.ravel().tolist()
+
+
+def _pack(coords, depth: int, factor: int):
+    return _pack_line(coords, factor) if depth == 0 else [_pack(c, depth - 1, factor) for c in coords]
+
+
+def pack_lines(fc: dict, precision: int) -> tuple[dict, bool]:
+    """A FeatureCollection with line/polygon coordinates as integer deltas (``p``); points unchanged."""
+    factor, packed = 10**precision, False
+    features = []
+    for f in fc.get("features", []):
+        g = f.get("geometry") or {}
+        depth = _PACKED_DEPTH.get(g.get("type"))
+        if depth is not None and g.get("coordinates"):
+            g = {"type": g["type"], "p": _pack(g["coordinates"], depth, factor)}
+            f, packed = {**f, "geometry": g}, True
+        features.append(f)
+    return {**fc, "features": features}, packed
+
+
+@pass_eval_context
+def compact_json(_ctx, value, indent=None):
+    """JSON (or, for a FeatureCollection with lines/polygons, a JS expression) for a ``<script>``: UTF-8 text as is (not ``\\uXXXX``), markup characters kept, only
+    what could end the script or open a comment escaped (``</`` -> ``<\\/``, ``<!`` -> ``\\u003c!``).
+
+    Jinja's default ``tojson`` escapes every ``<``, ``>``, ``&``, ``'`` and non-ASCII character as
+    six bytes — three times the size of the atlas's Chinese popups on every rerun.
+    """
+    packed = False
+    if isinstance(value, dict) and value.get("type") == "FeatureCollection" and indent is None:
+        value, packed = pack_lines(value, MAP.display_precision)  # lines/polygons: ~1/3 of the bytes
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=indent,
+                      separators=None if indent else (",", ":"))
+    text = text.replace("</", "<\\/").replace("<!", "\\u003c!")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    if packed:
+        text = _UNPACK_JS.format(depth=json.dumps(_PACKED_DEPTH, separators=(",", ":")), data=text,
+                                 scale=f"1e-{MAP.display_precision}")
+    return markupsafe.Markup(text)
+
+
+# folium's templates share jinja2's default ("spontaneous") environment: use compact_json there.
+folium.GeoJson._template.environment.filters["tojson"] = compact_json
+
+
+class PopupStyle(MacroElement):
+    """Adds :data:`POPUP_CSS` once to the page from the map script (streamlit-folium runs only that)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            if (document.getElementById("atlas-popup-css")) { return; }
+            var css = document.createElement("style");
+            css.id = "atlas-popup-css";
+            css.textContent = {{ this.css_json }};
+            document.head.appendChild(css);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PopupStyle"
+        self.css_json = json.dumps(POPUP_CSS).replace("<", "\\u003c")
+
+
 def popup_html(props: Mapping, lang: str = "zh") -> str:
     """Popup markup for one feature; every value escaped."""
     idx = 1 if lang == "zh" else 2
     title = f"<b>{_text(props.get('name_zh'))}</b><br><i>{_text(props.get('name_en'))}</i>"
     rows = "".join(
-        f"<tr><th style=\"white-space:nowrap;text-align:left;vertical-align:top;padding-right:8px\">{html.escape(field[idx])}</th><td>{_text(_short(_display_value(field[0], props.get(field[0]), lang)))}</td></tr>"
+        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(_short(_display_value(field[0], props.get(field[0]), lang)))}</td></tr>"
         for field in POPUP_FIELDS
         if _text(props.get(field[0]))
     )

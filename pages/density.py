@@ -16,13 +16,15 @@ from atlas.pagekit import boundary, md, page_lang
 from atlas.settings import DENSITY, UPLOAD
 from atlas.workers import read_upload_isolated
 from layers import clusters, coast, districts, resources
-from layers.atlas_map import MapLayer, MapView, build_map
+from layers.atlas_map import MapLayer, MapView
 from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
+from layers.density_map import (HEX_VECTOR_LIMIT, POINT_MARKER_LIMIT, build_density_map, hex_raster, kde_raster,
+                                points_raster)
 
 ZONES = {"clusters": ("湾区集聚区 Bay clusters", "cluster"), "districts": ("区(市) Districts", "id")}
 METRICS = {"weighted_per_km2": "加权密度 Weighted per km²", "per_km2": "密度 Count per km²",
            "count": "数量 Count", "weighted": "加权数量 Weighted count"}
-MAX_MAP_CELLS = 12_000
+MAP_LAYERS = ("zones", "hexes", "kde", "points")  # what can be drawn; only the switched-on ones are built
 NO_WEIGHT = "无 none (unweighted)"
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "zip", "kml", "kmz", "gpkg"]
 #: every cache of uploads and analysis steps is bounded (entries and time): the server must not grow
@@ -125,61 +127,117 @@ def parameter_widgets(pts) -> dict:
         "confidence": st.sidebar.select_slider("置信度 Confidence", [0.90, 0.95, 0.99], DENSITY.confidence),
         "hex_colour": st.sidebar.radio("六边形 Hexagons by", ["gi", "count"], horizontal=True,
                                        format_func=lambda v: "Gi* 冷热点" if v == "gi" else "数量 count"),
+        "shown": tuple(st.sidebar.multiselect(both("dmap_layers"), MAP_LAYERS, default=["zones", "hexes", "points"],
+                                              format_func=lambda k: both(f"dmap_{k}"), key="w_dmap_layers")),
     }
 
 
-def run(src: tuple, p: dict, type_col: str | None, pts):
+def both(key: str, **fmt) -> str:
+    return f"{t(key, 'zh', **fmt)} · {t(key, 'en', **fmt)}"
+
+
+def run(src: tuple, p: dict, pts):
+    """What the map needs (counts, Gi* hexagons); the KDE only when its layer is switched on."""
     if p["weight"] is not None and not usable_weight(pts, p["weight"]):
         msg = (f"权重列 {p['weight']!r} 含空值、负值或非有限值；请修正文件或选择“无” · Weight column {p['weight']!r} "
                "has missing, negative or non-finite values: fix those rows or choose “none” as the weight.")
         raise ValueError(msg)
-    src = src[:5]  # the cache key (digest, name, crs, lon, lat): never the bytes
+    key = src[:5]  # the cache key (digest, name, crs, lon, lat): never the bytes
     bar = st.progress(0, text="计数 Counting…")
-    counts, ce = step_counts(src, p["zone_key"], p["weight"], pts)
-    bar.progress(25, text="核密度 Kernel density…")
+    counts, ce = step_counts(key, p["zone_key"], p["weight"], pts)
     if p["cell_m"] > p["bandwidth_m"]:
         st.warning("格网大于带宽，已设为带宽 · cell larger than bandwidth: using cell = bandwidth")
         p["cell_m"] = p["bandwidth_m"]
-    kde = step_kde(src, p["weight"], p["bandwidth_m"], p["cell_m"], pts)
-    bar.progress(55, text="H3 / Gi*…")
-    hexes = step_hexes(src, p["weight"], p["resolution"], p["k_ring"], p["confidence"], pts)
-    bar.progress(80, text="三湾对比 Comparing the bays…")
-    table = step_compare(src, p["weight"], type_col, p["bandwidth_m"], p["cell_m"], p["resolution"], p["k_ring"],
-                         p["confidence"], pts)
-    bar.progress(100, text="完成 Done")
-    return counts, ce, kde, hexes, table
+    bar.progress(40, text="H3 / Gi*…")
+    hexes = step_hexes(key, p["weight"], p["resolution"], p["k_ring"], p["confidence"], pts)
+    bar.progress(70, text="核密度 Kernel density…")
+    kde = step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts) if "kde" in p["shown"] else None
+    bar.empty()
+    return counts, ce, hexes, kde
 
 
-def map_layers(counts, kde, hexes, pts, p) -> tuple[list[MapLayer], list]:
-    zframe, legend = choropleth(counts, p["metric"], scheme=p["scheme"], colours="Greens",
-                                label=METRICS[p["metric"]].split(" ", 1)[1])
-    zframe = describe(zframe, {"count": "count", "weighted": "weighted", "per_km2": "per km²",
-                               "weighted_per_km2": "weighted per km²", "share": "share"},
-                      title_zh="分区", title_en="zone")
-    shown = kde[kde["density"] >= 0.02 * kde["density"].max()].nlargest(MAX_MAP_CELLS, "density")
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
+def layer_points(key: tuple, _pts):
+    pts = _pts
+    if len(pts) <= POINT_MARKER_LIMIT:
+        return MapLayer("points", "点 Points", pts, {"color": "#222", "fillColor": "#fff", "weight": 1,
+                                                      "fillOpacity": 0.9}, point_radius=3), []
+    return points_raster(pts, title="点 Points", unit=both("dmap_per_pixel"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
+def layer_kde(key: tuple, weight: str | None, bandwidth_m: float, cell_m: float, _pts):
+    kde = step_kde(key, weight, bandwidth_m, cell_m, _pts)
+    shown = kde[kde["density"] >= 0.02 * kde["density"].max()]
     kframe, _ = choropleth(shown, "density", scheme="Quantiles", label="/km²")
-    kframe = describe(kframe, {"density": "density /km²"}, title_zh="核密度", title_en="Kernel density")
-    if p["hex_colour"] == "gi":
+    return kde_raster(kframe, grid=kde.attrs["params"]["grid"], cell_m=cell_m, title="核密度 KDE")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
+def layer_hexes(key: tuple, weight: str | None, resolution: int, k_ring: int, confidence: float, colour: str,
+                _pts):
+    hexes = step_hexes(key, weight, resolution, k_ring, confidence, _pts)
+    if colour == "gi":
         hframe, hlegend = gi_layer(hexes[(hexes["gi_class"] != "not significant") | (hexes["count"] > 0)])
     else:
         hframe, hlegend = choropleth(hexes[hexes["count"] > 0], "count", scheme="Quantiles", label="per hex")
+    if len(hframe) > HEX_VECTOR_LIMIT:
+        return hex_raster(hframe, title="六边形 Hexagons"), hlegend
     hframe = describe(hframe, {"h3": "H3", "count": "count", "weighted": "weighted", "gi_z": "Gi* z",
                                "gi_class": "class"}, title_zh="六边形", title_en="Hexagon")
-    layers = [MapLayer("zones", "分区密度 Zone density", zframe, fill_style(0.55)),
-              MapLayer("kde", "核密度 KDE", kframe, fill_style(0.6, stroke=False), show=False),
-              MapLayer("hexes", "六边形 Hexagons", hframe, fill_style(0.6)),
-              MapLayer("points", "点 Points", pts.head(5000), {"color": "#222", "fillColor": "#fff", "weight": 1,
-                                                               "fillOpacity": 0.9}, point_radius=3)]
-    return layers, legend + hlegend
+    return MapLayer("hexes", "六边形 Hexagons", hframe, fill_style(0.6)), hlegend
 
 
-def downloads(counts, kde, hexes, table, problems) -> None:
+def map_layers(key: tuple, counts, p, pts) -> tuple[list, list]:
+    """Only the switched-on layers, each built once per parameter set (cached)."""
+    layers, legend = [], []
+    if "zones" in p["shown"]:
+        zframe, legend = choropleth(counts, p["metric"], scheme=p["scheme"], colours="Greens",
+                                    label=METRICS[p["metric"]].split(" ", 1)[1])
+        zframe = describe(zframe, {"count": "count", "weighted": "weighted", "per_km2": "per km²",
+                                   "weighted_per_km2": "weighted per km²", "share": "share"},
+                          title_zh="分区", title_en="zone")
+        layers.append(MapLayer("zones", "分区密度 Zone density", zframe, fill_style(0.55)))
+    if "kde" in p["shown"]:
+        layers.append(layer_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts))
+    if "hexes" in p["shown"]:
+        hlayer, hlegend = layer_hexes(key, p["weight"], p["resolution"], p["k_ring"], p["confidence"], p["hex_colour"],
+                                      pts)
+        layers.append(hlayer)
+        legend = legend + hlegend
+    if "points" in p["shown"]:
+        player, plegend = layer_points(key, pts)
+        layers.append(player)
+        legend = legend + plegend
+    return layers, legend
+
+
+def how_drawn(layers: list, n_points: int) -> str:
+    """One sentence per layer on how it is drawn (image layers say their pixel size)."""
+    parts = []
+    for layer in layers:
+        d = getattr(layer, "described", None)
+        if layer.key == "points":
+            parts.append(both("dmap_points_image", n=n_points, **d) if d else both("dmap_points_markers", n=n_points))
+        elif d and layer.key == "hexes":
+            parts.append(both("dmap_hexes_image", **d))
+        elif d and layer.key == "kde":
+            parts.append(both("dmap_kde_image", **d))
+    return " ".join(parts)
+
+
+def downloads(key: tuple, p: dict, counts, hexes, type_col, problems, pts) -> None:
+    """Each file is made when its button is clicked (callable data), not on every rerun."""
+    geo = "application/geo+json"
     cols = st.columns(5)
-    cols[0].download_button("分区 GeoJSON", counts.to_json(drop_id=True), "density_zones.geojson", "application/geo+json")
-    cols[1].download_button("六边形 GeoJSON", hexes.to_json(drop_id=True), "density_hexes.geojson", "application/geo+json")
-    cols[2].download_button("核密度 GeoJSON", kde.to_json(drop_id=True), "density_kde.geojson", "application/geo+json")
-    cols[3].download_button("三湾对比 CSV", csv_bytes(table), "bay_comparison.csv", "text/csv")
-    cols[4].download_button("问题行 CSV", problem_csv(problems), "row_problems.csv", "text/csv", disabled=not problems)
+    cols[0].download_button("分区 GeoJSON", lambda: counts.to_json(drop_id=True), "density_zones.geojson", geo)
+    cols[1].download_button("六边形 GeoJSON", lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo)
+    cols[2].download_button("核密度 GeoJSON", lambda: step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts).to_json(
+        drop_id=True), "density_kde.geojson", geo)
+    cols[3].download_button("三湾对比 CSV", lambda: csv_bytes(compare(key, p, type_col, pts)), "bay_comparison.csv",
+                            "text/csv")
+    cols[4].download_button("问题行 CSV", lambda: problem_csv(problems), "row_problems.csv", "text/csv",
+                            disabled=not problems)
 
 
 def problem_csv(problems: list[dict]) -> bytes:
@@ -195,6 +253,11 @@ def show_problems(problems: list[dict], lang: str) -> None:
             st.caption(t("problems_more", lang, shown=len(shown), total=len(problems)))
             st.download_button("问题行 CSV · Problem rows CSV", problem_csv(problems), "row_problems.csv",
                                "text/csv", key="problems_all")
+
+
+def compare(key: tuple, p: dict, type_col, pts):
+    return step_compare(key, p["weight"], type_col, p["bandwidth_m"], p["cell_m"], p["resolution"], p["k_ring"],
+                        p["confidence"], pts)
 
 
 def main() -> None:
@@ -220,10 +283,14 @@ def page(lang: str) -> None:
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
     type_col = "type" if "type" in pts.columns else None
-    counts, ce, kde, hexes, table = run(src, p, type_col, pts)
-    layers, legend = map_layers(counts, kde, hexes, pts, p)
-    st_folium(build_map(layers, MapView(legend=legend)), key="density_map", height=600, use_container_width=True,
-              returned_objects=[])
+    counts, ce, hexes, _ = run(src, p, pts)
+    key = src[:5]  # the cache key (digest, name, crs, lon, lat): never the bytes
+    layers, legend = map_layers(key, counts, p, pts)
+    st_folium(build_density_map(layers, MapView(legend=legend)), key="density_map", height=600,
+              use_container_width=True, returned_objects=[])
+    st.caption(how_drawn(layers, len(pts)))
+    with st.spinner("三湾对比 Comparing the bays…"):  # after the map: the map is drawn meanwhile
+        table = compare(key, p, type_col, pts)
     st.subheader("三湾对比 · The three bays compared")
     st.dataframe(table, width="stretch")
     st.bar_chart(table.loc[table.index != "city", ["per_km2", "weighted_per_km2", "kde_mean"]])
@@ -231,7 +298,7 @@ def page(lang: str) -> None:
     st.subheader(f"{ZONES[p['zone_key']][0]}")
     st.dataframe(pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce")),
                  hide_index=True, width="stretch")
-    downloads(counts, kde, hexes, table, problems)
+    downloads(key, p, counts, hexes, type_col, problems, pts)
 
 
 main()

@@ -27,6 +27,8 @@ def test_map_loads_no_cdn_asset():
 
 import json
 
+import numpy as np
+
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point
@@ -52,7 +54,31 @@ def _coords(html: str) -> list[list[float]]:
 def test_hostile_names_are_escaped_in_popups_and_tooltips():
     html = _html([MapLayer("x", HOSTILE, _point_frame(name=HOSTILE), {"color": "#000"})])
     assert "<img src=x" not in html and "<script>alert" not in html
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html  # escaped, then JSON-encoded
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # escaped text, JSON as UTF-8 (layers.render.compact_json)
+
+
+@pytest.mark.parametrize("value", ["</script><script>alert(1)</script>", "<!-- <script>", "</SCRIPT >",
+                                   "a\u2028b\u2029c", {"k</": ["胶州湾", "<!--"]}])
+def test_compact_json_cannot_end_the_script_and_round_trips(value):
+    from layers.render import compact_json
+
+    text = str(compact_json(None, value))
+    assert "</" not in text and "<!" not in text and "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == value
+    if isinstance(value, dict):
+        assert "胶州湾" in text  # sent as UTF-8, not \uXXXX
+
+
+def test_popups_are_short_and_styled_once():
+    from layers.render import POPUP_MAX_CHARS, popup_html
+
+    long = "规" * 500
+    props = {**_point_frame().iloc[0].drop("geometry").to_dict(), "plan_ref": long}
+    popup = popup_html(props, "zh")
+    assert "规" * (POPUP_MAX_CHARS - 1) + "…" in popup and "规" * POPUP_MAX_CHARS not in popup
+    assert "style=" not in popup
+    html = _html([MapLayer("x", "x", _point_frame(), {"color": "#000"})])
+    assert html.count("atlas-popup th{") == 1
 
 
 def test_legend_labels_cannot_close_the_script():
@@ -128,3 +154,38 @@ def test_every_district_filter_builds_a_map(district):
     for types in ((), ("national_lab",), ("incubator", "zone")):
         state = ViewState(layers=OVERLAYS, districts=(district,), types=types, statuses=("planned",))
         build_map(mapmodel.overlays(frames, state), MapView(legend=mapmodel.legend_items(frames, state)))
+
+
+def test_packed_lines_and_polygons_decode_to_the_same_coordinates_in_javascript():
+    import shutil
+    import subprocess
+
+    from layers.render import compact_json
+
+    if shutil.which("node") is None:
+        pytest.skip("node (installed with the map assets) is needed to run the decoder")
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"n": "胶州湾</script>"},
+         "geometry": {"type": "Polygon", "coordinates": [[[120.1, 36.0], [120.30001, 36.0], [120.2, 36.24999],
+                                                          [120.1, 36.0]]]}},
+        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiLineString", "coordinates": [
+            [[119.99999, 35.5], [121.00001, 37.1]], [[120.5, 36.5], [120.50001, 36.50002], [120.4, 36.6]]]}},
+        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": [
+            [[[120.0, 36.0], [120.1, 36.0], [120.1, 36.1], [120.0, 36.0]]]]}},
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [120.38451, 36.06221]}},
+    ]}
+    expr = str(compact_json(None, fc))
+    assert "</" not in expr and '"coordinates":[[[' not in expr  # packed, and still safe in a <script>
+    out = subprocess.run(["node", "-e", f"process.stdout.write(JSON.stringify({expr}))"], capture_output=True,
+                         text=True, check=True).stdout
+    decoded = json.loads(out)
+    for got, want in zip(decoded["features"], fc["features"], strict=True):
+        assert got["properties"] == want["properties"] and got["geometry"]["type"] == want["geometry"]["type"]
+        assert np.allclose(np.asarray(_flat(got["geometry"]["coordinates"])),
+                           np.asarray(_flat(want["geometry"]["coordinates"])), atol=1e-9)
+
+
+def _flat(coords):
+    if isinstance(coords[0], (int, float)):
+        return [coords]
+    return [p for c in coords for p in _flat(c)]

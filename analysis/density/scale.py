@@ -9,12 +9,11 @@ KDE partitions bin onto the one shared grid; the convolution runs once, on the
 summed grid (it is small: ~600 x 700 cells for the city at 250 m).
 
 Scheduler: :func:`dask_client` starts a LocalCluster unless given the address of
-an existing scheduler ("tcp://host:8786"). When it pays off: on this 2-core
-machine it does not (the in-memory path does 1 M points in ~2 s; Dask adds
-task and transfer overhead). It pays off when the points do not fit in one
-machine's memory, or on a multi-machine cluster with 100 M+ points, where the
-per-partition work (point-in-polygon, H3 indexing) parallelises linearly and
-only the small partial sums travel.
+an existing scheduler ("tcp://host:8786"). When it pays off is measured, not
+assumed: ``bench/bench_dask.py`` times both paths on the same GeoParquet by size
+and names the first size at which Dask is faster (README, "Scale beyond one
+machine"). What it is for regardless: points that do not fit in one machine's
+memory, and clusters with more cores — only the small partial sums travel.
 """
 
 from __future__ import annotations
