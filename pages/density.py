@@ -226,7 +226,7 @@ def how_drawn(layers: list, n_points: int) -> str:
     return " ".join(parts)
 
 
-def downloads(key: tuple, p: dict, counts, hexes, type_col, problems, pts) -> None:
+def downloads(key: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
     """Each file is made when its button is clicked (callable data), not on every rerun."""
     geo = "application/geo+json"
     cols = st.columns(5)
@@ -234,8 +234,7 @@ def downloads(key: tuple, p: dict, counts, hexes, type_col, problems, pts) -> No
     cols[1].download_button("六边形 GeoJSON", lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo)
     cols[2].download_button("核密度 GeoJSON", lambda: step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts).to_json(
         drop_id=True), "density_kde.geojson", geo)
-    cols[3].download_button("三湾对比 CSV", lambda: csv_bytes(compare(key, p, type_col, pts)), "bay_comparison.csv",
-                            "text/csv")
+    cols[3].download_button("三湾对比 CSV", csv_bytes(table), "bay_comparison.csv", "text/csv")  # small, on the page
     cols[4].download_button("问题行 CSV", lambda: problem_csv(problems), "row_problems.csv", "text/csv",
                             disabled=not problems)
 
@@ -298,7 +297,7 @@ def page(lang: str) -> None:
     st.subheader(f"{ZONES[p['zone_key']][0]}")
     st.dataframe(pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce")),
                  hide_index=True, width="stretch")
-    downloads(key, p, counts, hexes, type_col, problems, pts)
+    downloads(key, p, counts, hexes, table, problems, pts)
 
 
 main()
