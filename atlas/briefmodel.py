@@ -15,8 +15,15 @@ from atlas.briefstyle import BriefLayer
 from atlas.i18n import label
 from atlas.viewstate import ViewState
 
-#: Layers whose features are named on the sheet (parks and clusters, per the brief).
-LABELLED = ("clusters", "parks")
+#: Label importance on the sheet (lower first); the bay clusters are named by the sheet itself.
+#: National labs first, then parks, then universities' main campuses; other features stay unlabelled.
+RESOURCE_RANKS = {"national_lab": 0, "university": 30}
+PARK_RANK = 10
+LABELLED = ("parks", "resources")
+
+
+def resource_rank(row) -> int | None:
+    return RESOURCE_RANKS.get(row.get("type"))
 
 
 def legend_rows(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> tuple:
@@ -36,7 +43,8 @@ def brief_layers(frames: dict[str, gpd.GeoDataFrame], state: ViewState,
             continue
         out.append(BriefLayer(key, label(key, state.lang), gdf, mapmodel.SPECS[key].style,
                               label_column=name if key in LABELLED else None,
-                              legend=legend_rows(frames, state, key)))
+                              legend=legend_rows(frames, state, key),
+                              rank=resource_rank if key == "resources" else PARK_RANK))
     return out
 
 

