@@ -143,5 +143,5 @@ def _draw_points(ax, geoms, styles: list[dict], approx: np.ndarray, zorder: floa
     widths = [max(s["linewidth"] * 0.6, 0.4) * (1.6 if flag else 1.0) for s, flag in zip(styles, approx, strict=True)]
     dashes = [(0, (2.0, 1.2)) if flag else "solid" for flag in approx]
     ax.scatter(pts[:, 0], pts[:, 1], s=sizes, c=face, edgecolors=edge, linewidths=widths, linestyles=dashes,
-               zorder=zorder)
+               zorder=zorder, gid="markers")
     return Markers(pts[:, 0], pts[:, 1], np.sqrt(sizes) / 2)

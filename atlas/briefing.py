@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import textwrap
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import geopandas as gpd
 import matplotlib
@@ -30,7 +32,7 @@ from atlas.briefstyle import BriefLayer, default_legend, legend_handle
 from atlas.i18n import label, t
 from atlas.settings import BRIEFING, DATA
 
-__all__ = ["FORMATS", "PRESETS", "Base", "attribution", "load_base", "render_briefing", "sheet_pixels"]
+__all__ = ["FORMATS", "PRESETS", "Base", "attribution", "build_sheet", "load_base", "render_briefing", "sheet_pixels"]
 
 PRESETS: dict[str, tuple[float, float]] = {name: (w, h) for name, w, h in BRIEFING.presets}
 FORMATS = ("png", "pdf")
@@ -70,6 +72,21 @@ def render_briefing(layers: list[BriefLayer], *, title: str, subtitle: str = "",
     if not 50 <= dpi <= 600:
         msg = f"dpi must be between 50 and 600, got {dpi}"
         raise ValueError(msg)
+    with build_sheet(layers, title=title, subtitle=subtitle, data_date=data_date, preset=preset, dpi=dpi, bbox=bbox,
+                     focus=focus, lang=lang, base=base, sources=sources) as fig:
+        return _save(fig, fmt, dpi)
+
+
+@contextmanager
+def build_sheet(layers: list[BriefLayer], *, title: str, subtitle: str = "", data_date: str = DATA.data_date,
+                preset: str = BRIEFING.preset, dpi: int = BRIEFING.dpi,
+                bbox: tuple[float, float, float, float] | None = None, focus: str = "corridor", lang: str = "zh",
+                base: Base | None = None, sources: str | None = None) -> Iterator[Figure]:
+    """The composed sheet as a matplotlib Figure (for saving, or for tests that look at the artists).
+
+    Artists carry gids: ``map`` (axes), ``title``, ``feature-label`` (with ``.anchor_xy``),
+    ``area-label``, ``cluster-label``, ``markers``, ``leader``.
+    """
     family = fonts.cjk_family()
     w_px, h_px = sheet_pixels(preset, dpi)
     base = base or load_base()
@@ -80,7 +97,7 @@ def render_briefing(layers: list[BriefLayer], *, title: str, subtitle: str = "",
         try:
             _draw_sheet(fig, layers, base, title=title, subtitle=subtitle, data_date=data_date, bbox=bbox,
                         lang=lang, family=family, sources=sources)
-            return _save(fig, fmt, dpi)
+            yield fig
         finally:
             fig.clear()
 
@@ -108,7 +125,7 @@ def _layout(fig: Figure) -> dict[str, list[float]]:
         panel = 2.75
         mx0, mx1 = pad / w, 1 - (panel + 0.45) / w
         px0 = 1 - (panel + 0.2) / w
-        loc_h = min(2.0, (top - foot) * h * 0.36)
+        loc_h = min(2.0, (top - foot) * h * 0.3)
         return {"map": [mx0, foot, mx1 - mx0, top - foot],
                 "locator": [px0, top - loc_h / h, panel / w, loc_h / h],
                 "legend": [px0, foot, panel / w, top - foot - (loc_h + 0.35) / h]}
@@ -122,6 +139,7 @@ def _draw_sheet(fig: Figure, layers: list[BriefLayer], base: Base, *, title, sub
                 family, sources) -> None:
     boxes = _layout(fig)
     ax = fig.add_axes(boxes["map"])
+    ax.set_gid("map")
     extent = _frame_map(ax, bbox)
     has_neighbour = _draw_base(ax, base, extent)
     subject = _draw_subject(ax, base)
@@ -224,14 +242,14 @@ def _labels(ax, layers: list[BriefLayer], base: Base, subject, markers: Markers,
     for geom, cluster in zip(subject.geometry, subject.get("cluster", subject.get(name)), strict=True):
         text = label(str(cluster), lang, "cluster") if "cluster" in subject else str(cluster)
         t_ = brieflabels.area_label(ax, geom, text, np.array(obstacles).reshape(-1, 4), fontsize=11.5,
-                                    fontweight="bold", color=SUBJECT, fontfamily=family, zorder=33)
+                                    fontweight="bold", color=SUBJECT, fontfamily=family, zorder=33, gid="cluster-label")
         if t_ is not None:
             static.append(brieflabels.text_box(t_, renderer))
     dist = base.districts.to_crs(BRIEFING.crs)
     for geom, text in zip(dist.geometry, dist[name], strict=True):
         blocked = np.vstack([obstacles.reshape(-1, 4), *(s.reshape(1, 4) for s in static)])
         t_ = brieflabels.area_label(ax, geom, str(text), blocked, fontsize=9, color="#5a5a5a",
-                                    fontfamily=family, zorder=32)
+                                    fontfamily=family, zorder=32, gid="area-label")
         if t_ is not None:
             static.append(brieflabels.text_box(t_, renderer))
     anchors = []
@@ -285,7 +303,7 @@ def _locator(ax, base: Base, extent, lang: str) -> None:
 
 
 def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: bool, neighbour: bool) -> None:
-    rows = []
+    rows = [("area", "#a6dba0", label("clusters", lang))]  # the subject is always drawn
     for layer in layers:  # the sheet shows one row for all metro lines
         rows += [("line", "#0056B8", t("b_metro", lang))] if layer.key == "metro_lines" else default_legend(layer)
     base_rows = [("area", SEA, t("b_sea", lang)), ("area", LAND, t("b_land", lang))]
@@ -300,14 +318,17 @@ def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: bool, neighbour:
     if approx:
         handles.append(legend_handle("approx", "#0072B2", t("b_approx", lang, m=int(BRIEFING.approx_uncertainty_m))))
     ncol = 1 if ax.get_position().width < 0.5 else 3
-    ax.legend(handles=handles, loc="upper left", title=t("b_legend", lang), fontsize=7.2, title_fontsize=9,
-              frameon=False, ncol=ncol, borderaxespad=0, labelspacing=0.42, handlelength=1.8,
+    height_pt = ax.get_position().height * ax.figure.get_size_inches()[1] * 72
+    rows_per_col = -(-len(handles) // ncol) + 1.5  # + the title
+    size = max(5.5, min(7.2, height_pt / rows_per_col / 1.75))  # shrink to fit the panel
+    ax.legend(handles=handles, loc="upper left", title=t("b_legend", lang), fontsize=size, title_fontsize=9,
+              frameon=False, ncol=ncol, borderaxespad=0, labelspacing=0.4, handlelength=1.8,
               alignment="left")
 
 
 def _titles(fig: Figure, title: str, subtitle: str, data_date: str, lang: str) -> None:
     w, h = fig.get_size_inches()
-    fig.text(0.3 / w, 1 - 0.28 / h, title, fontsize=20, fontweight="bold", va="top", color="#111111")
+    fig.text(0.3 / w, 1 - 0.28 / h, title, fontsize=20, fontweight="bold", va="top", color="#111111", gid="title")
     if subtitle:
         fig.text(0.3 / w, 1 - 0.7 / h, subtitle, fontsize=11, color="#444444", va="top")
     fig.text(1 - 0.3 / w, 1 - 0.34 / h, t("b_data_date", lang, date=data_date), fontsize=10,
@@ -333,7 +354,7 @@ def shows_osm(layers: list[BriefLayer]) -> bool:
 
 def attribution(layers: list[BriefLayer], lang: str, data_date: str) -> str:
     """The reader's source line, in the sheet's language (© OpenStreetMap contributors where OSM data shows)."""
-    plan = DATA.plan_title_zh if lang == "zh" else DATA.plan_title_en
+    plan = f"《{DATA.plan_title_zh}》(2021)" if lang == "zh" else DATA.plan_title_en
     positions = t("b_pos_osm" if shows_osm(layers) else "b_pos_plain", lang)
     text = t("b_sources", lang, plan=plan, positions=positions, date=data_date)
     analyses = [layer.title for layer in layers if layer.values]

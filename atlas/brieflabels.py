@@ -103,10 +103,12 @@ def place_feature_labels(ax, anchors: list[Anchor], markers: Markers, static: li
         return []
     renderer = ax.figure.canvas.get_renderer()
     texts = [ax.text(a.x, a.y, a.text, fontsize=fontsize, fontfamily=fontfamily, color="#1a1a1a", ha="left",
-                     va="bottom", zorder=31, path_effects=HALO) for a in anchors]
+                     va="bottom", zorder=31, path_effects=HALO, gid="feature-label") for a in anchors]
+    for a, t in zip(anchors, texts, strict=True):
+        t.anchor_xy = (a.x, a.y)  # what the label names: tests measure the distance from the drawn artists
     static_boxes = [Bbox.from_extents(*b) for b in static]
     adjust_text(texts, x=markers.x, y=markers.y, objects=static_boxes or None, ax=ax, ensure_inside_axes=True,
-                expand=(1.15, 1.35), force_text=(0.3, 0.5), force_static=(0.3, 0.5), iter_lim=250,
+                expand=(1.15, 1.35), force_text=(0.3, 0.5), force_static=(0.3, 0.5), iter_lim=BRIEFING.label_iterations,
                 prevent_crossings=False)
     taken = np.array(static).reshape(-1, 4)
     mboxes = marker_boxes(ax, markers)
@@ -143,8 +145,8 @@ def _hits(box: np.ndarray, labels: np.ndarray, markers: np.ndarray) -> bool:
 
 
 #: rescue search: distances from the feature (mm) and directions (degrees), nearest first
-RESCUE_MM = (1.5, 4.0, 7.0, 10.0, 13.0, 16.0, 19.0)
-RESCUE_DEG = tuple(range(0, 360, 20))
+RESCUE_MM = (1.5, 3.0, 4.5, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 19.5)
+RESCUE_DEG = tuple(range(0, 360, 15))
 
 
 def _rescue(box: np.ndarray, anchor: np.ndarray, free, mm_px: float) -> np.ndarray | None:
@@ -173,4 +175,4 @@ def _leader(ax, anchor: np.ndarray, box: np.ndarray) -> None:
     end = np.clip(anchor, box[:2], box[2:])
     inv = ax.transData.inverted()
     (x0, y0), (x1, y1) = inv.transform([anchor, end])
-    ax.plot([x0, x1], [y0, y1], color="#444444", linewidth=0.5, zorder=30, solid_capstyle="round")
+    ax.plot([x0, x1], [y0, y1], color="#444444", linewidth=0.5, zorder=30, solid_capstyle="round", gid="leader")

@@ -12,7 +12,8 @@ import geopandas as gpd
 
 from atlas import mapmodel
 from atlas.briefstyle import BriefLayer
-from atlas.i18n import label
+from atlas.filters import filter_frame
+from atlas.i18n import label, t
 from atlas.viewstate import ViewState
 
 #: Label importance on the sheet (lower first); the bay clusters are named by the sheet itself.
@@ -59,3 +60,20 @@ def view_bbox(state: ViewState, *, width_px: int = 1100, height_px: int = 640) -
 
 def filters_of(state: ViewState) -> dict[str, tuple[str, ...]]:
     return {"cluster": state.clusters, "district": state.districts, "type": state.types, "status": state.statuses}
+
+
+def export_frame(key: str, frame: gpd.GeoDataFrame, filters: dict[str, tuple[str, ...]]) -> gpd.GeoDataFrame:
+    """``frame`` with the view's filters applied exactly as the map applies them (see mapmodel.filtered)."""
+    spec = mapmodel.SPECS.get(key)
+    if spec is not None and not spec.filterable:
+        return frame
+    return filter_frame(frame, clusters=filters.get("cluster", ()), districts=filters.get("district", ()),
+                        types=filters.get("type", ()), statuses=filters.get("status", ()))
+
+
+def focus_label(focus: str, lang: str) -> str:
+    """Human name of a briefing focus (corridor, city, cluster:ID, district:ID, view)."""
+    kind, _, key = focus.partition(":")
+    if key:
+        return label(key, lang, kind)
+    return t(f"b_focus_{kind}", lang)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import folium
 import geopandas as gpd
 import shapely
 
 from atlas.settings import MAP
+
+if TYPE_CHECKING:  # folium is imported where a map is built, not by every importer (CLI start)
+    import folium
 
 POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     # (property, label zh, label en)
@@ -109,6 +112,8 @@ def geojson_layer(
     point_radius: float = 6,
 ) -> folium.FeatureGroup:
     """One map layer (a FeatureGroup holding a GeoJson) with escaped popups/tooltips."""
+    import folium
+
     group = folium.FeatureGroup(name=html.escape(name), show=show)
     if gdf.empty:  # a filter can leave a layer empty: keep it in the layer list, draw nothing
         return group
