@@ -58,7 +58,10 @@ def build_metadata(frame: pd.DataFrame, *, layers: list[str] = (), title: str = 
         "sources": _distinct(frame, "source"),
         "source_crs": _distinct(frame, "source_crs"),
         "as_of": {"min": as_of[0], "max": as_of[-1]} if as_of else None,
-        "licences": sorted({e["licence"] for e in entries.values() if e.get("licence")}),
+        "licences": sorted({e["licence"] for e in entries.values() if e.get("licence")}
+                           | set(_distinct(frame, "licence"))),
+        "attribution": attribution(frame, entries),
+        "pos_uncertainty_m": _uncertainty(frame),
         "registry": {name: {k: e.get(k) for k in ("title", "source", "licence", "retrieved", "sha256")}
                      for name, e in entries.items()},
     }
@@ -91,6 +94,25 @@ def column_units(frame: pd.DataFrame) -> dict[str, str]:
                 out[column] = unit
                 break
     return out
+
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
+
+
+def attribution(frame: pd.DataFrame, entries: dict | None = None) -> list[str]:
+    """The credit lines an export must carry (ODbL: © OpenStreetMap contributors)."""
+    licences = set(_distinct(frame, "licence")) | {str(e.get("licence", "")) for e in (entries or {}).values()}
+    return [OSM_ATTRIBUTION] if any("ODbL" in x for x in licences) else []
+
+
+def _uncertainty(frame: pd.DataFrame) -> dict | None:
+    if "pos_uncertainty_m" not in frame.columns:
+        return None
+    unc = pd.to_numeric(frame["pos_uncertainty_m"], errors="coerce").dropna()
+    if unc.empty:
+        return None
+    return {"min": float(unc.min()), "median": float(unc.median()), "max": float(unc.max()),
+            "approximate_over_100m": int((unc > 100).sum())}
 
 
 def metadata_bytes(meta: dict) -> bytes:

@@ -94,6 +94,8 @@ VALUES: dict[str, tuple[str, str]] = {
     "planned": ("规划", "Planned"),
     "university": ("高校(主校区)", "University (main campus)"),
     "campus": ("高校校区", "University campus"),
+    "college": ("其他本科院校", "Other undergraduate college"),
+    "vocational_college": ("高职院校", "Vocational college"),
     "national_lab": ("国家实验室", "National laboratory"),
     "institute": ("科研院所", "Research institute"),
     "platform": ("创新平台", "Innovation platform"),

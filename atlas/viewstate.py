@@ -28,7 +28,8 @@ DEFAULT_OVERLAYS: tuple[str, ...] = (
     "clusters", "parks", "links", "metro_lines", "transport_nodes", "park_sites", "resources",
 )
 RESOURCE_TYPES: tuple[str, ...] = (
-    "university", "campus", "national_lab", "institute", "platform", "facility", "incubator", "zone",
+    "university", "campus", "college", "vocational_college", "national_lab", "institute", "platform", "facility",
+    "incubator", "zone",
 )
 QINGDAO_VIEW_BOUNDS = (35.0, 37.5, 119.0, 121.6)  # lat_min, lat_max, lon_min, lon_max
 

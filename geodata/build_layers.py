@@ -78,7 +78,7 @@ def build_table(name: str, stations: gpd.GeoDataFrame | None = None) -> gpd.GeoD
     props = [c for c in layer.schema.required if c in df.columns]
     extra = [c for c in df.columns if c not in props and c not in COORD_COLUMNS]
     gdf = gpd.GeoDataFrame(df[props + extra], geometry=geometry, crs=WGS84)
-    for col in ("weight", "design_speed_kmh", "length_km"):
+    for col in ("weight", "design_speed_kmh", "length_km", "pos_uncertainty_m"):
         if col in gdf:
             gdf[col] = pd.to_numeric(gdf[col], errors="coerce")
     gdf["geometry"] = shapely.set_precision(gdf.geometry.values, 10**-PRECISION)
@@ -103,6 +103,11 @@ def registry_entry(name: str, previous: dict) -> dict:
         "retrieved": previous.get("retrieved") or "",
     }
     gdf = read_geojson(path)
+    if "licence" in gdf:  # curated layers: the licences their features carry, most used first
+        counts = gdf["licence"].fillna("").replace("", "unstated").value_counts()
+        entry["licence"] = "; ".join(f"{lic} ({n})" for lic, n in counts.items())
+        if any("ODbL" in lic for lic in counts.index):
+            entry["attribution"] = "© OpenStreetMap contributors"
     if "as_of" in gdf and not previous.get("retrieved"):
         entry["retrieved"] = str(gdf["as_of"].max())
     entry.update(describe_file(path))

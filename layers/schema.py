@@ -26,6 +26,12 @@ PROVENANCE_FIELDS: tuple[str, ...] = (
 )
 #: Fields that may be present but empty.
 MAY_BE_EMPTY: frozenset[str] = frozenset({"notes"})
+#: What every curated (hand-sourced) layer adds: how far the true place may be from the
+#: geometry (metres), the source in Chinese, the licence and a machine-readable citation.
+CURATED_FIELDS: tuple[str, ...] = ("pos_uncertainty_m", "source_zh", "notes_zh", "licence", "source_ref")
+CURATED_MAY_BE_EMPTY: frozenset[str] = frozenset({"notes_zh", "source_ref"})
+#: Drawn as approximate (hollow marker / halo) above this uncertainty.
+APPROXIMATE_ABOVE_M = 100.0
 
 DISTRICTS: dict[str, tuple[str, str]] = {
     # id: (name_zh, name_en)
@@ -67,14 +73,15 @@ class LayerSchema:
     extra_fields: tuple[str, ...] = ()
     extra_may_be_empty: frozenset[str] = field(default_factory=frozenset)
     multi_district: bool = False  # lines/areas may list several districts ("a;b")
+    curated: bool = True  # built from geodata/src tables: carries CURATED_FIELDS
 
     @property
     def required(self) -> tuple[str, ...]:
-        return PROVENANCE_FIELDS + self.extra_fields
+        return PROVENANCE_FIELDS + self.extra_fields + (CURATED_FIELDS if self.curated else ())
 
     @property
     def may_be_empty(self) -> frozenset[str]:
-        return MAY_BE_EMPTY | self.extra_may_be_empty
+        return MAY_BE_EMPTY | self.extra_may_be_empty | (CURATED_MAY_BE_EMPTY if self.curated else frozenset())
 
 
 def split_multi(value: str) -> list[str]:
@@ -115,6 +122,13 @@ def validate_properties(props: dict, schema: LayerSchema) -> list[str]:
     for c in split_multi(props["cluster"]):
         if c not in CLUSTERS:
             problems.append(f"{fid}: unknown cluster {c!r}")
+    if schema.curated:
+        try:
+            unc = float(props["pos_uncertainty_m"])
+        except (TypeError, ValueError):
+            unc = -1.0
+        if not unc >= 0:
+            problems.append(f"{fid}: pos_uncertainty_m must be a number of metres >= 0, got {props['pos_uncertainty_m']!r}")
     if not DATE_RE.match(str(props["as_of"])):
         problems.append(f"{fid}: as_of must be YYYY-MM-DD, got {props['as_of']!r}")
     return problems

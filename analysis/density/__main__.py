@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density
+from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density, within_uncertainty
 from analysis.points_io import read_points
 from atlas.settings import DENSITY
 
@@ -29,6 +29,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--bandwidth-m", type=float, default=DENSITY.bandwidth_m)
     ap.add_argument("--cell-m", type=float, default=DENSITY.cell_m)
     ap.add_argument("--resolution", type=int, default=DENSITY.hotspot_resolution)
+    ap.add_argument("--max-uncertainty-m", type=float, default=None,
+                    help="leave out points whose pos_uncertainty_m is larger (default: keep all)")
     ap.add_argument("--out", type=Path, default=Path("density_results"))
     return ap.parse_args(argv)
 
@@ -44,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         pts, problems, weight = resources.load(), [], args.weight or "weight"
     for p in problems:
         print(p["message"], file=sys.stderr)
+    pts = within_uncertainty(pts, max_uncertainty_m=args.max_uncertainty_m)
+    if pts.attrs["left_out"]:
+        print(f"{len(pts.attrs['left_out'])} points left out: position uncertain by more than "
+              f"{args.max_uncertainty_m:g} m", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     city, bays = coast.load_city(), clusters.bay_clusters()
     for name, zones, zid in (("clusters", bays, "cluster"), ("districts", districts.load(), "id")):
