@@ -3,8 +3,9 @@
 The app's folium style of every feature is translated once (:mod:`atlas.briefstyle`) and
 handed to a single ``PathCollection`` / ``LineCollection`` / ``scatter`` per layer, so a
 layer costs one artist, not one per feature (and nothing is rasterised until the save).
-Features whose ``pos_uncertainty_m`` exceeds ``BRIEFING.approx_uncertainty_m`` are drawn
-as approximate: points hollow with a dashed rim, lines fainter, areas hatched.
+Points and areas whose ``pos_uncertainty_m`` exceeds the sheet's threshold (see
+:func:`approx_threshold_m`) are drawn as approximate: points pale with a dashed rim, areas
+hatched. Lines are left as they are: the network's lines are schematic by construction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from matplotlib.path import Path
 
 from atlas.briefstyle import BriefLayer, feature_style, mpl_style
 from atlas.settings import BRIEFING
+
+
+APPROX_ALPHA = 0.4  # fill of an approximate marker (its rim stays in full colour, dashed)
 
 
 @dataclass
@@ -38,12 +42,21 @@ class Markers:
         return Markers(np.r_[self.x, other.x], np.r_[self.y, other.y], np.r_[self.radius_pt, other.radius_pt])
 
 
-def approximate(frame: gpd.GeoDataFrame) -> np.ndarray:
-    """Boolean mask: the position may be off by more than the threshold (missing uncertainty = 0)."""
+def approx_threshold_m(ax) -> float:
+    """Uncertainty above which a position is drawn as approximate on this map: 100 m, or what
+    ``BRIEFING.approx_paper_mm`` of paper covers at the map's scale if that is more (an error
+    smaller than the ink of a marker does not show)."""
+    x0, x1 = ax.get_xlim()
+    width_mm = ax.get_position().width * ax.figure.get_size_inches()[0] * 25.4
+    return max(BRIEFING.approx_uncertainty_m, BRIEFING.approx_paper_mm * (x1 - x0) / width_mm)
+
+
+def approximate(frame: gpd.GeoDataFrame, threshold_m: float = BRIEFING.approx_uncertainty_m) -> np.ndarray:
+    """Boolean mask: the position may be off by more than ``threshold_m`` (missing uncertainty = 0)."""
     if "pos_uncertainty_m" not in frame:
         return np.zeros(len(frame), dtype=bool)
     values = gpd.pd.to_numeric(frame["pos_uncertainty_m"], errors="coerce").fillna(0).to_numpy()
-    return values > BRIEFING.approx_uncertainty_m
+    return values > threshold_m
 
 
 def polygon_path(geom) -> Path:
@@ -97,14 +110,15 @@ def _styles(layer: BriefLayer, frame: gpd.GeoDataFrame) -> list[dict]:
     return [mpl_style(feature_style(layer.style, p, t)) for p, t in zip(props, types, strict=True)]
 
 
-def draw_layer(ax, layer: BriefLayer, *, zorder: float = 10) -> Markers:
+def draw_layer(ax, layer: BriefLayer, *, zorder: float = 10,
+               threshold_m: float = BRIEFING.approx_uncertainty_m) -> Markers:
     """Draw one overlay layer (polygons, then lines, then points); returns its point markers."""
     frame = layer.frame.to_crs(BRIEFING.crs)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if frame.empty:
         return Markers.empty()
     styles = _styles(layer, frame)
-    approx = approximate(frame)
+    approx = approximate(frame, threshold_m)
     kinds = frame.geometry.geom_type.str.replace("Multi", "", regex=False).to_numpy()
     geoms = frame.geometry.to_numpy()
     markers = Markers.empty()
@@ -122,23 +136,17 @@ def draw_layer(ax, layer: BriefLayer, *, zorder: float = 10) -> Markers:
                                   linestyle=[st[j]["linestyle"] for j in sub], zorder=zorder,
                                   hatch="////" if flag else None)
         elif kind == "LineString":
-            colors = [_faded(s["edge"], approx[i]) for s, i in zip(st, idx, strict=True)]
-            draw_lines(ax, list(geoms[idx]), colors=colors, linewidths=[s["linewidth"] for s in st],
+            draw_lines(ax, list(geoms[idx]), colors=[s["edge"] for s in st], linewidths=[s["linewidth"] for s in st],
                        linestyles=[s["linestyle"] for s in st], zorder=zorder + 1)
         else:
             markers = markers.extend(_draw_points(ax, geoms[idx], st, approx[idx], zorder + 3))
     return markers
 
 
-def _faded(rgba, flag: bool):
-    r, g, b, a = rgba
-    return (r, g, b, a * 0.5) if flag else rgba
-
-
 def _draw_points(ax, geoms, styles: list[dict], approx: np.ndarray, zorder: float) -> Markers:
     pts = shapely.get_coordinates(np.asarray([g if g.geom_type == "Point" else g.centroid for g in geoms]))
     sizes = np.array([s["markersize"] for s in styles])
-    face = [to_rgba(s["face"][:3], 0.25) if flag else s["face"] for s, flag in zip(styles, approx, strict=True)]
+    face = [to_rgba(s["face"][:3], APPROX_ALPHA) if flag else s["face"] for s, flag in zip(styles, approx, strict=True)]
     edge = [s["face"][:3] + (1.0,) if flag else s["edge"] for s, flag in zip(styles, approx, strict=True)]
     widths = [max(s["linewidth"] * 0.6, 0.4) * (1.6 if flag else 1.0) for s, flag in zip(styles, approx, strict=True)]
     dashes = [(0, (2.0, 1.2)) if flag else "solid" for flag in approx]

@@ -27,7 +27,7 @@ from shapely.geometry import box
 
 from atlas import briefbase, brieflabels, fonts
 from atlas.briefbase import Base, load_base
-from atlas.briefdraw import Markers, approximate, draw_layer, draw_lines, draw_polygons
+from atlas.briefdraw import Markers, approx_threshold_m, approximate, draw_layer, draw_lines, draw_polygons
 from atlas.briefstyle import BriefLayer, default_legend, legend_handle
 from atlas.i18n import label, t
 from atlas.settings import BRIEFING, DATA
@@ -144,18 +144,19 @@ def _draw_sheet(fig: Figure, layers: list[BriefLayer], base: Base, *, title, sub
     has_neighbour = _draw_base(ax, base, extent)
     subject = _draw_subject(ax, base)
     markers = Markers.empty()
+    threshold = approx_threshold_m(ax)
     for i, layer in enumerate(layers):
         if layer.values:
             _choropleth(ax, layer, fig, boxes["legend"])
         elif layer.key != "clusters":
-            markers = markers.extend(draw_layer(ax, layer, zorder=10 + i))
+            markers = markers.extend(draw_layer(ax, layer, zorder=10 + i, threshold_m=threshold))
     _decorate(ax)
     _labels(ax, layers, base, subject, markers, lang, family)
     _locator(fig.add_axes(boxes["locator"]), base, extent, lang)
     ax_legend = fig.add_axes(boxes["legend"])
     ax_legend.set_axis_off()
-    _legend(ax_legend, layers, lang, approx=any(approximate(x.frame).any() for x in layers if not x.values),
-            neighbour=has_neighbour)
+    approx = any(approximate(x.frame, threshold).any() for x in layers if not x.values and x.key != "clusters")
+    _legend(ax_legend, layers, lang, approx=threshold if approx else None, neighbour=has_neighbour)
     _titles(fig, title, subtitle, data_date, lang)
     _footer(fig, sources or attribution(layers, lang, data_date))
 
@@ -226,7 +227,7 @@ def _choropleth(ax, layer: BriefLayer, fig: Figure, legend_box) -> None:
 
 
 def _decorate(ax) -> None:
-    ax.add_artist(ScaleBar(1, "m", location="lower left", length_fraction=0.2, box_alpha=0.85,
+    ax.add_artist(ScaleBar(1, "m", location="lower right", length_fraction=0.2, box_alpha=0.85,
                            font_properties={"size": 8}, border_pad=0.8))
     ax.annotate("N", xy=(0.96, 0.965), xytext=(0.96, 0.885), xycoords="axes fraction", ha="center", va="center",
                 fontsize=12, fontweight="bold", zorder=40,
@@ -234,24 +235,36 @@ def _decorate(ax) -> None:
 
 
 def _labels(ax, layers: list[BriefLayer], base: Base, subject, markers: Markers, lang: str, family: str) -> None:
-    """Cluster names, district names (free-most spots), then feature labels (adjustText)."""
-    name = "name_zh" if lang == "zh" else "name_en"
-    obstacles = brieflabels.marker_boxes(ax, markers)
+    """Cluster names, district names (free-most spots), then feature labels (adjustText).
+
+    Area names keep off the markers and off the room feature labels need next to their
+    features (the label's size to the right of the feature, ``ROOM_MM`` around it), so they do not take it.
+    """
+    anchors = _anchors(layers, lang)
+    room = brieflabels.label_room(ax, anchors, fontsize=7.5, fontfamily=family, pad_mm=ROOM_MM)
+    obstacles = np.vstack([brieflabels.marker_boxes(ax, markers), room])
     static = []
     renderer = ax.figure.canvas.get_renderer()
-    for geom, cluster in zip(subject.geometry, subject.get("cluster", subject.get(name)), strict=True):
-        text = label(str(cluster), lang, "cluster") if "cluster" in subject else str(cluster)
-        t_ = brieflabels.area_label(ax, geom, text, np.array(obstacles).reshape(-1, 4), fontsize=11.5,
-                                    fontweight="bold", color=SUBJECT, fontfamily=family, zorder=33, gid="cluster-label")
-        if t_ is not None:
-            static.append(brieflabels.text_box(t_, renderer))
+    name = "name_zh" if lang == "zh" else "name_en"
+    areas = [(geom, label(str(c), lang, "cluster"), {"fontsize": 11.5, "fontweight": "bold", "color": SUBJECT,
+                                                     "zorder": 33, "gid": "cluster-label"})
+             for geom, c in zip(subject.geometry, subject.get("cluster", ()), strict=False)]
     dist = base.districts.to_crs(BRIEFING.crs)
-    for geom, text in zip(dist.geometry, dist[name], strict=True):
-        blocked = np.vstack([obstacles.reshape(-1, 4), *(s.reshape(1, 4) for s in static)])
-        t_ = brieflabels.area_label(ax, geom, str(text), blocked, fontsize=9, color="#5a5a5a",
-                                    fontfamily=family, zorder=32, gid="area-label")
+    areas += [(geom, str(text), {"fontsize": 9, "color": "#5a5a5a", "zorder": 32, "gid": "area-label"})
+              for geom, text in zip(dist.geometry, dist[name], strict=True)]
+    for geom, text, style in areas:
+        blocked = np.vstack([obstacles, *(s.reshape(1, 4) for s in static)])
+        t_ = brieflabels.area_label(ax, geom, text, blocked, fontfamily=family, **style)
         if t_ is not None:
             static.append(brieflabels.text_box(t_, renderer))
+    brieflabels.place_feature_labels(ax, anchors, markers, static, fontsize=7.5, fontfamily=family)
+
+
+ROOM_MM = 1.5
+
+
+def _anchors(layers: list[BriefLayer], lang: str) -> list:
+    """Where each labelled feature is (EPSG:4549), its label text and rank."""
     anchors = []
     for layer in layers:
         if not layer.label_column or layer.frame.empty:
@@ -264,14 +277,20 @@ def _labels(ax, layers: list[BriefLayer], base: Base, subject, markers: Markers,
                 continue
             p = geom if geom.geom_type == "Point" else geom.representative_point()
             anchors.append(brieflabels.Anchor(p.x, p.y, _short(text), rank))
-    brieflabels.place_feature_labels(ax, anchors, markers, static, fontsize=7.5, fontfamily=family)
+    return anchors
 
 
 def _short(text: str) -> str:
-    """Drop a trailing parenthesised aside (the campus, the former name) from a label."""
+    """Drop a trailing parenthesised aside (the campus, the former name) from a label; long
+    Latin-script names go on two balanced lines (they need less room beside the feature)."""
     for open_, close in (("(", ")"), ("(", ")")):
         if text.endswith(close) and open_ in text and text.index(open_) > 1:
-            return text[: text.rindex(open_)].strip()
+            text = text[: text.rindex(open_)].strip()
+            break
+    if len(text) > 24 and " " in text:
+        spaces = [i for i, ch in enumerate(text) if ch == " "]
+        cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+        text = text[:cut] + "\n" + text[cut + 1:]
     return text
 
 
@@ -302,7 +321,7 @@ def _locator(ax, base: Base, extent, lang: str) -> None:
     ax.set_title(t("b_locator", lang), fontsize=8, color="#444444", pad=3)
 
 
-def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: bool, neighbour: bool) -> None:
+def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: float | None, neighbour: bool) -> None:
     rows = [("area", "#a6dba0", label("clusters", lang))]  # the subject is always drawn
     for layer in layers:  # the sheet shows one row for all metro lines
         rows += [("line", "#0056B8", t("b_metro", lang))] if layer.key == "metro_lines" else default_legend(layer)
@@ -315,8 +334,8 @@ def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: bool, neighbour:
         if (kind, colour, text) not in seen:
             seen.add((kind, colour, text))
             handles.append(legend_handle(kind, colour, text))
-    if approx:
-        handles.append(legend_handle("approx", "#0072B2", t("b_approx", lang, m=int(BRIEFING.approx_uncertainty_m))))
+    if approx is not None:  # the threshold in round metres (the sheet's scale decides it)
+        handles.append(legend_handle("approx", "#0072B2", t("b_approx", lang, m=f"{round(approx, -1):,.0f}")))
     ncol = 1 if ax.get_position().width < 0.5 else 3
     height_pt = ax.get_position().height * ax.figure.get_size_inches()[1] * 72
     rows_per_col = -(-len(handles) // ncol) + 1.5  # + the title

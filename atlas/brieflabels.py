@@ -47,6 +47,19 @@ def marker_boxes(ax, markers: Markers, pad_pt: float = 0.5) -> np.ndarray:
     return np.c_[xy[:, 0] - r, xy[:, 1] - r, xy[:, 0] + r, xy[:, 1] + r]
 
 
+def label_room(ax, anchors: list[Anchor], *, fontsize: float, fontfamily: str, pad_mm: float) -> np.ndarray:
+    """Display boxes where each feature's label would first go (to its right), grown by ``pad_mm``."""
+    renderer = ax.figure.canvas.get_renderer()
+    pad = _px(ax, pad_mm * MM)
+    out = []
+    for a in anchors:
+        probe = ax.text(a.x, a.y, a.text, fontsize=fontsize, fontfamily=fontfamily, ha="left", va="center")
+        x0, y0, x1, y1 = text_box(probe, renderer)
+        probe.remove()
+        out.append([x0 - pad, y0 - pad, x1 + pad, y1 + pad])
+    return np.array(out).reshape(-1, 4)
+
+
 def overlap_area(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     """Area of the overlap of one box with each of ``boxes`` (display units²)."""
     if not len(boxes):
@@ -118,9 +131,8 @@ def place_feature_labels(ax, anchors: list[Anchor], markers: Markers, static: li
     for a, t in zip(anchors, texts, strict=True):
         anchor = ax.transData.transform((a.x, a.y))
         box = text_box(t, renderer)
-        free = lambda b: _fits(b, frame, anchor, max_px) and not _hits(b, taken, mboxes)  # noqa: E731
-        if not free(box):
-            box = _rescue(box, anchor, free, _px(ax, 1.0))
+        if not _fits(box, frame, anchor, max_px) or _hits(box, taken, mboxes):
+            box = _rescue(box, anchor, taken, mboxes, frame, max_px, _px(ax, 1.0))
             if box is None:
                 t.remove()
                 continue
@@ -144,23 +156,30 @@ def _hits(box: np.ndarray, labels: np.ndarray, markers: np.ndarray) -> bool:
     return bool(overlap_area(box, labels).any() or overlap_area(box, markers).any())
 
 
-#: rescue search: distances from the feature (mm) and directions (degrees), nearest first
-RESCUE_MM = (1.5, 3.0, 4.5, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 19.5)
-RESCUE_DEG = tuple(range(0, 360, 15))
+def _rescue(box: np.ndarray, anchor: np.ndarray, taken: np.ndarray, markers: np.ndarray, frame: np.ndarray,
+            max_px: float, step_px: float) -> np.ndarray | None:
+    """The free box of the same size nearest ``anchor`` (at most ``max_px`` away), or None.
 
-
-def _rescue(box: np.ndarray, anchor: np.ndarray, free, mm_px: float) -> np.ndarray | None:
-    """The nearest free box of the same size on rings around ``anchor`` (None if none is free)."""
+    Candidates are a grid of positions around the anchor (``step_px`` apart), tried nearest
+    first; free means inside the map and off every placed label and every marker.
+    """
     w, h = box[2] - box[0], box[3] - box[1]
-    for mm in RESCUE_MM:
-        for deg in RESCUE_DEG:
-            dx, dy = np.cos(np.radians(deg)), np.sin(np.radians(deg))
-            cx = anchor[0] + dx * (mm * mm_px + w / 2)
-            cy = anchor[1] + dy * (mm * mm_px + h / 2)
-            cand = np.array([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2])
-            if free(cand):
-                return cand
-    return None
+    xs = np.arange(anchor[0] - max_px - w, anchor[0] + max_px + step_px, step_px)
+    ys = np.arange(anchor[1] - max_px - h, anchor[1] + max_px + step_px, step_px)
+    gx, gy = np.meshgrid(xs, ys)
+    cand = np.c_[gx.ravel(), gy.ravel(), gx.ravel() + w, gy.ravel() + h]
+    dx = np.maximum.reduce([cand[:, 0] - anchor[0], np.zeros(len(cand)), anchor[0] - cand[:, 2]])
+    dy = np.maximum.reduce([cand[:, 1] - anchor[1], np.zeros(len(cand)), anchor[1] - cand[:, 3]])
+    gap = np.hypot(dx, dy)
+    inside = (cand[:, 0] >= frame[0]) & (cand[:, 1] >= frame[1]) & (cand[:, 2] <= frame[2]) & (cand[:, 3] <= frame[3])
+    ok = inside & (gap <= max_px) & (gap > 0)  # never on top of its own feature
+    cand, gap = cand[ok], gap[ok]
+    blocked = np.vstack([taken.reshape(-1, 4), markers.reshape(-1, 4)]) + np.array([-1, -1, 1, 1])  # 1 px apart
+    if len(blocked) and len(cand):
+        hit = ((cand[:, None, 0] < blocked[None, :, 2]) & (cand[:, None, 2] > blocked[None, :, 0])
+               & (cand[:, None, 1] < blocked[None, :, 3]) & (cand[:, None, 3] > blocked[None, :, 1])).any(axis=1)
+        cand, gap = cand[~hit], gap[~hit]
+    return cand[int(np.argmin(gap))] if len(cand) else None
 
 
 def _gap(box: np.ndarray, point: np.ndarray) -> float:

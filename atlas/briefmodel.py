@@ -17,14 +17,31 @@ from atlas.i18n import label, t
 from atlas.viewstate import ViewState
 
 #: Label importance on the sheet (lower first); the bay clusters are named by the sheet itself.
-#: National labs first, then parks, then universities' main campuses; other features stay unlabelled.
+#: National labs first, then parks, then universities' main campuses (national ones first); other
+#: features stay unlabelled. A position known only to a town or a city (uncertainty over
+#: VAGUE_M) is named after the precise ones: its label would point at a placeholder.
 RESOURCE_RANKS = {"national_lab": 0, "university": 30}
 PARK_RANK = 10
 LABELLED = ("parks", "resources")
+VAGUE_M, VAGUE_PENALTY = 10_000.0, 25
+
+
+def _vague(row) -> int:
+    try:
+        return VAGUE_PENALTY if float(row.get("pos_uncertainty_m") or 0) > VAGUE_M else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def resource_rank(row) -> int | None:
-    return RESOURCE_RANKS.get(row.get("type"))
+    rank = RESOURCE_RANKS.get(row.get("type"))
+    if rank is None:
+        return None
+    return rank + (0 if row.get("level") == "national" else 3) + _vague(row)
+
+
+def park_rank(row) -> int:
+    return PARK_RANK + _vague(row)
 
 
 def legend_rows(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> tuple:
@@ -45,7 +62,7 @@ def brief_layers(frames: dict[str, gpd.GeoDataFrame], state: ViewState,
         out.append(BriefLayer(key, label(key, state.lang), gdf, mapmodel.SPECS[key].style,
                               label_column=name if key in LABELLED else None,
                               legend=legend_rows(frames, state, key),
-                              rank=resource_rank if key == "resources" else PARK_RANK))
+                              rank=resource_rank if key == "resources" else park_rank))
     return out
 
 

