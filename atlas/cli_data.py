@@ -206,7 +206,7 @@ def cmd_briefing(args) -> int:
         if step == "load":
             from atlas import mapmodel
 
-            frames, _errors = mapmodel.load_frames()
+            frames, _errors = mapmodel.load_frames(wanted)  # only what the sheet draws
             state = ViewState(lang=args.lang, layers=wanted, clusters=filters.get("cluster", ()),
                               districts=filters.get("district", ()), types=filters.get("type", ()),
                               statuses=filters.get("status", ()))

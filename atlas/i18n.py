@@ -57,7 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "b_neighbour": ("邻市陆域(示意)", "Neighbouring cities (schematic)"),
     "b_district_border": ("区(市)界", "District boundary"),
     "b_metro": ("地铁线路(按线路着色)", "Metro lines (coloured by line)"),
-    "b_approx": ("浅色虚边 = 位置近似(可能偏差 > {m} 米)", "Pale, dashed rim = approximate position (may be off by > {m} m)"),
+    "b_approx": ("浅色虚边:位置近似(偏差可能 > {m} 米)", "Pale, dashed rim: approximate (off by > {m} m)"),
     "b_locator": ("青岛市全域", "Qingdao municipality"),
     "b_sources": ("资料来源:{plan};区(市)界:高德地图行政区划(经 cnmaps 转换为 WGS84);要素位置:{positions}。"
                   "部分位置为近似,见图例。数据截至 {date}。投影:CGCS2000 / 3° 高斯-克吕格 120°E。",

@@ -98,8 +98,8 @@ def legend_items(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> list[
     return items
 
 
-def load_frames() -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
-    """Load every overlay that exists; a broken layer is reported, the rest still load."""
+def load_frames(keys: tuple[str, ...] | None = None) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
+    """Load every overlay that exists (or only ``keys``); a broken layer is reported, the rest still load."""
     from layers import catalog
 
     loaders: dict[str, Callable[[], gpd.GeoDataFrame]] = {
@@ -113,6 +113,8 @@ def load_frames() -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
         loaders = {"clusters": clusters.load, **loaders}
     frames, errors = {}, {}
     for key, load in loaders.items():
+        if keys is not None and key not in keys:
+            continue
         try:
             frames[key] = load()
         except (OSError, ValueError, KeyError) as exc:

@@ -185,7 +185,7 @@ def test_approximate_positions_are_drawn_pale_and_explained(base):
         alphas = markers[0].get_facecolors()[:, 3]
         assert alphas.tolist() == pytest.approx([1.0, 1.0, APPROX_ALPHA])  # only the 2.5 km one is approximate
         legend_texts = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
-        assert f"approximate position (may be off by > {round(threshold, -1):,.0f} m)" in " ".join(legend_texts)
+        assert f"approximate (off by > {round(threshold, -1):,.0f} m)" in " ".join(legend_texts)
     with build_sheet([layer], title="t", dpi=50, base=base, lang="en", focus="district:shinan") as fig:
         assert approx_threshold_m(_map_axes(fig)) < 200  # a larger scale shows smaller errors
     # missing uncertainty counts as 0: no approximate row
