@@ -111,7 +111,9 @@ def area_label(ax, region, text: str, obstacles: np.ndarray, **style):
 def place_feature_labels(ax, anchors: list[Anchor], markers: Markers, static: list[np.ndarray], *,
                          fontsize: float, fontfamily: str) -> list:
     """Feature labels by rank, pushed free by adjustText; those still colliding or too far are dropped."""
-    anchors = sorted(anchors, key=lambda a: a.rank)[: BRIEFING.max_labels]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    on_map = [a for a in anchors if x0 <= a.x <= x1 and y0 <= a.y <= y1]  # a feature off the map gets no label
+    anchors = sorted(on_map, key=lambda a: a.rank)[: BRIEFING.max_labels]
     if not anchors:
         return []
     renderer = ax.figure.canvas.get_renderer()
