@@ -139,7 +139,8 @@ def test_sea_qingdao_land_and_neighbouring_land_differ(base, view_layers):
     assert neighbour.area > 1e9 and neighbour.intersection(city).area < 1e6  # beside Qingdao, not on it
     assert neighbour.intersection(base.bay.to_crs("EPSG:4549").union_all()).is_empty  # the bay is not land
     # rendered: a spot in each of the three shows its own colour
-    spots = {"sea": (SEA, city.envelope.buffer(15_000).difference(city.buffer(3_000)).difference(neighbour.buffer(3_000))),
+    open_sea = city.envelope.buffer(15_000).difference(city.buffer(3_000)).difference(neighbour.buffer(3_000))
+    spots = {"sea": (SEA, open_sea),
              "land": (LAND, city.buffer(-3_000)), "neighbour": (NEIGHBOUR, neighbour.buffer(-3_000))}
     with build_sheet([], title=TITLE, focus="city", dpi=60, base=base) as fig:
         ax = _map_axes(fig)
@@ -356,7 +357,8 @@ def test_default_sheet_matches_its_golden_image(lang, frames, base, artifacts_di
     if os.environ.get("QD_ATLAS_UPDATE_GOLDENS"):  # stored as a 192-colour palette PNG (~50 KB)
         golden.parent.mkdir(exist_ok=True)
         image = Image.open(io.BytesIO(data)).convert("RGB")
-        image.quantize(colors=192, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(golden, optimize=True)
+        palette = image.quantize(colors=192, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        palette.save(golden, optimize=True)
     (artifacts_dir / f"briefing_golden_{lang}_actual.png").write_bytes(data)
     got, want = _pixels(data), _pixels(golden.read_bytes())
     assert got.shape == want.shape

@@ -48,7 +48,8 @@ def sheet(request, frames, base):
         radius = np.concatenate([np.sqrt(c.get_sizes()) / 2 * np.ones(len(c.get_offsets())) for c in scatters])
         markers = marker_boxes(ax, Markers(xy[:, 0], xy[:, 1], radius), pad_pt=0)
         anchors = ax.transData.transform(np.array([t.anchor_xy for t in features]))
-        yield {"lang": lang, "focus": focus, "dpi": fig.dpi, "features": [t.get_text().replace("\n", " ") for t in features], "feature_boxes": feature_boxes,
+        yield {"lang": lang, "focus": focus, "dpi": fig.dpi, "feature_boxes": feature_boxes,
+               "features": [t.get_text().replace("\n", " ") for t in features],
                "areas": [t.get_text() for t in areas], "area_boxes": area_boxes,
                "clusters": [t.get_text() for t in clusters], "cluster_boxes": cluster_boxes, "markers": markers,
                "anchors": anchors, "frame": ax.get_window_extent(renderer).extents,

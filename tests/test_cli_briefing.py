@@ -29,6 +29,7 @@ def test_a_briefing_does_not_import_the_web_map_or_the_analyses(tmp_path):
     """CLI start cost: a PNG needs neither folium nor the analysis modules."""
     code = ("import sys; from atlas.cli import main; "
             f"rc = main(['briefing', '--title', 't', '--dpi', '50', '--out', {str(tmp_path / 'b.png')!r}]); "
-            "print(rc, sorted(m for m in ('folium', 'streamlit', 'atlas.cli_analysis', 'networkx') if m in sys.modules))")
+            "heavy = ('folium', 'streamlit', 'atlas.cli_analysis', 'networkx'); "
+            "print(rc, sorted(m for m in heavy if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "[]"], done.stdout + done.stderr

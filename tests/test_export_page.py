@@ -90,15 +90,16 @@ def test_csv_has_a_bom_by_default_and_plain_utf8_on_request(recording):
     assert excel.startswith(b"\xef\xbb\xbfid,")  # Excel on a Chinese Windows machine reads it as UTF-8
     at.radio(key="x_csv_enc").set_value("plain").run()
     plain = _content(_downloads(at)[0])
-    assert plain.startswith(b"id,") and plain.decode("utf-8").splitlines()[1] == excel.decode("utf-8-sig").splitlines()[1]
+    assert plain.startswith(b"id,")
+    assert plain.decode("utf-8").splitlines()[1] == excel.decode("utf-8-sig").splitlines()[1]
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv"])
 def test_the_filtered_view_export_honours_every_filter_and_has_no_index(recording, fmt):
     from atlas import mapmodel
 
-    state = ViewState(clusters=("jiaozhou",), districts=("laoshan", "shinan", "shibei"), types=("university", "platform",
-                      "institute"), statuses=("operating",))
+    state = ViewState(clusters=("jiaozhou",), districts=("laoshan", "shinan", "shibei"),
+                      types=("university", "platform", "institute"), statuses=("operating",))
     at = _page(view=state)
     at.radio(key="x_fmt").set_value(fmt).run()
     assert not at.exception, at.exception
