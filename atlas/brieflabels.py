@@ -69,6 +69,14 @@ def overlap_area(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     return w * h
 
 
+def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Overlap areas of every box with every other box (N × M)."""
+    others = others.reshape(-1, 4)
+    w = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
+    h = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 1], others[None, :, 1])
+    return np.clip(w, 0, None) * np.clip(h, 0, None)
+
+
 def text_box(text, renderer) -> np.ndarray:
     return np.asarray(text.get_window_extent(renderer).extents)
 
@@ -100,7 +108,7 @@ def area_label(ax, region, text: str, obstacles: np.ndarray, **style):
     ok = (boxes[:, 0] >= frame[0]) & (boxes[:, 1] >= frame[1]) & (boxes[:, 2] <= frame[2]) & (boxes[:, 3] <= frame[3])
     if not ok.any():
         ok[:] = True
-    cost = np.array([overlap_area(b, obstacles).sum() for b in boxes]) / (w * h)
+    cost = _overlaps(boxes, obstacles).sum(axis=1) / (w * h)
     dist = np.hypot(*(disp - ax.transData.transform([[rep.x, rep.y]])).T) / max(w, h)
     score = np.where(ok, cost + 0.02 * dist, np.inf)
     best = int(np.argmin(score))

@@ -130,9 +130,9 @@ class BriefingDefaults:
     approx_paper_mm: float = 1.0
     #: a label may sit at most this far (mm on paper) from its feature, joined by a leader line
     max_label_offset_mm: float = 20.0
-    #: adjustText iterations (each costs ~4 ms on a 2-core machine; labels it leaves colliding are
+    #: adjustText iterations (each costs ~5 ms on a 2-core machine; labels it leaves colliding are
     #: re-placed on rings around their feature, see atlas/brieflabels.py)
-    label_iterations: int = 60
+    label_iterations: int = 30
 
 
 EXPORT = ExportDefaults()
