@@ -1,6 +1,8 @@
 """Qingdao Bay-Area Innovation Corridor Atlas — Streamlit entry point (thin).
 
-Widgets, caching and calls into the pure packages. The view lives in the URL
+The router (``st.navigation``): one language switch for every page, kept in the
+URL and the session; the map page is :func:`main` below, the analysis pages live
+in ``pages/``. Widgets, caching and calls into the pure packages. The view lives in the URL
 (atlas.viewstate); the map is built by layers.atlas_map; filtering, search and
 styling by atlas.mapmodel / atlas.filters.
 """
@@ -16,7 +18,7 @@ from atlas import briefmodel, mapmodel
 from atlas.briefing import render_briefing
 from atlas.export import export_bytes, human_size
 from atlas.filters import search
-from atlas.i18n import LANGS, label, t
+from atlas.i18n import LANGS, label, lang_of, t
 from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
 from atlas.webassets import missing_files
 from layers import districts
@@ -25,6 +27,8 @@ from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
 from layers.schema import CLUSTERS, DISTRICTS, STATUS
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
+PAGES = (("pages/density.py", "page_density", "density"), ("pages/connectivity.py", "page_connectivity", "connectivity"),
+         ("pages/export.py", "page_export", "export"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,20 +52,24 @@ def _secrets() -> dict:
 
 
 def initial_state() -> ViewState:
-    """The URL's state on a session's first run; afterwards the widgets own it."""
+    """The URL's state on a session's first run; afterwards the widgets own it.
+
+    Widget keys are (re)seeded from the kept view when missing: Streamlit drops the
+    state of widgets not drawn, e.g. while the user is on another page.
+    """
     if "view" not in st.session_state:
-        state = from_query(st.query_params.to_dict())
-        st.session_state["view"] = state
-        for key, value in (("w_lang", state.lang), ("w_basemap", state.basemap), ("w_layers", list(state.layers)),
-                           ("w_clusters", list(state.clusters)), ("w_districts", list(state.districts)),
-                           ("w_types", list(state.types)), ("w_statuses", list(state.statuses)), ("w_q", state.q)):
+        st.session_state["view"] = from_query(st.session_state.pop("entry_query", None) or st.query_params.to_dict())
+    state = st.session_state["view"]
+    for key, value in (("w_basemap", state.basemap), ("w_layers", list(state.layers)),
+                       ("w_clusters", list(state.clusters)), ("w_districts", list(state.districts)),
+                       ("w_types", list(state.types)), ("w_statuses", list(state.statuses)), ("w_q", state.q)):
+        if key not in st.session_state:
             st.session_state[key] = value
-    return st.session_state["view"]
+    return state
 
 
 def sidebar(state: ViewState, token: str | None) -> ViewState:
-    lang = st.sidebar.radio(t("language", state.lang), LANGS, key="w_lang", horizontal=True,
-                            format_func=lambda x: "中文" if x == "zh" else "English")
+    lang = lang_of(st.session_state, st.query_params)
     fmt = lambda v: label(v, lang)  # noqa: E731
     keys = available(token)
     if st.session_state.get("w_basemap") not in keys:
@@ -210,4 +218,47 @@ def main() -> None:
     st.query_params.from_dict(to_query(state))
 
 
-main()
+#: Widget keys whose value cannot be set through st.session_state (buttons, downloads).
+ACTION_KEYS = frozenset({"w_brief", "w_brief_dl", "w_geojson_dl", "s_go", "s_download", "x_download", "x_meta",
+                         "b_download", "dl_matrix", "dl_iso", "dl_crit", "dl_scen"})
+
+
+def keep_choices_across_languages(lang: str) -> None:
+    """A language switch relabels every widget; re-assert their values so the browser keeps them.
+
+    Without this the browser resets relabelled multiselects (layers, filters) to empty.
+    """
+    if st.session_state.get("lang_prev", lang) != lang:
+        for key in [k for k in st.session_state if k[:2] in ("w_", "c_", "x_", "b_") and k not in ACTION_KEYS and k != "w_lang"]:
+            st.session_state[key] = st.session_state[key]
+    st.session_state["lang_prev"] = lang
+
+
+def language_switch() -> str:
+    """The one language switch (every page): seeded from the URL, kept in the session and the URL.
+
+    Drawn after ``st.navigation``: drawn before it, the switch ignored the first click.
+    """
+    lang = st.sidebar.radio("语言 · Language", LANGS, key="w_lang", horizontal=True,  # one label: it must not move
+                            format_func=lambda x: "中文" if x == "zh" else "English")
+    keep_choices_across_languages(lang)
+    if lang == LANGS[0]:
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = lang
+    return lang
+
+
+def navigation() -> None:
+    if "w_lang" not in st.session_state:
+        st.session_state["entry_query"] = st.query_params.to_dict()  # before the switch rewrites `lang`
+        st.session_state["w_lang"] = lang_of({}, st.session_state["entry_query"])
+    lang = lang_of(st.session_state, {})
+    pages = [st.Page(main, title=t("page_map", lang), default=True)]
+    pages += [st.Page(path, title=t(key, lang), url_path=url) for path, key, url in PAGES]
+    page = st.navigation(pages)
+    language_switch()
+    page.run()
+
+
+navigation()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from atlas import cli_route  # light: its heavy imports happen when a route is asked for
 from atlas.cli_common import BRIEF_DEFAULT_LAYERS, EXIT_FAIL, EXIT_OK, CliError
 from atlas.settings import BRIEFING, DATA, EXPORT
 
@@ -22,6 +23,7 @@ EXAMPLES = """examples:
   qd-atlas export resources --format csv --bom --filter district=laoshan --out resources.csv
   qd-atlas density --list
   qd-atlas connectivity --list
+  qd-atlas route 崂山实验室 胶东机场 --mode transit
   qd-atlas briefing --title "青岛湾区科创走廊" --preset A4-landscape --out brief.pdf
   qd-atlas briefing --title "鳌山湾" --focus cluster=aoshan --preset slide-16:9 --out aoshan.png
 
@@ -69,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_filters(p)
         _add_output(p)
 
+    cli_route.add_parser(sub)
+
     p = sub.add_parser("briefing", help="render a print-quality briefing sheet (PNG/PDF)")
     p.add_argument("--title", required=True)
     p.add_argument("--subtitle", default="")
@@ -101,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     # imported per command, not at start: a briefing does not pay for the analysis modules
     if args.command in ("density", "connectivity"):
         from atlas.cli_analysis import cmd_analysis as handler
+    elif args.command == "route":
+        handler = cli_route.cmd_route
     else:
         from atlas import cli_data
 

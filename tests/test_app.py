@@ -91,3 +91,21 @@ def test_quick_briefing_and_view_export():
     at.sidebar.button(key="w_brief").click().run()
     assert not at.exception, at.exception
     assert any("PNG" in b.proto.label for b in at.sidebar.get("download_button"))
+
+
+def test_one_language_switch_for_every_page():
+    at = _run()
+    at.sidebar.radio(key="w_lang").set_value("en").run()
+    assert at.query_params["lang"] == "en"
+    at.switch_page("pages/connectivity.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Corridor connectivity"  # AppTest runs the page alone: the router's
+    assert not [r for r in at.radio if r.key == "c_lang"]  # switch is checked in tests/test_browser.py
+
+
+def test_language_from_the_link_reaches_other_pages():
+    at = _run(lang="en")
+    assert at.sidebar.radio(key="w_lang").value == "en"
+    at.switch_page("pages/connectivity.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Corridor connectivity"

@@ -94,3 +94,34 @@ def test_click_shows_details_beside_the_map(server, page, artifacts_dir):
     details.first.wait_for(timeout=20_000)
     page.screenshot(path=str(artifacts_dir / "07_click_details.png"))
     assert "规划原文" in details.first.inner_text()
+
+
+def test_one_language_switch_titled_pages_and_lang_in_url(server, page, artifacts_dir):
+    _open(page, server)
+    nav = page.locator("[data-testid='stSidebarNav']")
+    assert "地图" in nav.inner_text() and "app" not in nav.inner_text().lower().split()
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("() => location.search.includes('lang=en')", timeout=20_000)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Connectivity").click()
+    page.get_by_role("heading", name="Corridor connectivity").wait_for(timeout=60_000)
+    assert "lang=en" in page.url and "/connectivity" in page.url
+    page.screenshot(path=str(artifacts_dir / "08_connectivity_english.png"))
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Map").click()
+    page.get_by_role("heading", name="Qingdao Bay-Area Innovation Corridor Atlas").wait_for(timeout=60_000)
+    assert "lang=en" in page.url
+
+
+def test_language_switch_keeps_layers_and_filters(server, page, artifacts_dir):
+    _open(page, server + "/?layers=resources,parks&districts=laoshan")
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("() => location.search.includes('lang=en')", timeout=20_000)
+    page.get_by_text("Laoshan", exact=True).first.wait_for(timeout=20_000)  # the chip, relabelled
+    page.wait_for_timeout(1500)
+    query = page.evaluate("() => decodeURIComponent(location.search)")
+    page.screenshot(path=str(artifacts_dir / "09_english_keeps_selection.png"))
+    assert "layers=resources,parks" in query and "districts=laoshan" in query, query
+    assert page.locator("[data-testid='stMetric']").count() == 2  # counters for the two layers
+    page.get_by_text("中文", exact=True).click()
+    page.wait_for_function("() => !location.search.includes('lang=')", timeout=20_000)
+    page.wait_for_timeout(1500)
+    assert "layers=resources,parks" in page.evaluate("() => decodeURIComponent(location.search)")

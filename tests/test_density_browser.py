@@ -16,7 +16,7 @@ def _drawn(page):
 
 
 def test_density_page_draws_offline(server, page, artifacts_dir):
-    page.goto(server + "/密度_Density", wait_until="domcontentloaded")
+    page.goto(server + "/density", wait_until="domcontentloaded")
     frame = _drawn(page)
     assert frame.locator("path.leaflet-interactive").count() > 20  # zones + hexagons
     legend = frame.locator(".atlas-legend").inner_text()
@@ -31,7 +31,7 @@ def test_uploaded_csv_runs_and_reports_bad_rows(server, page, artifacts_dir, tmp
     rows.append("坏行,abc,36.1")
     csv = tmp_path / "my_points.csv"
     csv.write_bytes(("\n".join(rows) + "\n").encode("gbk"))
-    page.goto(server + "/密度_Density", wait_until="domcontentloaded")
+    page.goto(server + "/density", wait_until="domcontentloaded")
     _drawn(page)
     page.get_by_text("上传 Upload").click()
     page.get_by_text("Upload a CSV or GeoJSON").wait_for(timeout=30_000)

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGE = ROOT / "pages" / "1_密度_Density.py"
+PAGE = ROOT / "pages" / "density.py"
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,6 @@ from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView, build_map
 from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
 
-st.set_page_config(page_title="密度 Density · 青岛湾区科创走廊", layout="wide")
-
 ZONES = {"clusters": ("湾区集聚区 Bay clusters", "cluster"), "districts": ("区(市) Districts", "id")}
 METRICS = {"weighted_per_km2": "加权密度 Weighted per km²", "per_km2": "密度 Count per km²",
            "count": "数量 Count", "weighted": "加权数量 Weighted count"}

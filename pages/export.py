@@ -16,11 +16,9 @@ from atlas.briefing import PRESETS, render_briefing
 from atlas.cli_data import FILTERS, loaders
 from atlas.export import FORMATS, export_bytes, human_size, safe_filename
 from atlas.exportmeta import build_metadata, metadata_bytes
-from atlas.i18n import label, t
+from atlas.i18n import label, lang_of, t
 from atlas.settings import DATA, EXPORT
 from atlas.viewstate import ViewState
-
-st.set_page_config(page_title="导出 · Export", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
@@ -143,7 +141,7 @@ def screenshot_section(state: ViewState) -> None:
 
 def main() -> None:
     state = view_state()
-    lang = state.lang
+    lang = lang_of(st.session_state, st.query_params)  # the app's one switch (app.py)
     st.title("导出 · Export")
     data_section(state, lang)
     briefing_section(state, lang)
