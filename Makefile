@@ -36,11 +36,12 @@ fonts:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; fi; \
 	fi
 
-# Debian's Chromium (browser tests, screenshots) and Noto CJK (Chinese text in briefings).
+# Debian's Chromium (browser tests, screenshots), Noto CJK (Chinese text in briefings) and
+# poppler-utils (pdffonts/pdftoppm check the briefing PDFs).
 browser:
-	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK"; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
+	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK" || ! command -v pdffonts >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; fi; \
 	fi
 
 test: setup browser

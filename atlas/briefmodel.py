@@ -12,11 +12,36 @@ import geopandas as gpd
 
 from atlas import mapmodel
 from atlas.briefstyle import BriefLayer
-from atlas.i18n import label
+from atlas.filters import filter_frame
+from atlas.i18n import label, t
 from atlas.viewstate import ViewState
 
-#: Layers whose features are named on the sheet (parks and clusters, per the brief).
-LABELLED = ("clusters", "parks")
+#: Label importance on the sheet (lower first); the bay clusters are named by the sheet itself.
+#: National labs first, then parks, then universities' main campuses (national ones first); other
+#: features stay unlabelled. A position known only to a town or a city (uncertainty over
+#: VAGUE_M) is named after the precise ones: its label would point at a placeholder.
+RESOURCE_RANKS = {"national_lab": 0, "university": 30}
+PARK_RANK = 10
+LABELLED = ("parks", "resources")
+VAGUE_M, VAGUE_PENALTY = 10_000.0, 25
+
+
+def _vague(row) -> int:
+    try:
+        return VAGUE_PENALTY if float(row.get("pos_uncertainty_m") or 0) > VAGUE_M else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def resource_rank(row) -> int | None:
+    rank = RESOURCE_RANKS.get(row.get("type"))
+    if rank is None:
+        return None
+    return rank + (0 if row.get("level") == "national" else 3) + _vague(row)
+
+
+def park_rank(row) -> int:
+    return PARK_RANK + _vague(row)
 
 
 def legend_rows(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> tuple:
@@ -36,7 +61,8 @@ def brief_layers(frames: dict[str, gpd.GeoDataFrame], state: ViewState,
             continue
         out.append(BriefLayer(key, label(key, state.lang), gdf, mapmodel.SPECS[key].style,
                               label_column=name if key in LABELLED else None,
-                              legend=legend_rows(frames, state, key)))
+                              legend=legend_rows(frames, state, key),
+                              rank=resource_rank if key == "resources" else park_rank))
     return out
 
 
@@ -51,3 +77,20 @@ def view_bbox(state: ViewState, *, width_px: int = 1100, height_px: int = 640) -
 
 def filters_of(state: ViewState) -> dict[str, tuple[str, ...]]:
     return {"cluster": state.clusters, "district": state.districts, "type": state.types, "status": state.statuses}
+
+
+def export_frame(key: str, frame: gpd.GeoDataFrame, filters: dict[str, tuple[str, ...]]) -> gpd.GeoDataFrame:
+    """``frame`` with the view's filters applied exactly as the map applies them (see mapmodel.filtered)."""
+    spec = mapmodel.SPECS.get(key)
+    if spec is not None and not spec.filterable:
+        return frame
+    return filter_frame(frame, clusters=filters.get("cluster", ()), districts=filters.get("district", ()),
+                        types=filters.get("type", ()), statuses=filters.get("status", ()))
+
+
+def focus_label(focus: str, lang: str) -> str:
+    """Human name of a briefing focus (corridor, city, cluster:ID, district:ID, view)."""
+    kind, _, key = focus.partition(":")
+    if key:
+        return label(key, lang, kind)
+    return t(f"b_focus_{kind}", lang)

@@ -14,7 +14,6 @@ import geopandas as gpd
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.transforms import Bbox
 
 #: screen pixels → points on paper (a map at ~1:400 000 reads best a little finer than the screen)
 PX_TO_PT = 0.55
@@ -27,6 +26,7 @@ class BriefLayer:
     ``style`` is a folium style dict or function(feature) -> dict (the app's own).
     ``label_column`` names features on the sheet (placed without collisions).
     ``values`` + ``cmap`` draw an analysis result as a choropleth with a colour bar.
+    ``rank`` orders labels by importance (see :mod:`atlas.brieflabels`).
     ``legend`` rows are (kind, colour, label) with kind point|line|dashed|area.
     """
 
@@ -38,6 +38,11 @@ class BriefLayer:
     values: str | None = None
     cmap: str = "YlOrRd"
     legend: tuple[tuple[str, str, str], ...] = ()
+    #: label importance (lower first) for every feature, or a function(row) -> rank | None (None: no label)
+    rank: int | Callable[[dict], int | None] = 50
+
+    def label_rank(self, row) -> int | None:
+        return self.rank(row) if callable(self.rank) else self.rank
 
 
 def feature_style(style, props: dict, geom_type: str) -> dict:
@@ -77,6 +82,9 @@ def legend_handle(kind: str, colour: str, text: str):
     if kind == "point":
         return Line2D([], [], marker="o", linestyle="none", markersize=7, markerfacecolor=colour,
                       markeredgecolor="#333333", markeredgewidth=0.6, label=text)
+    if kind == "approx":  # hollow marker with a dashed rim: an approximate position
+        return Line2D([], [], marker="o", linestyle="none", markersize=7, markerfacecolor=to_rgba(colour, 0.25),
+                      markeredgecolor=colour, markeredgewidth=1.0, label=text)
     if kind in ("line", "dashed"):
         return Line2D([], [], color=colour, linewidth=2.2, linestyle="--" if kind == "dashed" else "-", label=text)
     return Patch(facecolor=colour, edgecolor="#333333", linewidth=0.6, label=text)
@@ -95,49 +103,3 @@ def default_legend(layer: BriefLayer) -> tuple[tuple[str, str, str], ...]:
     if "Line" in geom_type:
         return (("line", style.get("color", "#3388ff"), layer.title),)
     return (("area", style.get("fillColor", style.get("color", "#3388ff")), layer.title),)
-
-
-#: Where a label may sit relative to its anchor: (dx, dy) in points, ha, va.
-LABEL_SLOTS = (
-    ((5, 4), "left", "bottom"), ((5, -4), "left", "top"), ((-5, 4), "right", "bottom"),
-    ((-5, -4), "right", "top"), ((0, 7), "center", "bottom"), ((0, -7), "center", "top"),
-    ((12, 0), "left", "center"), ((-12, 0), "right", "center"),
-)
-
-
-def marker_boxes(ax, anchors: list[tuple[float, float, str]], radius_pt: float) -> list[Bbox]:
-    """Display-space boxes around the anchors' markers (labels keep off them)."""
-    r = radius_pt * ax.figure.dpi / 72
-    boxes = []
-    for x, y, _ in anchors:
-        px, py = ax.transData.transform((x, y))
-        boxes.append(Bbox.from_extents(px - r, py - r, px + r, py + r))
-    return boxes
-
-
-def place_labels(ax, anchors: list[tuple[float, float, str]], *, fontsize: float, fontfamily: str,
-                 obstacles: list[Bbox] = (), max_labels: int = 40, marker_pt: float = 4.0) -> list:
-    """Greedy label placement: each label takes the first slot that collides with nothing.
-
-    ``anchors`` are (x, y, text) in data coordinates, most important first. Labels
-    keep off each other, off ``obstacles`` and off every anchor's marker (a box of
-    ``marker_pt`` points around it). A label with no free slot (or outside the map)
-    is left out. Returns the placed Text objects.
-    """
-    renderer = ax.figure.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    taken = list(obstacles) + (marker_boxes(ax, anchors, marker_pt) if marker_pt else [])
-    placed = []
-    for x, y, text in anchors[:max_labels]:
-        for offset, ha, va in LABEL_SLOTS:
-            label = ax.annotate(text, (x, y), xytext=offset, textcoords="offset points", ha=ha, va=va,
-                                fontsize=fontsize, fontfamily=fontfamily, color="#1a1a1a", zorder=30,
-                                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
-            box = label.get_window_extent(renderer).expanded(1.04, 1.1)
-            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-            if inside and not any(box.overlaps(other) for other in taken):
-                taken.append(box)
-                placed.append(label)
-                break
-            label.remove()
-    return placed

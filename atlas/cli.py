@@ -16,8 +16,8 @@ import signal
 import sys
 import threading
 
-from atlas import cli_analysis, cli_data, cli_route
-from atlas.cli_common import EXIT_FAIL, EXIT_OK, CliError
+from atlas import cli_route  # light: its heavy imports happen when a route is asked for
+from atlas.cli_common import BRIEF_DEFAULT_LAYERS, EXIT_FAIL, EXIT_OK, CliError
 from atlas.settings import BRIEFING, DATA, EXPORT
 
 EXAMPLES = """examples:
@@ -27,6 +27,7 @@ EXAMPLES = """examples:
   qd-atlas connectivity --list
   qd-atlas route 崂山实验室 胶东机场 --mode transit
   qd-atlas briefing --title "青岛湾区科创走廊" --preset A4-landscape --out brief.pdf
+  qd-atlas briefing --title "鳌山湾" --focus cluster=aoshan --preset slide-16:9 --out aoshan.png
 
   qd-atlas screenshot --size 1600x1000 --out map.png   (needs Chromium: make browser)
 
@@ -81,15 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=["png", "pdf"], default=None,
                    help="default: from --out's suffix, else png")
     p.add_argument("--dpi", type=int, default=BRIEFING.dpi)
-    p.add_argument("--layers", default=",".join(cli_data.BRIEF_DEFAULT_LAYERS), help="comma-separated overlay layers")
-    p.add_argument("--bbox", help="lon_min,lat_min,lon_max,lat_max (WGS84; default: the whole corridor)")
+    p.add_argument("--layers", default=",".join(BRIEF_DEFAULT_LAYERS), help="comma-separated overlay layers")
+    p.add_argument("--focus", default="corridor", metavar="AREA",
+                   help="corridor (default: the three bay clusters), city, cluster=ID or district=ID")
+    p.add_argument("--bbox", help="lon_min,lat_min,lon_max,lat_max (WGS84; overrides --focus)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--data-date", default=DATA.data_date)
     p.add_argument("--out", "-o", help="output file (default: a safe name from the title)")
     _add_filters(p)
 
     p = sub.add_parser("screenshot", help="optional: PNG of the live web map via headless Chromium")
-    p.add_argument("--layers", default=",".join(cli_data.BRIEF_DEFAULT_LAYERS), help="comma-separated overlay layers")
+    p.add_argument("--layers", default=",".join(BRIEF_DEFAULT_LAYERS), help="comma-separated overlay layers")
     p.add_argument("--center", help="lat,lon (default: Jiaozhou Bay)")
     p.add_argument("--zoom", type=int, default=None)
     p.add_argument("--size", default="1600x1000", help="WIDTHxHEIGHT in CSS pixels")
@@ -120,11 +123,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"layers": cli_data.cmd_layers, "export": cli_data.cmd_export, "briefing": cli_data.cmd_briefing,
-                "screenshot": cli_data.cmd_screenshot, "density": cli_analysis.cmd_analysis,
-                "connectivity": cli_analysis.cmd_analysis, "route": cli_route.cmd_route}
+    # imported per command, not at start: a briefing does not pay for the analysis modules
+    if args.command in ("density", "connectivity"):
+        from atlas.cli_analysis import cmd_analysis as handler
+    elif args.command == "route":
+        handler = cli_route.cmd_route
+    else:
+        from atlas import cli_data
+
+        handler = getattr(cli_data, f"cmd_{args.command}")
     try:
-        return handlers[args.command](args) or EXIT_OK
+        return handler(args) or EXIT_OK
     except CliError as exc:
         print(f"qd-atlas {args.command}: error: {exc}", file=sys.stderr)
         return exc.code

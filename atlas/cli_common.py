@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+#: overlays on a briefing sheet unless --layers says otherwise (the bay clusters are always drawn)
+BRIEF_DEFAULT_LAYERS = ("parks", "links", "metro_lines", "transport_nodes", "park_sites", "resources")
 
 
 class CliError(Exception):

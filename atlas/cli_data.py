@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 from tqdm import tqdm
 
-from atlas.cli_common import EXIT_UNAVAILABLE, CliError, out_path
+from atlas.cli_common import BRIEF_DEFAULT_LAYERS, EXIT_UNAVAILABLE, CliError, out_path
 from atlas.export import FORMATS, export_bytes, human_size, safe_filename, write_atomic, write_together
 from atlas.exportmeta import build_metadata, metadata_bytes
 from atlas.filters import filter_frame
@@ -26,7 +26,7 @@ FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "type": ("types", RESOURCE_TYPES),
     "status": ("statuses", tuple(sorted(STATUS))),
 }
-BRIEF_DEFAULT_LAYERS = ("parks", "links", "metro_lines", "transport_nodes", "park_sites", "resources")
+__all__ = ["BRIEF_DEFAULT_LAYERS", "FILTERS", "apply_filters", "load_named", "loaders", "parse_filters"]
 
 
 def progress(steps: list[str], label: str):
@@ -157,6 +157,18 @@ def _bbox(text: str | None):
     return values
 
 
+def _focus(text: str) -> str:
+    """``--focus`` as a focus name (corridor, city, cluster:ID, district:ID), checked against the base map."""
+    from atlas.briefbase import focus_choices, load_base
+
+    focus = text.replace("=", ":").strip()
+    choices = focus_choices(load_base())
+    if focus not in choices:
+        msg = f"bad --focus {text!r}; choose one of: {', '.join(choices)}"
+        raise CliError(msg)
+    return focus
+
+
 def overlays_arg(text: str) -> tuple[str, ...]:
     from atlas.viewstate import OVERLAYS
 
@@ -231,14 +243,14 @@ def cmd_briefing(args) -> int:
         if step == "load":
             from atlas import mapmodel
 
-            frames, _errors = mapmodel.load_frames()
+            frames, _errors = mapmodel.load_frames(wanted)  # only what the sheet draws
             state = ViewState(lang=args.lang, layers=wanted, clusters=filters.get("cluster", ()),
                               districts=filters.get("district", ()), types=filters.get("type", ()),
                               statuses=filters.get("status", ()))
         elif step == "render":
             data = render_briefing(briefmodel.brief_layers(frames, state), title=args.title, subtitle=args.subtitle,
                                    data_date=args.data_date, preset=args.preset, fmt=fmt, dpi=args.dpi, bbox=bbox,
-                                   lang=args.lang)
+                                   focus=_focus(args.focus), lang=args.lang)
         elif path is None:
             sys.stdout.buffer.write(data)
         else:

@@ -12,15 +12,35 @@ import math
 from atlas.cli_common import EXIT_FAIL, CliError
 
 
-def add_parser(sub) -> None:
-    from analysis.network import MODE_SETS, STATUS_SETS
+class _NetworkChoices:
+    """The names of ``analysis.network.<table>``, read when argparse first looks at them: building
+    the parser must not import networkx and scipy for every other command (a briefing's start)."""
 
+    def __init__(self, table: str, *, ordered: bool = False):
+        self.table, self.ordered = table, ordered
+
+    def _names(self) -> list[str]:
+        from analysis import network
+
+        names = list(getattr(network, self.table))
+        return sorted(names) if self.ordered else names
+
+    def __contains__(self, value) -> bool:
+        return value in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
+def add_parser(sub) -> None:
     p = sub.add_parser("route", help="fastest trip between two places: minutes and legs")
     p.add_argument("origin", metavar="FROM", help="feature name (zh/en, fuzzy) or lon,lat")
     p.add_argument("destination", metavar="TO", help="feature name (zh/en, fuzzy) or lon,lat")
-    p.add_argument("--mode", choices=sorted(MODE_SETS), default="transit")
-    p.add_argument("--scenario", choices=list(STATUS_SETS), default="today",
-                   help="which links run: today (default), + under construction, + planned")
+    # explicit metavars: argparse would otherwise list (and so load) the choices while building the parser
+    p.add_argument("--mode", choices=_NetworkChoices("MODE_SETS", ordered=True), default="transit", metavar="MODE",
+                   help="%(choices)s (default: %(default)s)")
+    p.add_argument("--scenario", choices=_NetworkChoices("STATUS_SETS"), default="today", metavar="SCENARIO",
+                   help="which links run: today (default), + under construction, + planned (%(choices)s)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
 

@@ -48,7 +48,8 @@ def export_bytes(frame: pd.DataFrame, fmt: str, *, precision: int = EXPORT.preci
     Geometries are written in WGS84 lon/lat, coordinates rounded to ``precision``
     decimals. ``bom`` prefixes CSV with a UTF-8 BOM (Excel in China) and, as Excel
 mode, quotes text cells Excel would run as formulas (``=…``) with ``'``. ``metadata``
-    is stored inside GeoPackage files (layer metadata ``atlas``).
+    is stored inside GeoPackage files (layer metadata ``atlas``) and GeoJSON files (the
+    collection's foreign member ``atlas_metadata``, RFC 7946 §6.1); CSV has the sidecar.
     """
     check_format(fmt)
     if not 0 <= precision <= 15:
@@ -56,7 +57,7 @@ mode, quotes text cells Excel would run as formulas (``=…``) with ``'``. ``met
         raise ValueError(msg)
     frame = _to_wgs84(as_table(frame))
     if fmt == "geojson":
-        return _geojson(frame, precision)
+        return _geojson(frame, precision, metadata)
     if fmt == "csv":
         return _csv(frame, precision, bom)
     return _gpkg(frame, precision, metadata or {}, layer_name)
@@ -72,12 +73,19 @@ def as_table(data) -> pd.DataFrame:
     if not isinstance(data, pd.DataFrame):
         msg = f"cannot export a {type(data).__name__}; give a DataFrame, GeoDataFrame or Series"
         raise TypeError(msg)
-    default = isinstance(data.index, pd.RangeIndex) and data.index.name is None
-    if default:
-        return data
+    if _positional(data.index):  # a row number (0..n, or what filtering left of it) is not data
+        out = data.reset_index(drop=True)
+        out.attrs = dict(data.attrs)
+        return out
     out = data.reset_index()
     out.attrs = dict(data.attrs)
     return out
+
+
+def _positional(index: pd.Index) -> bool:
+    """An unnamed integer index: row numbers (a filtered layer keeps its old ones), not a key."""
+    names = [n for n in index.names if n is not None]
+    return not names and index.nlevels == 1 and pd.api.types.is_integer_dtype(index.dtype)
 
 
 def _to_wgs84(frame: pd.DataFrame) -> pd.DataFrame:
@@ -117,7 +125,7 @@ def _is_geometry_column(frame: pd.DataFrame, column) -> bool:
     return isinstance(frame, gpd.GeoDataFrame) and isinstance(frame[column].dtype, gpd.array.GeometryDtype)
 
 
-def _geojson(frame: pd.DataFrame, precision: int) -> bytes:
+def _geojson(frame: pd.DataFrame, precision: int, metadata: dict | None = None) -> bytes:
     props = _records(frame)
     if isinstance(frame, gpd.GeoDataFrame):
         # RFC 7946 §3.1.6: exterior rings counterclockwise, holes clockwise
@@ -126,7 +134,10 @@ def _geojson(frame: pd.DataFrame, precision: int) -> bytes:
     else:
         geoms = [None] * len(frame)
     features = [{"type": "Feature", "properties": p, "geometry": g} for p, g in zip(props, geoms, strict=True)]
-    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+    collection = {"type": "FeatureCollection", "features": features}
+    if metadata:
+        collection["atlas_metadata"] = json.loads(json.dumps(metadata, default=str))
+    text = json.dumps(collection, ensure_ascii=False,
                       separators=(",", ":"), allow_nan=False)
     return text.encode("utf-8")
 

@@ -67,7 +67,33 @@ def build_metadata(frame: pd.DataFrame, *, layers: list[str] = (), title: str = 
     }
     if params:
         meta["analysis_parameters"] = json.loads(json.dumps(params, default=str))
+    units = column_units(frame)
+    if units:
+        meta["units"] = units
     return meta
+
+
+#: unit of a column from its name's ending (the analysis modules name columns this way)
+UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("_per_km2", "1/km²"), ("_km2", "km²"), ("_km", "km"), ("_m", "m"), ("_min", "minutes"),
+    ("_kmh", "km/h"), ("_pct", "%"),
+)
+
+
+def column_units(frame: pd.DataFrame) -> dict[str, str]:
+    """Units of the columns: ``frame.attrs["units"]`` where the analysis gives them, else from the
+    column name's ending (``area_km2`` → km², ``time_min`` → minutes)."""
+    given = {str(k): str(v) for k, v in (frame.attrs.get("units") or {}).items()}
+    out = {}
+    for column in map(str, frame.columns):
+        if column in given:
+            out[column] = given[column]
+            continue
+        for suffix, unit in UNIT_SUFFIXES:
+            if column.endswith(suffix) or column in ("per_km2", "km2") and column == suffix[1:]:
+                out[column] = unit
+                break
+    return out
 
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"

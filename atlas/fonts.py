@@ -44,9 +44,25 @@ class FontNotFoundError(RuntimeError):
     """No usable CJK font on this machine."""
 
 
+def bold_sibling(path: Path) -> Path | None:
+    """The bold file of a regular one (``NotoSansCJK-Regular.ttc`` → ``NotoSansCJK-Bold.ttc``), if on disk."""
+    name = re.sub(r"(?i)regular", "Bold", path.name)
+    if name == path.name:
+        return None
+    bold = path.with_name(name)
+    return bold if bold.is_file() else None
+
+
 def _register(path: Path) -> str:
-    """Add a font file to matplotlib's manager; the family name it registered."""
+    """Add a font file (and its bold sibling) to matplotlib's manager; the family name it registered.
+
+    A matplotlib font cache built before the font was installed knows neither file:
+    registering the bold face too keeps titles bold on a fresh machine.
+    """
     font_manager.fontManager.addfont(str(path))
+    bold = bold_sibling(path)
+    if bold is not None:
+        font_manager.fontManager.addfont(str(bold))
     names = [f.name for f in font_manager.fontManager.ttflist if Path(f.fname) == path]
     simplified = [n for n in names if n.endswith(" SC")]
     return (simplified or names)[0]
@@ -78,7 +94,7 @@ def cjk_family() -> str:
     raise FontNotFoundError(INSTALL_HINT)
 
 
-def cjk_font_file() -> str:
-    """Path of the font file matplotlib will use for :func:`cjk_family`."""
-    prop = font_manager.FontProperties(family=cjk_family())
+def cjk_font_file(weight: str = "normal") -> str:
+    """Path of the font file matplotlib will use for :func:`cjk_family` at ``weight``."""
+    prop = font_manager.FontProperties(family=cjk_family(), weight=weight)
     return font_manager.findfont(prop, fallback_to_default=False)

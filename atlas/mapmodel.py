@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
@@ -14,7 +15,9 @@ from atlas.filters import filter_frame
 from atlas.i18n import label
 from atlas.viewstate import OVERLAYS, ViewState
 from layers import coast, links, metro, park_sites, parks, resources, transport
-from layers.atlas_map import MapLayer
+
+if TYPE_CHECKING:  # folium (via atlas_map) only where a web map is built: the CLI's briefing skips it
+    from layers.atlas_map import MapLayer
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ def filtered(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str,
 
 def overlays(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> list[MapLayer]:
     """The map layers to draw for ``state`` (visible or toggled off in the layer control)."""
+    from layers.atlas_map import MapLayer
+
     shown = filtered(frames, state)
     return [
         MapLayer(key, label(key, state.lang), gdf, SPECS[key].style, show=key in state.layers,
@@ -111,8 +116,8 @@ def legend_items(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> list[
     return items
 
 
-def load_frames() -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
-    """Load every overlay that exists; a broken layer is reported, the rest still load."""
+def load_frames(keys: tuple[str, ...] | None = None) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
+    """Load every overlay that exists (or only ``keys``); a broken layer is reported, the rest still load."""
     from layers import catalog
 
     loaders: dict[str, Callable[[], gpd.GeoDataFrame]] = {
@@ -126,6 +131,8 @@ def load_frames() -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
         loaders = {"clusters": clusters.load, **loaders}
     frames, errors = {}, {}
     for key, load in loaders.items():
+        if keys is not None and key not in keys:
+            continue
         try:
             frames[key] = load()
         except (OSError, ValueError, KeyError) as exc:

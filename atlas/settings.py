@@ -119,6 +119,22 @@ class BriefingDefaults:
     #: the whole corridor when no bbox is given (lon_min, lat_min, lon_max, lat_max)
     bbox: tuple[float, float, float, float] = (119.55, 35.55, 121.05, 37.05)
     max_labels: int = 40
+    #: the default extent: the three bay clusters grown by this margin (metres)
+    corridor_margin_m: float = 6000.0
+    #: margin around a focused cluster or district (metres)
+    focus_margin_m: float = 3000.0
+    #: outline points where Qingdao's land border meets the coast (SW: 黄岛-日照, NE: 丁字湾),
+    #: read off geodata/city_outline.geojson; the nearest outline vertices split coast from border
+    land_border_ends: tuple[tuple[float, float], ...] = ((119.53, 35.59), (120.72, 36.62))
+    #: a point or area whose pos_uncertainty_m exceeds this is drawn as approximate …
+    approx_uncertainty_m: float = 100.0
+    #: … or, if more, what this much paper covers at the map's scale (a smaller error does not show)
+    approx_paper_mm: float = 1.0
+    #: a label may sit at most this far (mm on paper) from its feature, joined by a leader line
+    max_label_offset_mm: float = 20.0
+    #: adjustText iterations (each costs ~5 ms on a 2-core machine; labels it leaves colliding are
+    #: re-placed on rings around their feature, see atlas/brieflabels.py)
+    label_iterations: int = 30
 
 
 EXPORT = ExportDefaults()

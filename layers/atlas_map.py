@@ -13,7 +13,7 @@ from atlas.settings import MAP
 from atlas.webassets import localize
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
 from layers.legend import Legend
-from layers.render import PopupStyle, geojson_layer
+from layers.render import PopupStyle, geojson_layer, use_compact_json
 
 
 @dataclass
@@ -71,6 +71,7 @@ def highlight_group(frame: gpd.GeoDataFrame, view: MapView) -> folium.FeatureGro
 
 def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGroup] = ()) -> folium.Map:
     """The map without its overlays: basemap, base layers (or prebuilt groups), tools and legend."""
+    use_compact_json()
     m = folium.Map(
         location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
         min_zoom=MAP.min_zoom, max_zoom=MAP.max_zoom,

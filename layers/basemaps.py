@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import folium
+if TYPE_CHECKING:  # folium is imported where a map is built, not by every importer (CLI start)
+    import folium
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def display_datum(key: str) -> str:
 
 def add_basemap(m: folium.Map, key: str, *, token: str | None = None) -> None:
     """Add the chosen basemap's tile layer(s) to ``m`` (nothing for ``none``)."""
+    import folium
+
     base = BASEMAPS.get(key, BASEMAPS[DEFAULT_BASEMAP])
     if base.tiles is None:
         return

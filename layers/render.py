@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import folium
 import markupsafe
 import numpy as np
 import geopandas as gpd
@@ -20,6 +20,9 @@ from branca.element import MacroElement
 from jinja2 import Template, pass_eval_context
 
 from atlas.settings import MAP
+
+if TYPE_CHECKING:  # folium is imported where a map is built, not by every importer (CLI start)
+    import folium
 
 POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     # (property, label zh, label en)
@@ -133,8 +136,15 @@ def compact_json(_ctx, value, indent=None):
     return markupsafe.Markup(text)
 
 
-# folium's templates share jinja2's default ("spontaneous") environment: use compact_json there.
-folium.GeoJson._template.environment.filters["tojson"] = compact_json
+def use_compact_json() -> None:
+    """folium's templates share jinja2's default ("spontaneous") environment: use compact_json there.
+
+    Called by every map builder (folium is imported where a map is built, not by every importer:
+    the briefing CLI never loads it); idempotent.
+    """
+    import folium
+
+    folium.GeoJson._template.environment.filters["tojson"] = compact_json
 
 
 class PopupStyle(MacroElement):
@@ -202,6 +212,9 @@ def geojson_layer(
     point_radius: float = 6,
 ) -> folium.FeatureGroup:
     """One map layer (a FeatureGroup holding a GeoJson) with escaped popups/tooltips."""
+    import folium
+
+    use_compact_json()
     group = folium.FeatureGroup(name=html.escape(name), show=show)
     if gdf.empty:  # a filter can leave a layer empty: keep it in the layer list, draw nothing
         return group

@@ -11,8 +11,9 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import briefmodel, mapmodel
+from atlas.briefbase import focus_choices, load_base
 from atlas.briefing import PRESETS, render_briefing
-from atlas.cli_data import FILTERS, apply_filters, loaders
+from atlas.cli_data import FILTERS, loaders
 from atlas.export import FORMATS, export_bytes, human_size, safe_filename
 from atlas.exportmeta import build_metadata, metadata_bytes
 from atlas.i18n import label, lang_of, t
@@ -35,6 +36,11 @@ def layer_frames():
 @st.cache_resource(show_spinner=False)
 def map_frames():
     return mapmodel.load_frames()[0]
+
+
+@st.cache_resource(show_spinner=False)
+def base_map():
+    return load_base()
 
 
 def view_state() -> ViewState:
@@ -66,10 +72,13 @@ def data_section(state: ViewState, lang: str) -> None:
                         format_func=lambda n: n.removeprefix("analysis:") if ":" in n else label(n, lang))
     filters = filter_widgets(state, lang)
     frame = results[name.removeprefix("analysis:")] if name.startswith("analysis:") else frames[name]
-    frame = apply_filters(frame, filters) if not name.startswith("analysis:") else frame
+    frame = briefmodel.export_frame(name, frame, filters) if not name.startswith("analysis:") else frame
     c1, c2, c3 = st.columns(3)
     fmt = c1.radio("格式 · Format", list(FORMATS), key="x_fmt", horizontal=True)
-    bom = c2.checkbox("CSV 带 BOM (Excel) · UTF-8 BOM", key="x_bom", disabled=fmt != "csv")
+    encoding = c2.radio("CSV 编码 · CSV encoding", ["bom", "plain"], key="x_csv_enc", horizontal=True,
+                        disabled=fmt != "csv", format_func=lambda v: t(f"csv_{v}", lang),
+                        help=t("csv_help", lang))
+    bom = encoding == "bom"
     precision = c3.number_input("坐标小数位 · Decimals", 1, 10, EXPORT.precision, key="x_prec")
     title = safe_filename("_".join([name.removeprefix("analysis:"), *("-".join(v) for v in filters.values())]))
     meta = build_metadata(frame, layers=[] if name.startswith("analysis:") else [name], title=title,
@@ -94,14 +103,16 @@ def briefing_section(state: ViewState, lang: str) -> None:
         c1, c2, c3 = st.columns(3)
         preset = c1.selectbox("版式 · Preset", list(PRESETS), key="b_preset")
         fmt = c2.radio("格式 · Format", ["png", "pdf"], horizontal=True, key="b_fmt")
-        whole = c3.checkbox("全市范围 · Whole corridor", value=True, key="b_whole")
+        focus = c3.selectbox(t("b_focus", lang), [*focus_choices(base_map()), "view"], key="b_focus",
+                             format_func=lambda f: briefmodel.focus_label(f, lang))
         submitted = st.form_submit_button("生成 · Render")
     if submitted:
         with st.spinner("渲染中 · rendering …"):
             layers = briefmodel.brief_layers(map_frames(), state, st.session_state.get("analysis_overlays", []))
-            bbox = None if whole else briefmodel.view_bbox(state)
-            data = render_briefing(layers, title=title, subtitle=subtitle, data_date=DATA.data_date,
-                                   preset=preset, fmt=fmt, bbox=bbox, lang=lang)
+            bbox = briefmodel.view_bbox(state) if focus == "view" else None
+            data = render_briefing(layers, title=title, subtitle=subtitle, data_date=DATA.data_date, preset=preset,
+                                   fmt=fmt, bbox=bbox, focus="corridor" if focus == "view" else focus, lang=lang,
+                                   base=base_map())
         st.session_state["brief_file"] = (safe_filename(title, "." + fmt), data, fmt)
     if "brief_file" in st.session_state:
         name, data, fmt = st.session_state["brief_file"]

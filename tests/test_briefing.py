@@ -1,24 +1,30 @@
-"""Briefing sheets: size and DPI, not blank, deterministic, CJK glyphs present and embedded."""
+"""Briefing sheets: size and DPI, not blank, deterministic, fonts (bold title, embedded, no Poppler
+warnings), reader-facing sources, focus extents, one collection per layer, golden images."""
 
 import io
+import os
 import re
+import shutil
+import subprocess
 import warnings
 
 import geopandas as gpd
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
-from matplotlib.transforms import Bbox
 from PIL import Image
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
-from atlas import briefmodel, fonts, mapmodel
-from atlas.briefing import load_base, render_briefing, sheet_pixels
-from atlas.briefstyle import BriefLayer, dashes, mpl_style, place_labels
+from atlas import briefbase, briefmodel, fonts, mapmodel
+from atlas.briefing import attribution, build_sheet, load_base, render_briefing, sheet_pixels
+from atlas.briefstyle import BriefLayer, dashes, mpl_style
+from atlas.cli_common import BRIEF_DEFAULT_LAYERS
 from atlas.viewstate import ViewState
+from tests.conftest import ROOT
 
 TITLE = "青岛湾区科创走廊 · 创新资源"
+GOLDENS = ROOT / "tests" / "goldens"
 
 
 @pytest.fixture(scope="module")
@@ -27,20 +33,29 @@ def base():
 
 
 @pytest.fixture(scope="module")
-def view_layers():
+def frames():
     frames, errors = mapmodel.load_frames()
     assert not errors
+    return frames
+
+
+@pytest.fixture(scope="module")
+def view_layers(frames):
     return briefmodel.brief_layers(frames, ViewState(layers=("parks", "links", "resources")))
 
 
 def _render(layers, base, **kw):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        data = render_briefing(layers, title=TITLE, subtitle="高新区一区多园", data_date="2026-11-01",
+        data = render_briefing(layers, title=kw.pop("title", TITLE), subtitle="高新区一区多园", data_date="2026-11-01",
                                base=base, **kw)
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     assert not missing, missing  # matplotlib warns once per glyph it had to draw as tofu
     return data
+
+
+def _pixels(data):
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +72,7 @@ def test_a4_png_has_the_asked_size_and_dpi(a4_png):
 
 
 def test_png_is_not_blank(a4_png):
-    pixels = np.asarray(Image.open(io.BytesIO(a4_png)).convert("RGB"))
+    pixels = _pixels(a4_png)
     colours = np.unique(pixels.reshape(-1, 3)[::97], axis=0)
     assert len(colours) > 200
     title_band = pixels[60:200, 100:1500]  # the title is dark ink on white
@@ -67,9 +82,7 @@ def test_png_is_not_blank(a4_png):
 
 
 def test_two_renders_are_identical(view_layers, base):
-    one = _render(view_layers, base, dpi=72)
-    two = _render(view_layers, base, dpi=72)
-    assert one == two
+    assert _render(view_layers, base, dpi=72) == _render(view_layers, base, dpi=72)
 
 
 @pytest.mark.parametrize(("preset", "size"), [
@@ -82,22 +95,180 @@ def test_presets_have_their_sizes(preset, size, view_layers, base, artifacts_dir
     (artifacts_dir / f"briefing_{preset.replace(':', '')}.png").write_bytes(data)
 
 
-def test_pdf_embeds_the_cjk_font(view_layers, base, artifacts_dir):
+def _map_axes(fig):
+    return next(ax for ax in fig.axes if ax.get_gid() == "map")
+
+
+def test_the_map_fills_the_16_9_slide(view_layers, base):
+    with build_sheet(view_layers, title=TITLE, preset="slide-16:9", dpi=50, base=base) as fig:
+        pos = _map_axes(fig).get_position()
+        assert pos.width * pos.height > 0.55  # was ~40 % of the page; now the page minus title, panel, footer
+
+
+def test_default_extent_is_the_corridor_and_focus_narrows_it(base):
+    corridor = box(*briefbase.focus_bbox("corridor", base))
+    city = box(*briefbase.focus_bbox("city", base))
+    clusters = briefbase.bay_clusters(base)
+    assert len(clusters) == 3
+    assert corridor.contains(box(*clusters.total_bounds))  # the three bays, with a margin
+    assert corridor.area < 0.6 * city.area  # not the whole municipality
+    aoshan = box(*briefbase.focus_bbox("cluster:aoshan", base))
+    assert corridor.contains(aoshan.centroid) and aoshan.area < 0.4 * corridor.area
+    laoshan = box(*briefbase.focus_bbox("district:laoshan", base))
+    assert laoshan.contains(box(*base.districts[base.districts["id"] == "laoshan"].total_bounds))
+    with pytest.raises(ValueError, match="Unknown focus 'cluster:nowhere'.*cluster:aoshan"):
+        briefbase.focus_bbox("cluster:nowhere", base)
+
+
+def test_a_focus_sheet_shows_the_focused_area(view_layers, base):
+    with build_sheet(view_layers, title=TITLE, focus="district:shinan", dpi=50, base=base) as fig:
+        ax = _map_axes(fig)
+        shinan = base.districts[base.districts["id"] == "shinan"].to_crs("EPSG:4549").total_bounds
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        assert x0 <= shinan[0] and shinan[2] <= x1 and y0 <= shinan[1] and shinan[3] <= y1
+        assert (x1 - x0) < 30_000  # a district, not the corridor (~140 km)
+
+
+def test_sea_qingdao_land_and_neighbouring_land_differ(base, view_layers):
+    from atlas.briefing import LAND, NEIGHBOUR, SEA
+
+    city = base.city.to_crs("EPSG:4549").geometry.union_all()
+    near = city.envelope.buffer(20_000)
+    neighbour = briefbase.neighbour_land(base.city, near)
+    assert neighbour.area > 1e9 and neighbour.intersection(city).area < 1e6  # beside Qingdao, not on it
+    assert neighbour.intersection(base.bay.to_crs("EPSG:4549").union_all()).is_empty  # the bay is not land
+    # rendered: a spot in each of the three shows its own colour
+    open_sea = city.envelope.buffer(15_000).difference(city.buffer(3_000)).difference(neighbour.buffer(3_000))
+    spots = {"sea": (SEA, open_sea),
+             "land": (LAND, city.buffer(-3_000)), "neighbour": (NEIGHBOUR, neighbour.buffer(-3_000))}
+    with build_sheet([], title=TITLE, focus="city", dpi=60, base=base) as fig:
+        ax = _map_axes(fig)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=60)
+        pixels = _pixels(buf.getvalue())
+        height = pixels.shape[0]
+        for name, (colour, area) in spots.items():
+            x0, x1 = ax.get_xlim()
+            y0, y1 = ax.get_ylim()
+            area = area.intersection(box(x0, y0, x1, y1))
+            point = area.representative_point()
+            px, py = ax.transData.transform((point.x, point.y))
+            got = pixels[int(height - py), int(px)]
+            want = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+            assert np.abs(got - want).max() <= 6, (name, got, want)
+
+
+def test_one_collection_per_layer_not_per_feature(base):
+    def n_collections(n):
+        pts = gpd.GeoDataFrame({"name_zh": [f"点{i}" for i in range(n)]},
+                               geometry=[Point(120.3 + i * 1e-3, 36.2) for i in range(n)], crs="EPSG:4326")
+        layer = BriefLayer("pts", "点", pts, {"color": "#333", "fillColor": "#f00", "radius": 4})
+        with build_sheet([layer], title="t", dpi=40, base=base) as fig:
+            return len(_map_axes(fig).collections)
+
+    assert n_collections(5) == n_collections(200)
+
+
+def test_approximate_positions_are_drawn_pale_and_explained(base):
+    from atlas.briefdraw import APPROX_ALPHA, approx_threshold_m
+
+    pts = gpd.GeoDataFrame({"pos_uncertainty_m": [0, 50.0, 2500.0]},
+                           geometry=[Point(120.40, 36.10), Point(120.42, 36.11), Point(120.45, 36.12)], crs="EPSG:4326")
+    layer = BriefLayer("pts", "点", pts, {"color": "#333333", "fillColor": "#ff0000", "fillOpacity": 1, "radius": 5})
+    with build_sheet([layer], title="t", dpi=50, base=base, lang="en") as fig:
+        ax = _map_axes(fig)
+        metres_per_mm = np.diff(ax.get_xlim())[0] / (ax.get_position().width * fig.get_size_inches()[0] * 25.4)
+        threshold = approx_threshold_m(ax)
+        assert threshold == pytest.approx(max(100.0, metres_per_mm)) and 300 < threshold < 2500  # 1 mm on paper
+        markers = [c for c in ax.collections if c.get_gid() == "markers"]
+        assert len(markers) == 1
+        alphas = markers[0].get_facecolors()[:, 3]
+        assert alphas.tolist() == pytest.approx([1.0, 1.0, APPROX_ALPHA])  # only the 2.5 km one is approximate
+        legend_texts = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
+        assert f"approximate (off by > {round(threshold, -1):,.0f} m)" in " ".join(legend_texts)
+    with build_sheet([layer], title="t", dpi=50, base=base, lang="en", focus="district:shinan") as fig:
+        assert approx_threshold_m(_map_axes(fig)) < 200  # a larger scale shows smaller errors
+    # missing uncertainty counts as 0: no approximate row
+    pts = pts.drop(columns="pos_uncertainty_m")
+    with build_sheet([BriefLayer("pts", "点", pts, {})], title="t", dpi=40, base=base, lang="en") as fig:
+        legend_texts = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
+        assert not any("approximate" in t for t in legend_texts)
+
+
+def test_the_source_line_is_for_the_reader_in_the_sheets_language(frames):
+    layers = briefmodel.brief_layers(frames, ViewState(layers=BRIEF_DEFAULT_LAYERS))
+    zh, en = attribution(layers, "zh", "2026-11-01"), attribution(layers, "en", "2026-11-01")
+    for text in (zh, en):
+        assert not re.search(r"geodata/|\.py|python -m|atlas export", text), text
+        assert "2026-11-01" in text
+    assert "资料来源" in zh and "© OpenStreetMap 贡献者" in zh and not re.search(r"[A-Za-z]{6,}", zh.replace(
+        "OpenStreetMap", "").replace("cnmaps", "").replace("ODbL", "")), zh
+    assert en.startswith("Sources:") and "© OpenStreetMap contributors" in en
+    no_osm = [BriefLayer(layer.key, layer.title, layer.frame.drop(columns=["licence", "source_ref"], errors="ignore")
+                         .assign(source="official address"), layer.style) for layer in layers]
+    assert "OpenStreetMap" not in attribution(no_osm, "en", "2026-11-01")
+
+
+def test_the_title_is_bold_in_the_bold_face(view_layers, base):
+    with build_sheet(view_layers, title=TITLE, dpi=40, base=base) as fig:
+        title = next(t for t in fig.texts if t.get_gid() == "title")
+        assert title.get_fontweight() in ("bold", 700)
+        path = font_manager.findfont(title.get_fontproperties(), fallback_to_default=False)
+        assert FT2Font(path).style_name == "Bold", path  # a real bold face, not the regular one
+
+
+def test_the_bold_face_is_found_on_a_fresh_machine(monkeypatch):
+    """A matplotlib font cache from before the font was installed knows no CJK face at all."""
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist if "CJK" not in f.name])
+    manager._findfont_cached.cache_clear()
+    fonts.cjk_family.cache_clear()
+    try:
+        family = fonts.cjk_family()
+        assert "Bold" in fonts.cjk_font_file("bold") and "Regular" in fonts.cjk_font_file()
+        assert family.endswith("SC")
+    finally:
+        fonts.cjk_family.cache_clear()
+        manager._findfont_cached.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def a4_pdf(view_layers, base, artifacts_dir):
     data = _render(view_layers, base, fmt="pdf")
     (artifacts_dir / "briefing.pdf").write_bytes(data)
-    assert data.startswith(b"%PDF")
-    fonts_used = set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-]+)", data))
-    assert any(b"CJK" in f or b"SC" in f for f in fonts_used), fonts_used
-    assert re.search(rb"/FontFile[23]?\s", data)  # the font program is embedded, not referenced
-    assert b"/Type3" not in data.replace(b"/Subtype /Type3", b"/Type3")  # TrueType/CID, not bitmaps
-    assert b"CreationDate" not in data
+    return data
+
+
+def test_pdf_embeds_the_cjk_font_and_keeps_text(a4_pdf):
+    assert a4_pdf.startswith(b"%PDF")
+    fonts_used = set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-]+)", a4_pdf))
+    assert any(b"CJK" in f and b"Bold" in f for f in fonts_used), fonts_used  # the bold title face
+    assert any(b"CJK" in f and b"Regular" in f for f in fonts_used), fonts_used
+    assert b"/ToUnicode" in a4_pdf  # text stays searchable and copyable
+    assert b"CreationDate" not in a4_pdf
+
+
+@pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed (make browser installs it)")
+def test_poppler_reads_the_pdf_without_warnings(a4_pdf, tmp_path):
+    path = tmp_path / "b.pdf"
+    path.write_bytes(a4_pdf)
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = listing.stdout.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows), listing.stdout  # every font embedded
+    assert not listing.stderr.strip(), listing.stderr
+    raster = subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "p")], capture_output=True,
+                            text=True, check=True)
+    assert not raster.stderr.strip(), raster.stderr  # no "Mismatch between font type and embedded font file"
+    assert (tmp_path / "p-1.png").stat().st_size > 5000
 
 
 def test_the_cjk_font_has_every_glyph_of_the_sheet():
-    font = FT2Font(fonts.cjk_font_file())
-    text = TITLE + "数据日期图例胶州湾区(市)界规划边界位置来源鳌山湾灵山湾崂山即墨黄岛"
-    missing = [ch for ch in text if ch.strip() and font.get_char_index(ord(ch)) == 0]
-    assert not missing
+    for weight in ("normal", "bold"):
+        font = FT2Font(fonts.cjk_font_file(weight))
+        text = TITLE + "数据截至图例胶州湾区(市)界资料来源邻市陆域海域鳌山湾灵山湾崂山即墨黄岛"
+        missing = [ch for ch in text if ch.strip() and font.get_char_index(ord(ch)) == 0]
+        assert not missing
 
 
 def test_missing_font_file_gives_a_clear_error(monkeypatch, tmp_path):
@@ -132,7 +303,7 @@ def test_analysis_overlay_draws_a_choropleth(base, artifacts_dir):
     layer = BriefLayer("kde", "核密度 KDE (per km²)", hexes, values="density", cmap="viridis")
     data = _render([layer], base, dpi=100)
     (artifacts_dir / "briefing_choropleth.png").write_bytes(data)
-    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+    pixels = _pixels(data)
     viridis_yellow = (pixels[..., 0] > 200) & (pixels[..., 1] > 200) & (pixels[..., 2] < 120)
     assert viridis_yellow.sum() > 100
 
@@ -144,41 +315,8 @@ def test_bad_arguments(base):
         render_briefing([], title="t", fmt="svg", base=base)
     with pytest.raises(ValueError, match="dpi must be between"):
         render_briefing([], title="t", dpi=5000, base=base)
-
-
-def test_labels_do_not_collide():
-    fig = Figure(figsize=(4, 3), dpi=100)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes([0, 0, 1, 1])
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 10)
-    anchors = [(5, 5, f"标签{i}") for i in range(12)]  # all on one spot
-    placed = place_labels(ax, anchors, fontsize=9, fontfamily=fonts.cjk_family())
-    renderer = fig.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in placed]
-    assert 2 <= len(placed) < 12  # some fit around the spot, the rest are left out
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-
-
-def test_labels_keep_off_other_markers():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig = Figure(figsize=(4, 3), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes([0, 0, 1, 1])
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
-    # B sits where A's first-choice slot (up-right) would put its label
-    anchors = [(50, 50, "园区A"), (54, 53, "B")]
-    placed = place_labels(ax, anchors, fontsize=9, fontfamily=fonts.cjk_family())
-    renderer = fig.canvas.get_renderer()
-    b_marker = Bbox.from_extents(*ax.transData.transform((54, 53)) - 4 * 100 / 72,
-                                 *ax.transData.transform((54, 53)) + 4 * 100 / 72)
-    assert len(placed) == 2
-    assert not any(t.get_window_extent(renderer).overlaps(b_marker) for t in placed)
-    assert (placed[0].get_ha(), placed[0].get_va()) != ("left", "bottom")  # A moved off its first choice
+    with pytest.raises(ValueError, match="Unknown focus"):
+        render_briefing([], title="t", focus="moon", base=base)
 
 
 def test_folium_styles_translate():
@@ -196,10 +334,33 @@ def test_view_bbox_is_centred_and_shrinks_with_zoom():
     assert (far[2] - far[0]) == pytest.approx(4 * (near[2] - near[0]))
 
 
-def test_brief_layers_follow_the_view_filters():
-    frames, _ = mapmodel.load_frames()
+def test_brief_layers_follow_the_view_filters(frames):
     state = ViewState(layers=("resources", "parks"), districts=("laoshan",))
     layers = {layer.key: layer for layer in briefmodel.brief_layers(frames, state)}
     assert set(layers) == {"parks", "resources"}
     assert all("laoshan" in d for d in layers["resources"].frame["district"])
-    assert layers["parks"].label_column == "name_zh" and layers["resources"].label_column is None
+    assert layers["parks"].label_column == "name_zh" and layers["resources"].label_column == "name_zh"
+    everything = briefmodel.brief_layers(frames, ViewState(layers=("resources",)))[0]
+    ranks = {row["type"]: everything.label_rank(row) for _, row in everything.frame.iterrows()}
+    assert ranks.get("national_lab") == 0 and ranks.get("platform") is None
+
+
+# Golden images: the default sheet in each language, small, compared with a tolerance (which also
+# absorbs the golden's palette quantisation, ~0.8 mean).
+# Regenerate after an intended change: QD_ATLAS_UPDATE_GOLDENS=1 pytest tests/test_briefing.py -k golden
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_default_sheet_matches_its_golden_image(lang, frames, base, artifacts_dir):
+    layers = briefmodel.brief_layers(frames, ViewState(lang=lang, layers=BRIEF_DEFAULT_LAYERS))
+    title = "青岛湾区科创走廊" if lang == "zh" else "Qingdao Bay-Area Innovation Corridor"
+    data = render_briefing(layers, title=title, data_date="2026-11-01", base=base, lang=lang, dpi=60)
+    golden = GOLDENS / f"briefing_default_{lang}.png"
+    if os.environ.get("QD_ATLAS_UPDATE_GOLDENS"):  # stored as a 192-colour palette PNG (~50 KB)
+        golden.parent.mkdir(exist_ok=True)
+        image = Image.open(io.BytesIO(data)).convert("RGB")
+        palette = image.quantize(colors=192, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        palette.save(golden, optimize=True)
+    (artifacts_dir / f"briefing_golden_{lang}_actual.png").write_bytes(data)
+    got, want = _pixels(data), _pixels(golden.read_bytes())
+    assert got.shape == want.shape
+    diff = np.abs(got - want).max(axis=2)
+    assert diff.mean() < 2.0 and (diff > 60).mean() < 0.01, (diff.mean(), (diff > 60).mean())

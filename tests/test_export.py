@@ -208,3 +208,53 @@ def test_write_atomic_replaces_and_leaves_nothing_half_written(tmp_path, monkeyp
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["out.geojson"]  # the temporary file is gone
+
+
+# ---- issue 14: exports an analyst opens without cleaning ----------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_filtered_layer_has_no_stray_index_column(fmt):
+    from atlas.cli_data import apply_filters, load_named
+
+    frame = apply_filters(load_named("resources"), {"district": ("laoshan",)})
+    assert list(frame.index) != list(range(len(frame)))  # filtering left gaps in the row numbers
+    back = read_bytes(export_bytes(frame, fmt), fmt)
+    assert "index" not in back.columns and "level_0" not in back.columns
+    assert back["id"].tolist() == frame["id"].tolist()
+    assert [c for c in back.columns if c != "geometry"] == [c for c in frame.columns if c != "geometry"]
+
+
+def test_a_named_or_text_index_is_still_kept():
+    table = pd.DataFrame({"n": [1, 2]}, index=pd.Index([7, 9], name="zone_code"))
+    assert read_bytes(export_bytes(table, "csv"), "csv").columns.tolist() == ["zone_code", "n"]
+
+
+def test_geojson_carries_the_metadata_as_a_foreign_member(points):
+    points.attrs["params"] = {"bandwidth_m": 2000}
+    meta = build_metadata(points, title="密度")
+    collection = json.loads(export_bytes(points, "geojson", metadata=meta))
+    assert collection["atlas_metadata"]["analysis_parameters"] == {"bandwidth_m": 2000}
+    assert collection["atlas_metadata"]["title"] == "密度"
+    assert len(gpd.read_file(__import__("io").BytesIO(export_bytes(points, "geojson", metadata=meta)))) == 2
+
+
+def test_an_analysis_export_carries_parameters_and_units():
+    result = pd.DataFrame({"zone": ["laoshan"], "count": [12], "area_km2": [420.1], "per_km2": [0.0286],
+                           "time_min": [35.0], "bandwidth_m": [2000]})
+    result.attrs["params"] = {"bandwidth_m": 2000, "cell_m": 250, "weight": "weight"}
+    result.attrs["units"] = {"count": "features"}
+    meta = build_metadata(result, title="density")
+    assert meta["analysis_parameters"] == {"bandwidth_m": 2000, "cell_m": 250, "weight": "weight"}
+    assert meta["units"] == {"count": "features", "area_km2": "km²", "per_km2": "1/km²", "time_min": "minutes",
+                             "bandwidth_m": "m"}
+    data = export_bytes(result, "gpkg", metadata=meta, layer_name="density")
+    assert gpkg_metadata(data)["units"]["per_km2"] == "1/km²"
+
+
+def test_every_layer_has_a_human_title():
+    from atlas.cli_data import loaders
+    from atlas.i18n import label
+
+    for name in loaders():
+        for lang in ("zh", "en"):
+            assert label(name, lang) != name, (name, lang)
