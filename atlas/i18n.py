@@ -45,6 +45,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "more_outputs": ("更多格式(PDF、GeoPackage、CSV、版式)见“导出”页。",
                      "More formats (PDF, GeoPackage, CSV, presets) on the Export page."),
     "legend": ("图例", "Legend"),
+    "choose": ("请选择", "Choose"),
+    "match_line": ("{name}（{kind} · {layer}）", "{name} ({kind} · {layer})"),
+    "here_n": ("此处共有 {n} 个要素", "{n} features at this point"),
+    "tiles_failed": ("在线底图瓦片无法加载(需要互联网)。叠加图层不受影响；离线请选“无底图”。",
+                     "Web basemap tiles could not load (they need the internet). Overlays are unaffected; "
+                     "offline, choose “No basemap”."),
+    "legend_land": ("青岛市陆域", "Qingdao land"), "legend_bay": ("胶州湾水域", "Jiaozhou Bay water"),
+    "legend_outside": ("市域以外(邻市陆地与海域未区分)", "Outside Qingdao (land and sea not told apart)"),
+    "legend_approx": ("位置为近似(误差 > {m} 米)", "Approximate position (± > {m} m)"),
     # page titles (the navigation menu and the browser tab)
     "page_map": ("地图", "Map"), "page_density": ("创新资源密度", "Resource density"),
     "page_connectivity": ("走廊连通性", "Connectivity"), "page_export": ("导出与简报", "Export & briefing"),
@@ -53,7 +62,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "f_level": ("级别", "Level"), "f_plan_ref": ("规划原文", "Plan reference"),
     "f_source": ("位置来源", "Location source"), "f_precision": ("几何精度", "Geometry precision"),
     "f_as_of": ("截至", "As of"), "f_notes": ("备注", "Notes"), "f_lines": ("线路", "Lines"),
-    "f_focus": ("重点产业", "Focus industries"),
+    "f_focus": ("重点产业", "Focus industries"), "f_layer": ("图层", "Layer"),
+    "f_uncertainty": ("位置误差", "Position uncertainty"), "f_licence": ("许可", "Licence"),
 }
 
 #: Labels for coded values (layers, categories, statuses, resource types, levels).
@@ -88,6 +98,8 @@ VALUES: dict[str, tuple[str, str]] = {
     "metro_station": ("地铁站", "Metro station"), "metro_line": ("地铁线", "Metro line"),
     "resource": ("创新资源", "Innovation resource"),
     "park": ("园区", "Park"), "park_site": ("园区载体", "Park sub-site"),
+    "surveyed": ("实测/已发布坐标", "Surveyed / published"), "footprint_approx": ("近似范围", "Approximate footprint"),
+    "representative_point": ("代表点", "Representative point"), "schematic": ("示意", "Schematic"),
     "district": ("区(市)", "District"), "bay_cluster": ("湾区集聚区", "Bay cluster"), "corridor": ("走廊", "Corridor"),
 }
 
