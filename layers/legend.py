@@ -38,6 +38,12 @@ class Legend(MacroElement):
                     var row = document.createElement("div");
                     var sym = document.createElement("span");
                     var base = "display:inline-block;margin-right:6px;vertical-align:middle;";
+                    if (item[0] === "head") {
+                        row.style.cssText = "font-weight:bold;margin-top:4px";
+                        row.textContent = item[2];
+                        div.appendChild(row);
+                        return;
+                    }
                     if (item[0] === "point") {
                         sym.style.cssText = base + "width:10px;height:10px;border-radius:50%;"
                             + "border:1px solid #333;background:" + item[1];

@@ -8,16 +8,34 @@ from streamlit_folium import st_folium
 
 from analysis.density import clark_evans, compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density
 from analysis.points_io import read_points
+from atlas.i18n import lang_of, t
 from atlas.settings import DENSITY
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView, build_map
 from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
 
-ZONES = {"clusters": ("湾区集聚区 Bay clusters", "cluster"), "districts": ("区(市) Districts", "id")}
-METRICS = {"weighted_per_km2": "加权密度 Weighted per km²", "per_km2": "密度 Count per km²",
-           "count": "数量 Count", "weighted": "加权数量 Weighted count"}
+ZONES = {"clusters": ("d_zone_clusters", "cluster"), "districts": ("d_zone_districts", "id")}
+METRICS = ("weighted_per_km2", "per_km2", "count", "weighted")
 MAX_MAP_CELLS = 12_000
-NO_WEIGHT = "无 none (unweighted)"
+NO_WEIGHT = "<none>"  # the "unweighted" choice (shown in the reader's language)
+LANG = lang_of(st.session_state, st.query_params)  # the app's one language switch (app.py)
+
+
+def tr(key: str, **fmt) -> str:
+    return t(key, LANG, **fmt)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for reading: headings with units, shares in %, numbers rounded (downloads keep full precision)."""
+    out = frame.copy()
+    for col in [c for c in out.columns if "share" in str(c)]:
+        out[col] = out[col] * 100
+    num = out.select_dtypes("number").columns
+    out[num] = out[num].apply(lambda c: c.round(0 if c.abs().max() >= 100 else 2))
+    name = "name_zh" if LANG == "zh" else "name_en"
+    out = out.drop(columns=[c for c in ("name_zh", "name_en") if c != name and c in out])
+    headings = {c: tr(f"c_{c}") for c in out.columns if tr(f"c_{c}") != f"c_{c}"}
+    return out.rename(columns={**headings, name: tr("c_name")})
 
 
 @st.cache_data(show_spinner=False)
@@ -67,15 +85,14 @@ def step_compare(src: tuple, weight: str | None, type_col: str | None, bandwidth
 
 def source_widgets() -> tuple | None:
     """Sidebar: which points: the cache key tuple for :func:`points` (None = awaiting upload)."""
-    mode = st.sidebar.radio("数据 Points", ["atlas", "upload"], horizontal=True,
-                            format_func=lambda m: "图集创新资源 Atlas resources" if m == "atlas" else "上传 Upload")
+    mode = st.sidebar.radio(tr("d_points"), ["atlas", "upload"], horizontal=True,
+                            format_func=lambda m: tr("d_atlas") if m == "atlas" else tr("d_upload"))
     if mode == "atlas":
         return (None, None, "WGS84", None, None)
-    file = st.sidebar.file_uploader("CSV / GeoJSON (UTF-8 / GBK)", type=["csv", "geojson", "json"])
-    crs = st.sidebar.selectbox("坐标系 Declared CRS", ["WGS84", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:32650",
-                                                       "EPSG:32651"])
-    lon = st.sidebar.text_input("经度列 Longitude/x column (blank = detect)", "")
-    lat = st.sidebar.text_input("纬度列 Latitude/y column (blank = detect)", "")
+    file = st.sidebar.file_uploader(tr("d_file"), type=["csv", "geojson", "json"])
+    crs = st.sidebar.selectbox(tr("d_crs"), ["WGS84", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:32650", "EPSG:32651"])
+    lon = st.sidebar.text_input(tr("d_lon"), "")
+    lat = st.sidebar.text_input(tr("d_lat"), "")
     if file is not None:  # keep the upload for the whole session (other pages, reruns)
         st.session_state["density_upload"] = (file.name, file.getvalue())
     kept = st.session_state.get("density_upload")
@@ -83,7 +100,7 @@ def source_widgets() -> tuple | None:
         return None
     name, data = kept
     if file is None:
-        st.sidebar.caption(f"使用本会话已上传的文件 · Using this session's upload: {name}")
+        st.sidebar.caption(tr("d_kept", name=name))
     kind = "csv" if name.lower().endswith(".csv") else "geojson"
     return (data, kind, crs, lon.strip(), lat.strip())
 
@@ -96,99 +113,118 @@ def parameter_widgets(pts) -> dict:
     lo_c, hi_c = DENSITY.cell_range_m
     lo_r, hi_r = DENSITY.h3_range
     return {
-        "zone_key": st.sidebar.selectbox("分区 Zones", list(ZONES), format_func=lambda k: ZONES[k][0], key="w_zones"),
-        "metric": st.sidebar.selectbox("着色 Colour zones by", list(METRICS), format_func=METRICS.get),
-        "scheme": st.sidebar.selectbox("分级 Classes (mapclassify)", SCHEMES),
-        "weight": st.sidebar.selectbox("权重 Weight column", options, index=default, key="w_weight"),
-        "bandwidth_m": st.sidebar.slider("核密度带宽 KDE bandwidth (m)", lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0),
-        "cell_m": st.sidebar.slider("格网 Grid cell (m)", lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0),
-        "resolution": st.sidebar.slider("H3 分辨率 resolution", lo_r, hi_r, DENSITY.hotspot_resolution),
-        "k_ring": st.sidebar.slider("Gi* 邻域 k-ring", 1, 3, DENSITY.k_ring),
-        "confidence": st.sidebar.select_slider("置信度 Confidence", [0.90, 0.95, 0.99], DENSITY.confidence),
-        "hex_colour": st.sidebar.radio("六边形 Hexagons by", ["gi", "count"], horizontal=True,
-                                       format_func=lambda v: "Gi* 冷热点" if v == "gi" else "数量 count"),
+        "zone_key": st.sidebar.selectbox(tr("d_zones"), list(ZONES), format_func=lambda k: tr(ZONES[k][0]),
+                                         key="w_zones"),
+        "metric": st.sidebar.selectbox(tr("d_colour_by"), METRICS, format_func=lambda m: tr(f"m_{m}")),
+        "scheme": st.sidebar.selectbox(tr("d_classes"), SCHEMES),
+        "weight": st.sidebar.selectbox(tr("d_weight"), options, index=default, key="w_weight",
+                                       format_func=lambda c: tr("d_no_weight") if c == NO_WEIGHT else c),
+        "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0),
+        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0),
+        "resolution": st.sidebar.slider(tr("d_res"), lo_r, hi_r, DENSITY.hotspot_resolution),
+        "k_ring": st.sidebar.slider(tr("d_kring"), 1, 3, DENSITY.k_ring),
+        "confidence": st.sidebar.select_slider(tr("d_conf"), [0.90, 0.95, 0.99], DENSITY.confidence,
+                                               format_func=lambda c: f"{c:.0%}"),
+        "hex_colour": st.sidebar.radio(tr("d_hex_by"), ["gi", "count"], horizontal=True,
+                                       format_func=lambda v: tr("d_hex_gi") if v == "gi" else tr("d_hex_count")),
     }
 
 
 def run(src: tuple, p: dict, type_col: str | None):
-    bar = st.progress(0, text="计数 Counting…")
+    bar = st.progress(0, text=tr("d_counting"))
     counts, ce = step_counts(src, p["zone_key"], p["weight"])
-    bar.progress(25, text="核密度 Kernel density…")
+    bar.progress(25, text=tr("d_kde"))
     if p["cell_m"] > p["bandwidth_m"]:
-        st.warning("格网大于带宽，已设为带宽 · cell larger than bandwidth: using cell = bandwidth")
+        st.warning(tr("d_cell_gt_bw"))
         p["cell_m"] = p["bandwidth_m"]
     kde = step_kde(src, p["weight"], p["bandwidth_m"], p["cell_m"])
-    bar.progress(55, text="H3 / Gi*…")
+    bar.progress(55, text=tr("d_hexes"))
     hexes = step_hexes(src, p["weight"], p["resolution"], p["k_ring"], p["confidence"])
-    bar.progress(80, text="三湾对比 Comparing the bays…")
+    bar.progress(80, text=tr("d_comparing"))
     table = step_compare(src, p["weight"], type_col, p["bandwidth_m"], p["cell_m"], p["resolution"], p["k_ring"],
                          p["confidence"])
-    bar.progress(100, text="完成 Done")
+    bar.progress(100, text=tr("d_done"))
     return counts, ce, kde, hexes, table
 
 
 def map_layers(counts, kde, hexes, pts, p) -> tuple[list[MapLayer], list]:
+    per = tr("d_per_km2")
     zframe, legend = choropleth(counts, p["metric"], scheme=p["scheme"], colours="Greens",
-                                label=METRICS[p["metric"]].split(" ", 1)[1])
-    zframe = describe(zframe, {"count": "count", "weighted": "weighted", "per_km2": "per km²",
-                               "weighted_per_km2": "weighted per km²", "share": "share"},
-                      title_zh="分区", title_en="zone")
+                                label=tr(f"m_{p['metric']}") if p["metric"] in ("count", "weighted") else per)
+    legend = [("head", "", tr("d_layer_zones") + " · " + tr(f"m_{p['metric']}")), *legend]
+    zframe = describe(zframe, {c: tr(f"c_{c}") for c in ("count", "weighted", "per_km2", "weighted_per_km2", "share")},
+                      title_zh="分区", title_en="Zone")
     shown = kde[kde["density"] >= 0.02 * kde["density"].max()].nlargest(MAX_MAP_CELLS, "density")
-    kframe, _ = choropleth(shown, "density", scheme="Quantiles", label="/km²")
-    kframe = describe(kframe, {"density": "density /km²"}, title_zh="核密度", title_en="Kernel density")
+    kframe, klegend = choropleth(shown, "density", scheme="Quantiles", label=per, colours="Purples")
+    kframe = describe(kframe, {"density": tr("c_kde_mean")}, title_zh="核密度", title_en="Kernel density")
     if p["hex_colour"] == "gi":
-        hframe, hlegend = gi_layer(hexes[(hexes["gi_class"] != "not significant") | (hexes["count"] > 0)])
+        hframe, hlegend = gi_layer(hexes[(hexes["gi_class"] != "not significant") | (hexes["count"] > 0)],
+                                   labels={"hot": tr("d_gi_hot"), "cold": tr("d_gi_cold"),
+                                           "not significant": tr("d_gi_ns")})
     else:
-        hframe, hlegend = choropleth(hexes[hexes["count"] > 0], "count", scheme="Quantiles", label="per hex")
-    hframe = describe(hframe, {"h3": "H3", "count": "count", "weighted": "weighted", "gi_z": "Gi* z",
-                               "gi_class": "class"}, title_zh="六边形", title_en="Hexagon")
-    layers = [MapLayer("zones", "分区密度 Zone density", zframe, fill_style(0.55)),
-              MapLayer("kde", "核密度 KDE", kframe, fill_style(0.6, stroke=False), show=False),
-              MapLayer("hexes", "六边形 Hexagons", hframe, fill_style(0.6)),
-              MapLayer("points", "点 Points", pts.head(5000), {"color": "#222", "fillColor": "#fff", "weight": 1,
-                                                               "fillOpacity": 0.9}, point_radius=3)]
-    return layers, legend + hlegend
+        hframe, hlegend = choropleth(hexes[hexes["count"] > 0], "count", scheme="Quantiles", label=tr("d_per_hex"))
+    hframe = describe(hframe, {"h3": "H3", "count": tr("c_count"), "weighted": tr("c_weighted"), "gi_z": "Gi* z",
+                               "gi_class": "Gi*"}, title_zh="六边形", title_en="Hexagon")
+    layers = [MapLayer("zones", tr("d_layer_zones"), zframe, fill_style(0.55)),
+              MapLayer("kde", tr("d_layer_kde"), kframe, fill_style(0.6, stroke=False), show=False),
+              MapLayer("hexes", tr("d_layer_hexes"), hframe, fill_style(0.6)),
+              MapLayer("points", tr("d_layer_points"), pts.head(5000), {"color": "#222", "fillColor": "#fff",
+                                                                      "weight": 1, "fillOpacity": 0.9}, point_radius=3)]
+    heads = [("head", "", tr("d_layer_hexes")), ("head", "", tr("d_layer_kde"))]
+    return layers, legend + heads[:1] + hlegend + heads[1:] + klegend
 
 
 def downloads(counts, kde, hexes, table, problems) -> None:
     cols = st.columns(5)
-    cols[0].download_button("分区 GeoJSON", counts.to_json(drop_id=True), "density_zones.geojson", "application/geo+json")
-    cols[1].download_button("六边形 GeoJSON", hexes.to_json(drop_id=True), "density_hexes.geojson", "application/geo+json")
-    cols[2].download_button("核密度 GeoJSON", kde.to_json(drop_id=True), "density_kde.geojson", "application/geo+json")
-    cols[3].download_button("三湾对比 CSV", table.to_csv().encode("utf-8-sig"), "bay_comparison.csv", "text/csv")
-    cols[4].download_button("问题行 CSV", pd.DataFrame(problems).to_csv(index=False).encode("utf-8-sig"),
+    cols[0].download_button(tr("d_dl_zones"), counts.to_json(drop_id=True), "density_zones.geojson", "application/geo+json")
+    cols[1].download_button(tr("d_dl_hexes"), hexes.to_json(drop_id=True), "density_hexes.geojson", "application/geo+json")
+    cols[2].download_button(tr("d_dl_kde"), kde.to_json(drop_id=True), "density_kde.geojson", "application/geo+json")
+    cols[3].download_button(tr("d_dl_table"), table.to_csv().encode("utf-8-sig"), "bay_comparison.csv", "text/csv")
+    cols[4].download_button(tr("d_dl_problems"), pd.DataFrame(problems).to_csv(index=False).encode("utf-8-sig"),
                             "row_problems.csv", "text/csv", disabled=not problems)
 
 
+def params_sentence(p: dict) -> str:
+    """The analysis's parameters as one sentence a reader can quote."""
+    import h3
+
+    hex_km2 = f"{h3.average_hexagon_area(p['resolution'], unit='km^2'):.2g}"
+    return tr("d_params", bw=p["bandwidth_m"], cell=p["cell_m"], res=p["resolution"], hex_km2=hex_km2,
+              k=p["k_ring"], conf=p["confidence"], weight=p["weight"] or tr("d_no_weight"))
+
+
 def main() -> None:
-    st.title("创新资源密度 · Innovation-resource density")
-    st.caption("“创新资源富集”的度量：三湾的数量、加权密度、核密度、H3 热点与点格局。所有量在 EPSG:4549 中计算。 "
-               "Counts, weighted densities, KDE, H3 hot spots and point pattern, measured in EPSG:4549.")
+    st.title(tr("d_title"))
+    st.caption(tr("d_caption"))
     src = source_widgets()
     if src is None:
-        st.info("上传 CSV 或 GeoJSON 以分析您自己的点 · Upload a CSV or GeoJSON to analyse your own points.")
+        st.info(tr("d_upload_first"))
         return
     pts, problems = points(*src)
     if problems:
-        with st.expander(f"{len(problems)} 行有问题，已跳过 · rows with problems, skipped", expanded=True):
+        with st.expander(tr("d_problems", n=len(problems)), expanded=True):
             st.dataframe(pd.DataFrame(problems)[["row", "reason", "message"]], hide_index=True)
     if len(pts) < 2:
-        st.info("需要至少两个有效点 · At least two valid points are needed.")
+        st.info(tr("d_need_two"))
         return
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
     type_col = "type" if "type" in pts.columns else None
     counts, ce, kde, hexes, table = run(src, p, type_col)
     layers, legend = map_layers(counts, kde, hexes, pts, p)
-    st_folium(build_map(layers, MapView(legend=legend)), key="density_map", height=600, use_container_width=True,
-              returned_objects=[])
-    st.subheader("三湾对比 · The three bays compared")
-    st.dataframe(table, width="stretch")
-    st.bar_chart(table.loc[table.index != "city", ["per_km2", "weighted_per_km2", "kde_mean"]])
-    st.caption(f"参数 Parameters: {table.attrs.get('params', {})}")
-    st.subheader(f"{ZONES[p['zone_key']][0]}")
-    st.dataframe(pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce")),
-                 hide_index=True, width="stretch")
+    st_folium(build_map(layers, MapView(legend=legend, lang=LANG)), key="density_map", height=600,
+              use_container_width=True, returned_objects=[])
+    st.caption(params_sentence(p))
+    st.subheader(tr("d_compare"))
+    st.dataframe(readable(table), width="stretch")
+    metric = p["metric"] if p["metric"] in table.columns else "weighted_per_km2"
+    st.caption(tr("d_chart", metric=tr(f"m_{metric}")))  # one measure per chart: no stacked, mixed units
+    chart = table.set_index(table["name_zh" if LANG == "zh" else "name_en"])[[metric]]
+    st.bar_chart(chart.rename(columns={metric: tr(f"m_{metric}")}), horizontal=True)
+    st.subheader(tr("d_zone_table", zones=tr(ZONES[p["zone_key"]][0])))
+    st.caption(tr("d_why_counts"))
+    zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
+    st.dataframe(readable(zone_table), hide_index=True, width="stretch")
     downloads(counts, kde, hexes, table, problems)
 
 
