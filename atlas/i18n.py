@@ -80,6 +80,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "d_upload_first": ("上传 CSV 或 GeoJSON 以分析您自己的点。", "Upload a CSV or GeoJSON to analyse your own points."),
     "d_problems": ("{n} 行有问题，已跳过", "{n} rows with problems, skipped"),
     "d_need_two": ("需要至少两个有效点。", "At least two valid points are needed."),
+    "d_offshore": ("{n} 个点(共 {total} 个)落在各区(市)陆域之外(如近岸海上)：已保留并计入核密度与六边形，但不计入分区统计。",
+                   "{n} of {total} points lie outside every district's land (e.g. just offshore): kept in the kernel "
+                   "density and hexagons, but in no zone's count."),
+    "d_offshore_row": ("在各区(市)陆域之外，不计入分区统计", "outside every district's land: in no zone count"),
     "d_compare": ("三湾对比", "The three bays compared"),
     "d_chart": ("{metric}：三湾与全市", "{metric}: the bays and the city"),
     "d_params": ("参数：带宽 {bw:,.0f} 米的高斯核，{cell:,.0f} 米格网；H3 分辨率 {res}（约 {hex_km2} 平方公里/格），"

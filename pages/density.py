@@ -184,6 +184,16 @@ def downloads(counts, kde, hexes, table, problems) -> None:
                             "row_problems.csv", "text/csv", disabled=not problems)
 
 
+@st.cache_data(show_spinner=False)
+def outside_land(src: tuple) -> list[dict]:
+    """Rows of points outside every district (e.g. just offshore): kept, but in no zone count; listed."""
+    pts = points(*src)[0]
+    land = zones("districts").union_all()
+    off = pts[~pts.geometry.within(land)]
+    return [{"row": int(i) + 1, "reason": "outside_districts", "message": tr("d_offshore_row"),
+             "lon": round(g.x, 6), "lat": round(g.y, 6)} for i, g in zip(off.index, off.geometry, strict=True)]
+
+
 def params_sentence(p: dict) -> str:
     """The analysis's parameters as one sentence a reader can quote."""
     import h3
@@ -207,6 +217,11 @@ def main() -> None:
     if len(pts) < 2:
         st.info(tr("d_need_two"))
         return
+    offshore = outside_land(src) if src[0] is not None else []
+    if offshore:  # never silently lost: kept in KDE and hexagons, listed, and in the problem-rows download
+        st.warning(tr("d_offshore", n=len(offshore), total=len(pts)))
+        st.dataframe(pd.DataFrame(offshore), hide_index=True)
+        problems = [*problems, *offshore]
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
     type_col = "type" if "type" in pts.columns else None

@@ -68,3 +68,17 @@ def test_an_upload_survives_reruns_in_the_session():
     assert any("mine.csv" in c.value for c in at.sidebar.caption)
     at.run()  # another rerun: still there
     assert any("mine.csv" in c.value for c in at.sidebar.caption)
+
+
+def test_offshore_upload_rows_are_reported_not_lost():
+    at = _page()
+    rows = ["name,lon,lat,weight"] + [f"p{i},{120.38 + i * 0.002:.4f},{36.10 + i * 0.001:.4f},{i % 3 + 1}" for i in range(18)]
+    rows += ["sea1,120.45,36.00,1", "sea2,120.50,36.02,2"]  # just off Laoshan / Shinan, inside Qingdao's bbox
+    at.session_state["density_upload"] = ("mine.csv", ("\n".join(rows) + "\n").encode("utf-8"))
+    at.run()
+    at.sidebar.radio[0].set_value("upload").run()
+    assert not at.exception, at.exception
+    assert any("2 of 20 points lie outside" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.selectbox(key="w_weight").value == "weight"  # the numeric column weights
+    problem_dl = [b for b in at.get("download_button") if b.label == "Problem rows CSV"][0]
+    assert not problem_dl.proto.disabled
