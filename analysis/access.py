@@ -2,11 +2,12 @@
 
 Each point becomes a node ``<prefix>:<id>`` joined, in both directions, by
 * ``walk`` legs to every station/pier hub within ``walk_max_m`` (crow-fly distance x
-  ``walk_detour`` at ``walk_speed_kmh``); when none is that close, ``feeder`` legs
-  (bus/taxi: wait + distance x detour at feeder speed) to the ``feeder_nearest`` hubs;
+  ``walk_detour`` at ``walk_speed_kmh``); when no *operating* hub is that close, ``feeder``
+  legs (bus/taxi: wait + distance x detour at feeder speed) to the ``feeder_nearest`` hubs
+  and to the ``feeder_nearest`` operating hubs;
 * ``walk`` legs to the other attached points within ``walk_max_m``;
 * ``drive`` legs to the nearest node of each of the ``drive_nearest`` nearest roads
-  within ``drive_max_m``.
+  within ``drive_max_m`` (plus ``drive_terminal_min`` for parking and walking to the car).
 When nothing is within the feeder/drive limit, the single nearest hub/road node is
 used anyway, so every point stays reachable (the long leg shows in its times).
 Station hubs also get ``park_ride`` legs to their nearest road nodes (combined mode).
@@ -22,7 +23,9 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
 from analysis.crs import to_measure_crs
-from analysis.network import HUB_KINDS, _add_edge, _minutes
+from analysis.graph_base import HUB_KINDS
+from analysis.graph_base import add_edge as _add_edge
+from analysis.graph_base import minutes as _minutes
 from analysis.network_config import NetworkConfig
 
 
@@ -37,8 +40,15 @@ def representative_points(frame: gpd.GeoDataFrame, *, id_col: str = "id") -> gpd
     return out.drop_duplicates(id_col)
 
 
-def _index(graph: nx.DiGraph, kinds) -> tuple[cKDTree | None, list]:
-    nodes = [n for n, k in graph.nodes(data="kind") if k in kinds]
+def _served_today(graph: nx.DiGraph, hub) -> bool:
+    """A hub where an operating service can be boarded (a station of a line under construction is not)."""
+    return any(d.get("status") == "operating" and d.get("mode") in ("board", "ferry", "transfer")
+               for _, _, d in graph.out_edges(hub, data=True))
+
+
+def _index(graph: nx.DiGraph, kinds, *, operating: bool = False) -> tuple[cKDTree | None, list]:
+    nodes = [n for n, d in graph.nodes(data=True) if d.get("kind") in kinds
+             and (not operating or _served_today(graph, n))]
     if not nodes:
         return None, []
     return cKDTree(np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in nodes])), nodes
@@ -59,6 +69,18 @@ def _nearest(tree, nodes, xy, k, max_dist):
             if np.isfinite(d)]
 
 
+def _feeder_hubs(graph, every, operating, xy, cfg: NetworkConfig) -> list[tuple[float, str]]:
+    """The ``feeder_nearest`` nearest hubs of any status (for scenarios) and, separately, the nearest
+    operating ones, so a station that is only under construction never cuts a place off today.
+    When none is within ``feeder_max_m`` the single nearest is used anyway (the long leg shows)."""
+    picked: dict[str, float] = {}
+    for tree, nodes in (every, operating):
+        near = _nearest(tree, nodes, xy, cfg.feeder_nearest, cfg.feeder_max_m) or _nearest(tree, nodes, xy, 1, np.inf)
+        for dist, hub in near:
+            picked[hub] = dist
+    return [(d, h) for h, d in picked.items()]
+
+
 def _nearest_roads(graph, tree, nodes, xy, cfg: NetworkConfig):
     """The nearest road node of each of the ``drive_nearest`` nearest roads (not 3 vertices of one road)."""
     picked: dict[str, tuple[float, str]] = {}
@@ -77,6 +99,7 @@ def attach_points(graph: nx.DiGraph, points: gpd.GeoDataFrame, *, id_col: str = 
     pts = representative_points(points, id_col=id_col)
     out = graph.copy()
     hub_tree, hubs = _index(out, HUB_KINDS)
+    op_tree, op_hubs = _index(out, HUB_KINDS, operating=True)
     road_tree, roads = _index(out, {"road"})
     new = []
     for _, row in pts.iterrows():
@@ -89,15 +112,40 @@ def attach_points(graph: nx.DiGraph, points: gpd.GeoDataFrame, *, id_col: str = 
         for i in walkable:
             dist = float(np.hypot(out.nodes[hubs[i]]["x"] - xy[0], out.nodes[hubs[i]]["y"] - xy[1]))
             _leg(out, node, hubs[i], dist, mode="walk", speed=cfg.walk_speed_kmh, detour=cfg.walk_detour)
-        if not walkable:
-            near = _nearest(hub_tree, hubs, xy, cfg.feeder_nearest, cfg.feeder_max_m)
-            for dist, hub in near or _nearest(hub_tree, hubs, xy, 1, np.inf):
+        if not any(_served_today(out, hubs[i]) for i in walkable):
+            for dist, hub in _feeder_hubs(out, (hub_tree, hubs), (op_tree, op_hubs), xy, cfg):
                 _leg(out, node, hub, dist, mode="feeder", speed=cfg.feeder_speed_kmh, detour=cfg.feeder_detour,
                      extra=cfg.feeder_wait_min)
         for dist, road in _nearest_roads(out, road_tree, roads, xy, cfg):
-            _leg(out, node, road, dist, mode="drive", speed=cfg.drive_speed_kmh, detour=cfg.drive_detour)
+            _leg(out, node, road, dist, mode="drive", speed=_drive_speed(dist, cfg), detour=cfg.drive_detour,
+                 extra=cfg.drive_terminal_min)
     _walk_between(out, new, cfg)
+    _drive_between(out, new, cfg)
     return out
+
+
+def _drive_speed(dist_m: float, cfg: NetworkConfig) -> float:
+    """Average speed of a local drive: city streets (``drive_speed_kmh``) for the first ``drive_local_m``
+    of road, arterials (``arterial_speed_kmh``) beyond, for places far from the strategic roads."""
+    road = dist_m * cfg.drive_detour
+    if road <= cfg.drive_local_m:
+        return cfg.drive_speed_kmh
+    hours = cfg.drive_local_m / 1000 / cfg.drive_speed_kmh + (road - cfg.drive_local_m) / 1000 / cfg.arterial_speed_kmh
+    return road / 1000 / hours
+
+
+def _drive_between(graph, nodes: list, cfg: NetworkConfig) -> None:
+    """Direct car legs between attached points within ``arterial_max_m`` on the arterial roads that the
+    strategic layer leaves out (crow-fly x ``drive_detour`` at ``arterial_speed_kmh`` + terminal times)."""
+    if len(nodes) < 2:
+        return
+    xy = np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in nodes])
+    land = graph.graph.get("land")
+    for i, j in cKDTree(xy).query_pairs(cfg.arterial_max_m):
+        if land is not None and LineString([xy[i], xy[j]]).difference(land).length > cfg.arterial_water_max_m:
+            continue  # no street crosses the sea: those trips take the bridge or tunnel
+        _leg(graph, nodes[i], nodes[j], float(np.hypot(*(xy[i] - xy[j]))), mode="drive",
+             speed=cfg.arterial_speed_kmh, detour=cfg.drive_detour, extra=2 * cfg.drive_terminal_min)
 
 
 def _walk_between(graph, nodes: list, cfg: NetworkConfig) -> None:

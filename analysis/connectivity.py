@@ -172,10 +172,12 @@ def gravity_accessibility(matrix: pd.DataFrame, weights: pd.Series, *, tau_min: 
 
 
 def corridor_indices(matrix: pd.DataFrame, *, threshold_min: float = 60.0, weights: pd.Series | None = None,
-                     tau_min: float = 30.0, ideal: pd.DataFrame | None = None) -> pd.Series:
+                     tau_min: float = 30.0, ideal: pd.DataFrame | None = None,
+                     penalty_min: float = 240.0) -> pd.Series:
     """Summary of a square matrix, over pairs i != j.
 
-    mean_min / worst_min over reachable pairs; unreachable_pairs; share_within (pairs
+    mean_min / worst_min over reachable pairs; unreachable_pairs; mean_penalised_min (all pairs, an
+    unreachable one counting as ``penalty_min``, so losing a link never lowers it); share_within (pairs
     within ``threshold_min``, unreachable counted as not within); efficiency = mean(1/t)
     (Latora-Marchiori global efficiency, 1/min); efficiency_norm = that over the same
     for ``ideal`` times (e.g. straight line at ideal speed) when given; gravity =
@@ -190,6 +192,7 @@ def corridor_indices(matrix: pd.DataFrame, *, threshold_min: float = 60.0, weigh
         "mean_min": float(finite.mean()) if finite.size else np.nan,
         "worst_min": float(finite.max()) if finite.size else np.nan,
         "unreachable_pairs": int((~np.isfinite(pairs)).sum()),
+        "mean_penalised_min": float(np.where(np.isfinite(pairs), pairs, penalty_min).mean()) if pairs.size else np.nan,
         "share_within": float((pairs <= threshold_min).mean()) if pairs.size else np.nan,
         "efficiency": float(np.mean(1.0 / np.maximum(pairs, _MIN_WEIGHT))) if pairs.size else np.nan,
     }
@@ -199,7 +202,8 @@ def corridor_indices(matrix: pd.DataFrame, *, threshold_min: float = 60.0, weigh
     if weights is not None:
         out["gravity"] = float(gravity_accessibility(matrix, weights, tau_min=tau_min).mean())
     result = pd.Series(out, name="value")
-    result.attrs["params"] = {"threshold_min": threshold_min, "tau_min": tau_min, **matrix.attrs.get("params", {})}
+    result.attrs["params"] = {"threshold_min": threshold_min, "tau_min": tau_min, "penalty_min": penalty_min,
+                              **matrix.attrs.get("params", {})}
     return result
 
 

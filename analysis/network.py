@@ -26,10 +26,16 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
+from analysis.access import add_park_ride
 from analysis.crs import MEASURE_CRS, to_measure_crs
+from analysis.graph_base import HUB_KINDS, STATUS_ORDER, worst_status
+from analysis.graph_base import add_edge as _add_edge
+from analysis.graph_base import add_node as _add_node
+from analysis.graph_base import minutes as _minutes
 from analysis.network_config import DEFAULT_CONFIG, NetworkConfig, config_dict, config_id
+from analysis.road_graph import add_osm_roads, add_road_lines
+from analysis.timetable import section_minutes
 
-STATUS_ORDER: tuple[str, ...] = ("operating", "under_construction", "planned")
 STATUS_SETS: dict[str, frozenset[str]] = {
     "today": frozenset({"operating"}),
     "today+construction": frozenset({"operating", "under_construction"}),
@@ -42,7 +48,6 @@ MODE_SETS: dict[str, frozenset[str]] = {
     "car": CAR_MODES,
     "combined": TRANSIT_MODES | CAR_MODES | {"park_ride"},
 }
-HUB_KINDS = frozenset({"metro_hub", "rail_hub", "ferry_pier"})
 ROAD_CATEGORIES = frozenset({"expressway", "bridge", "tunnel"})
 
 
@@ -68,32 +73,6 @@ def resolve_statuses(statuses: str | set | frozenset) -> frozenset[str]:
         msg = f"Unknown status(es) {sorted(bad)}; use {list(STATUS_ORDER)}."
         raise ValueError(msg)
     return frozenset(statuses)
-
-
-def worst_status(*statuses: str) -> str:
-    ranks = [STATUS_ORDER.index(s) if s in STATUS_ORDER else 0 for s in statuses]
-    return STATUS_ORDER[max(ranks)]
-
-
-def _minutes(length_m: float, speed_kmh: float) -> float:
-    return length_m / 1000.0 / speed_kmh * 60.0
-
-
-def _add_edge(graph: nx.DiGraph, u, v, *, both: bool = True, **attrs) -> None:
-    """Add u->v (and v->u), keeping the faster edge when one already exists."""
-    pairs = [(u, v), (v, u)] if both else [(u, v)]
-    for a, b in pairs:
-        old = graph.get_edge_data(a, b)
-        if old is None or attrs["time_min"] < old["time_min"]:
-            data = dict(attrs)
-            if (a, b) != (u, v) and data.get("geometry") is not None:
-                data["geometry"] = data["geometry"].reverse()
-            graph.add_edge(a, b, **data)
-
-
-def _add_node(graph: nx.DiGraph, node, point: Point, **attrs) -> None:
-    if node not in graph:
-        graph.add_node(node, x=float(point.x), y=float(point.y), **attrs)
 
 
 def _names(row) -> dict:
@@ -126,6 +105,13 @@ class _Route:
     wait_min: float
     mode: str
     geometry: object
+    timetable: dict | None = None  # (route id, a, b) -> minutes between departures (run + dwell)
+
+    def section_time(self, a: str, b: str, length_m: float) -> tuple[float, str]:
+        """Minutes for the section a-b and where they come from ("timetable" or "speed")."""
+        if self.timetable and (self.route_id, a, b) in self.timetable:
+            return self.timetable[(self.route_id, a, b)], "timetable"
+        return _minutes(length_m, self.speed_kmh) + self.dwell_min, "speed"
 
 
 def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: NetworkConfig, warnings: list) -> None:
@@ -142,15 +128,39 @@ def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: Ne
                   link_id=route.route_id, section_id="", length_m=0.0, geometry=None)
         _add_edge(graph, platform, hub, both=False, time_min=cfg.alight_min, mode="alight", status=status,
                   link_id=route.route_id, section_id="", length_m=0.0, geometry=None)
+    _add_through_sections(graph, route, hubs, ids)
     for a, b in zip(ids[:-1], ids[1:], strict=True):
         geom = _section_geometry(route.geometry, hubs.geometry[a], hubs.geometry[b])
         status = worst_status(route.status, hubs.at[a, "status"], hubs.at[b, "status"])
+        time_min, basis = route.section_time(a, b, geom.length)
         _add_edge(
             graph, f"{route.prefix}:{a}@{route.line_key}", f"{route.prefix}:{b}@{route.line_key}",
-            time_min=_minutes(geom.length, route.speed_kmh) + route.dwell_min, mode=route.mode, status=status,
+            time_min=time_min, mode=route.mode, status=status, basis=basis,
             link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, b)))}",
             length_m=geom.length, geometry=geom,
         )
+
+
+def _add_through_sections(graph: nx.DiGraph, route: _Route, hubs, ids: list[str]) -> None:
+    """Trains of a running line pass through stations that are not open yet (e.g. 红岛站 on the
+    Qingdao-Lianyungang railway): join the open stations either side directly, without the stop."""
+    if route.status != "operating":
+        return
+    open_at = [i for i, sid in enumerate(ids) if hubs.at[sid, "status"] == "operating"]
+    for i, j in zip(open_at[:-1], open_at[1:], strict=True):
+        if j - i < 2:
+            continue
+        stops = ids[i:j + 1]
+        parts = [_section_geometry(route.geometry, hubs.geometry[a], hubs.geometry[b])
+                 for a, b in zip(stops[:-1], stops[1:], strict=True)]
+        run = sum(route.section_time(a, b, g.length)[0] for (a, b), g in zip(zip(stops[:-1], stops[1:]), parts))
+        run -= route.dwell_min * (len(stops) - 2)
+        geom = LineString([c for g in parts for c in g.coords])
+        a, c = stops[0], stops[-1]
+        _add_edge(graph, f"{route.prefix}:{a}@{route.line_key}", f"{route.prefix}:{c}@{route.line_key}",
+                  time_min=run, mode=route.mode, status="operating", basis="through",
+                  link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, c)))}",
+                  length_m=geom.length, geometry=geom)
 
 
 def _add_hubs(graph: nx.DiGraph, frame: gpd.GeoDataFrame, prefix: str, kind: str) -> gpd.GeoDataFrame:
@@ -164,13 +174,48 @@ def _add_hubs(graph: nx.DiGraph, frame: gpd.GeoDataFrame, prefix: str, kind: str
 
 def _add_metro(graph, stations, lines, cfg: NetworkConfig, warnings: list) -> None:
     hubs = _add_hubs(graph, stations, "metro", "metro_hub")
+    timetable = section_minutes() if cfg.metro_timetable else None
+    routes = []
     for _, row in to_measure_crs(lines).iterrows():
         line = str(row.get("line", row["id"]))
-        _add_route(graph, _Route(
+        routes.append(_Route(
             route_id=row["id"], line_key=line, prefix="metro", stations=_split(row["stations"]),
             status=row.get("status", "operating"), speed_kmh=cfg.metro_line_speed(line),
-            dwell_min=cfg.metro_dwell_min, wait_min=cfg.metro_wait_min, mode="metro", geometry=row.geometry,
-        ), hubs, cfg, warnings)
+            dwell_min=cfg.metro_dwell_min, wait_min=cfg.metro_line_wait(line), mode="metro", geometry=row.geometry,
+            timetable=timetable,
+        ))
+        _add_route(graph, routes[-1], hubs, cfg, warnings)
+    for spec in cfg.metro_express_routes:
+        add_express(graph, routes, hubs, spec, cfg)
+
+
+def add_express(graph: nx.DiGraph, routes: list, hubs, spec: tuple, cfg: NetworkConfig) -> None:
+    """A non-stop train between two stations of a line: stopping time minus the stops it skips."""
+    line, first, last = (str(x) for x in spec)
+    for route in routes:
+        ids = [s for s in route.stations if s in hubs.index]
+        if route.line_key != line or first not in ids or last not in ids:
+            continue
+        i, j = sorted((ids.index(first), ids.index(last)))
+        stops = ids[i:j + 1]
+        run = 0.0
+        for a, b in zip(stops[:-1], stops[1:], strict=True):
+            run += route.section_time(a, b, hubs.geometry[a].distance(hubs.geometry[b]))[0]
+        run -= cfg.metro_stop_loss_min * (len(stops) - 2)
+        key = f"{line}x"
+        link = f"{route.route_id}_express"
+        for sid in (first, last):
+            platform = f"metro:{sid}@{key}"
+            _add_node(graph, platform, hubs.geometry[sid], kind="metro_platform", **_names(hubs.loc[sid]))
+            _add_edge(graph, f"metro:{sid}", platform, both=False, time_min=cfg.metro_express_wait_min, mode="board",
+                      status=route.status, link_id=link, section_id="", length_m=0.0, geometry=None)
+            _add_edge(graph, platform, f"metro:{sid}", both=False, time_min=cfg.alight_min, mode="alight",
+                      status=route.status, link_id=link, section_id="", length_m=0.0, geometry=None)
+        geom = _section_geometry(route.geometry, hubs.geometry[first], hubs.geometry[last])
+        _add_edge(graph, f"metro:{first}@{key}", f"metro:{last}@{key}", time_min=max(run, 1.0), mode="metro",
+                  status=route.status, link_id=link, section_id=f"{link}:{'|'.join(sorted((first, last)))}",
+                  length_m=geom.length, geometry=geom, basis="timetable-express")
+        return
 
 
 def _add_rail(graph, links, nodes, cfg: NetworkConfig, warnings: list) -> None:
@@ -236,6 +281,7 @@ def build_network(
     transport_nodes: gpd.GeoDataFrame | None = None,
     ferries: gpd.GeoDataFrame | None = None,
     roads: nx.MultiDiGraph | None = None,
+    land: gpd.GeoDataFrame | None = None,
     config: NetworkConfig = DEFAULT_CONFIG,
 ) -> nx.DiGraph:
     """The strategic multimodal network from the layer frames (any may be None).
@@ -243,11 +289,9 @@ def build_network(
     ``roads`` is an osmnx drive graph (see :mod:`analysis.osm_roads`); when given it
     replaces the operating strategic road links, while road links under construction
     or planned are still added (joined to the OSM network at their ends) so that
-    scenarios keep working.
+    scenarios keep working. ``land`` (the city outline) keeps the direct car legs between
+    attached places from crossing the sea.
     """
-    from analysis.access import add_park_ride
-    from analysis.road_graph import add_osm_roads, add_road_lines  # keeps this file short
-
     graph = nx.DiGraph(crs=MEASURE_CRS, config_id=config_id(config), config=config_dict(config),
                        road_source="osm" if roads is not None else "strategic")
     warnings: list[str] = []
@@ -266,6 +310,8 @@ def build_network(
         _add_ferries(graph, ferries, config)
     _add_transfers(graph, config)
     add_park_ride(graph, config)
+    if land is not None and not land.empty:  # direct car legs between places stay on it
+        graph.graph["land"] = shapely.union_all(to_measure_crs(land).geometry.values)
     graph.graph["warnings"] = warnings
     graph.graph["link_names"] = _link_names(metro_lines, links, ferries)
     return graph

@@ -18,11 +18,11 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString, Point
 
 from analysis.crs import MEASURE_CRS, WGS84, to_measure_crs
+from analysis.graph_base import add_edge as _add_edge
+from analysis.graph_base import add_node as _add_node
+from analysis.graph_base import minutes as _minutes
+from analysis.graph_base import worst_status
 from analysis.network_config import NetworkConfig
-
-
-def _minutes(length_m: float, speed_kmh: float) -> float:
-    return length_m / 1000.0 / speed_kmh * 60.0
 
 
 def _node_key(pt: Point) -> str:
@@ -89,18 +89,27 @@ def _speed(row, cfg: NetworkConfig) -> float:
     return design * cfg.road_speed_factor if np.isfinite(design) and design > 0 else cfg.road_default_speed_kmh
 
 
+def _length_scale(parts: list, cfg: NetworkConfig) -> dict[str, float]:
+    """published length / drawn length for the links in ``cfg.road_published_lengths_km`` (the schematic
+    lines of the bay bridge and tunnel are shorter than the roads; their times use the published length)."""
+    drawn: dict[str, float] = {}
+    for row, line in parts:
+        drawn[row["id"]] = drawn.get(row["id"], 0.0) + line.length
+    return {link: km * 1000.0 / drawn[link] for link, km in cfg.road_published_lengths_km
+            if drawn.get(link, 0.0) > 0}
+
+
 def add_road_lines(graph: nx.DiGraph, links: gpd.GeoDataFrame, cfg: NetworkConfig, *, join_existing: bool = False) -> None:
     """Add road polylines to ``graph``; ``join_existing`` also ties their ends to road nodes already there."""
-    from analysis.network import _add_edge, _add_node  # shared edge helpers
-
     if links is None or links.empty:
         return
     existing = _road_index(graph) if join_existing else None
     parts = _parts(links, cfg.road_overlap_m)
     cuts, connectors = _cut_distances(parts, cfg.road_snap_tolerance_m)
+    scale = _length_scale(parts, cfg)
     for (row, line), dists in zip(parts, cuts, strict=True):
         points = [line.interpolate(d) for d in sorted(dists)]
-        speed = _speed(row, cfg)
+        speed = _speed(row, cfg) / scale.get(row["id"], 1.0)
         status = row.get("status", "operating")
         for a, b in zip(points[:-1], points[1:], strict=True):
             seg = LineString([a, b])
@@ -125,8 +134,6 @@ def add_road_lines(graph: nx.DiGraph, links: gpd.GeoDataFrame, cfg: NetworkConfi
 
 
 def _connect(graph, a: Point, b: Point, row_a, row_b, cfg: NetworkConfig, target_node=None) -> None:
-    from analysis.network import _add_edge, _add_node, worst_status
-
     seg = LineString([a, b])
     target_node = target_node or _node_key(b)
     _add_node(graph, _node_key(a), a, kind="road")
@@ -142,8 +149,6 @@ def _connect(graph, a: Point, b: Point, row_a, row_b, cfg: NetworkConfig, target
 def _stitch_dangling(graph, parts: list, connectors: list, cfg: NetworkConfig) -> None:
     """Join line ends that meet no other road to the nearest node of every other link
     within ``road_stitch_max_m``, by urban streets (drive speed x detour)."""
-    from analysis.network import _add_edge, worst_status
-
     joined = {(i, round(end.x), round(end.y)) for i, end, _, _ in connectors}
     joined |= {(j, round(p.x), round(p.y)) for _, _, j, d in connectors for p in [parts[j][1].interpolate(d)]}
     lines = [p for _, p in parts]
@@ -179,8 +184,6 @@ def _road_index(graph: nx.DiGraph):
 
 def add_osm_roads(graph: nx.DiGraph, roads: nx.MultiDiGraph, cfg: NetworkConfig) -> None:
     """Add an osmnx drive graph (lon/lat nodes, ``travel_time`` seconds on edges) as road edges."""
-    from analysis.network import _add_edge
-
     to_xy = Transformer.from_crs(WGS84, MEASURE_CRS, always_xy=True)
     ids = list(roads.nodes)
     lon = np.array([roads.nodes[n]["x"] for n in ids], dtype=float)

@@ -43,20 +43,24 @@ def _mean_pairs(times: np.ndarray, dst: np.ndarray, src: np.ndarray) -> np.ndarr
 
 
 def critical_links(network, nodes: Sequence, *, modes="combined", scenario: Scenario = Scenario(),
-                   candidates: Iterable[str] | None = None,
+                   candidates: Iterable[str] | None = None, penalty_min: float | None = None,
                    progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Rank links by the rise in mean time between ``nodes`` when each is removed.
 
-    Columns: link, name_zh, name_en, mean_before, mean_after (over pairs still
-    connected), delta_min, worst_after, disconnected_pairs. Sorted by disconnected
-    pairs, then delta, both descending.
+    A pair the removal disconnects is never dropped: it counts as ``penalty_min``
+    (default: the network configuration's ``unreachable_penalty_min``) in the means,
+    and ``disconnected_pairs`` says how many there are. Columns: link, name_zh,
+    name_en, mean_before, mean_after, delta_min, worst_after (connected pairs),
+    disconnected_pairs. Sorted by disconnected pairs, then delta, both descending.
     """
     net = _compiled(network)
+    penalty = float(net.graph.graph["config"]["unreachable_penalty_min"] if penalty_min is None else penalty_min)
     idx = _indices(net, nodes)
     base_mask = edge_mask(net, modes=modes, scenario=scenario)
     base = _mean_pairs(dijkstra(to_csr(net, base_mask), indices=idx), idx, idx)
+    pairs = ~np.isnan(base)
     ok = np.isfinite(base)
-    mean_before = float(np.nanmean(np.where(ok, base, np.nan)))
+    mean_before = float(np.where(ok, base, penalty)[pairs].mean())
     units = list(candidates) if candidates is not None else candidate_links(net, modes=modes, scenario=scenario)
     graph = net.graph
     names = graph.graph.get("link_names", {})
@@ -64,19 +68,20 @@ def critical_links(network, nodes: Sequence, *, modes="combined", scenario: Scen
     for k, unit in enumerate(units):
         hit = (net.edges["link_id"] == unit) | (net.edges["section_id"] == unit)
         after = _mean_pairs(dijkstra(to_csr(net, base_mask & ~hit.to_numpy()), indices=idx), idx, idx)
-        still = ok & np.isfinite(after)
-        mean_after = float(after[still].mean()) if still.any() else np.nan
+        connected = np.isfinite(after)
+        mean_after = float(np.where(connected, after, penalty)[pairs].mean())
         zh, en = _unit_names(graph, names, unit)
         rows.append({"link": unit, "name_zh": zh, "name_en": en, "mean_before": mean_before,
-                     "mean_after": mean_after, "delta_min": mean_after - float(base[still].mean()) if still.any() else np.nan,
-                     "worst_after": float(np.max(after[still])) if still.any() else np.nan,
-                     "disconnected_pairs": int((ok & ~np.isfinite(after)).sum())})
+                     "mean_after": mean_after, "delta_min": mean_after - mean_before,
+                     "worst_after": float(np.max(after[connected & pairs])) if (connected & pairs).any() else np.nan,
+                     "disconnected_pairs": int((ok & ~connected).sum())})
         if progress is not None:
             progress(k + 1, len(units))
     out = pd.DataFrame(rows, columns=["link", "name_zh", "name_en", "mean_before", "mean_after", "delta_min",
                                       "worst_after", "disconnected_pairs"])
     out = out.sort_values(["disconnected_pairs", "delta_min"], ascending=False, kind="stable").reset_index(drop=True)
-    out.attrs["params"] = _params(net, modes, scenario, nodes=list(nodes), candidates=len(units))
+    out.attrs["params"] = _params(net, modes, scenario, nodes=list(nodes), candidates=len(units),
+                                  unreachable_penalty_min=penalty)
     return out
 
 
@@ -116,8 +121,9 @@ def compare_scenarios(network, nodes: Sequence, *, base: Scenario, alt: Scenario
     diff = after - before
     diff.attrs["params"] = {"before": before.attrs["params"], "after": after.attrs["params"]}
     tau = net.graph.graph["config"]["gravity_tau_min"]
-    ib = corridor_indices(before, threshold_min=threshold_min, weights=weights, tau_min=tau)
-    ia = corridor_indices(after, threshold_min=threshold_min, weights=weights, tau_min=tau)
+    penalty = net.graph.graph["config"]["unreachable_penalty_min"]
+    ib = corridor_indices(before, threshold_min=threshold_min, weights=weights, tau_min=tau, penalty_min=penalty)
+    ia = corridor_indices(after, threshold_min=threshold_min, weights=weights, tau_min=tau, penalty_min=penalty)
     indices = pd.DataFrame({"before": ib, "after": ia, "change": ia - ib})
     indices.attrs["params"] = diff.attrs["params"]
     return {"before": before, "after": after, "diff": diff, "indices": indices}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atlas import cli_analysis, cli_data
+from atlas import cli_analysis, cli_data, cli_route
 from atlas.cli_common import EXIT_FAIL, EXIT_OK, CliError
 from atlas.settings import BRIEFING, DATA, EXPORT
 
@@ -23,6 +23,7 @@ EXAMPLES = """examples:
   qd-atlas export resources --format csv --bom --filter district=laoshan --out resources.csv
   qd-atlas density --list
   qd-atlas connectivity --list
+  qd-atlas route 崂山实验室 胶东机场 --mode transit
   qd-atlas briefing --title "青岛湾区科创走廊" --preset A4-landscape --out brief.pdf
 
   qd-atlas screenshot --size 1600x1000 --out map.png   (needs Chromium: make browser)
@@ -69,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_filters(p)
         _add_output(p)
 
+    cli_route.add_parser(sub)
+
     p = sub.add_parser("briefing", help="render a print-quality briefing sheet (PNG/PDF)")
     p.add_argument("--title", required=True)
     p.add_argument("--subtitle", default="")
@@ -98,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"layers": cli_data.cmd_layers, "export": cli_data.cmd_export, "briefing": cli_data.cmd_briefing,
                 "screenshot": cli_data.cmd_screenshot, "density": cli_analysis.cmd_analysis,
-                "connectivity": cli_analysis.cmd_analysis}
+                "connectivity": cli_analysis.cmd_analysis, "route": cli_route.cmd_route}
     try:
         return handlers[args.command](args) or EXIT_OK
     except CliError as exc:

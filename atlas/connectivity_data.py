@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from analysis.access import attach_points, representative_points
 from analysis.crs import WGS84
 from analysis.network import build_network
-from atlas.settings import GEODATA_DIR
-from layers.schema import CLUSTERS
 
 ORIGIN_SETS = ("clusters", "parks", "resources", "hubs")
 
@@ -26,56 +25,116 @@ class TransportFrames:
     transport_nodes: gpd.GeoDataFrame
     parks: gpd.GeoDataFrame
     resources: gpd.GeoDataFrame
+    water: gpd.GeoDataFrame | None = None
+    land: gpd.GeoDataFrame | None = None
 
 
 def load_transport_frames() -> tuple[TransportFrames | None, str]:
     """The layers the network needs, or (None, what is missing and how to get it)."""
-    from layers import links, metro, parks, resources, transport
+    from layers import coast, links, metro, parks, resources, transport
 
     try:
         frames = TransportFrames(metro.load_stations(), metro.load_lines(), links.load(), transport.load(),
-                                 parks.load(), resources.load())
+                                 parks.load(), resources.load(), coast.load_bay(), coast.load_city())
     except (FileNotFoundError, OSError, ValueError) as exc:
         return None, (f"Transport layers are missing or invalid ({type(exc).__name__}: {str(exc)[:300]}). "
                       "Build them with `python -m geodata.build_layers`.")
     return frames, ""
 
 
-def cluster_centres(parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """One point per bay cluster: geodata/clusters.geojson when present, else the centroid of
-    its parks' representative points (a park listed in two clusters counts in both)."""
-    path = GEODATA_DIR / "clusters.geojson"
-    if path.exists():
-        frame = gpd.read_file(path)
-        if "id" in frame:
-            return representative_points(frame).to_crs(WGS84)
-    pts = representative_points(parks)
-    rows = []
-    for cid, (zh, en) in CLUSTERS.items():
-        member = pts[pts["cluster"].astype(str).str.split(";").apply(lambda cs, c=cid: c in cs)]
-        if cid == "none" or member.empty:
-            continue
-        rows.append({"id": cid, "name_zh": zh, "name_en": en, "geometry": member.union_all().centroid})
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=pts.crs).to_crs(WGS84)
-
-
 def origin_frames(frames: TransportFrames) -> dict[str, gpd.GeoDataFrame]:
+    """Point sets attached to the network. Clusters are not among them: a cluster is measured
+    between its resources (:mod:`analysis.cluster_access`); the corridor line is display only."""
     nodes = frames.transport_nodes
     return {
-        "clusters": cluster_centres(frames.parks),
         "parks": frames.parks,
         "resources": frames.resources,
         "hubs": nodes[nodes["category"].isin(["airport", "port"])],
     }
 
 
+def base_network(frames: TransportFrames, roads: nx.MultiDiGraph | None = None) -> nx.DiGraph:
+    """The strategic network of the layers, no places attached."""
+    return build_network(metro_stations=frames.metro_stations, metro_lines=frames.metro_lines, links=frames.links,
+                         transport_nodes=frames.transport_nodes, roads=roads, land=frames.land)
+
+
 def corridor_network(frames: TransportFrames, roads: nx.MultiDiGraph | None = None) -> nx.DiGraph:
     """The strategic network with every origin set attached (node ids ``<set>:<id>``)."""
-    graph = build_network(metro_stations=frames.metro_stations, metro_lines=frames.metro_lines, links=frames.links,
-                          transport_nodes=frames.transport_nodes, roads=roads)
+    graph = base_network(frames, roads)
     for name, frame in origin_frames(frames).items():
         graph = attach_points(graph, frame, prefix=name)
     return graph
+
+
+PLACE_LAYERS = ("resources", "parks", "transport_nodes", "metro_stations")
+
+
+def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
+    """One place (id, names, point in WGS84) from a feature id, a name (zh or en, fuzzy like the app's
+    search) or ``lon,lat``; ValueError with the closest names when nothing fits."""
+    from shapely.geometry import Point
+
+    from atlas.filters import search
+
+    parts = [p.strip() for p in str(text).split(",")]
+    if len(parts) == 2:
+        try:
+            lon, lat = float(parts[0]), float(parts[1])
+        except ValueError:
+            lon = lat = None
+        if lon is not None:
+            if not (119.0 <= lon <= 121.5 and 35.0 <= lat <= 37.5):
+                msg = f"{text!r} is not in Qingdao (expected lon,lat in WGS84, e.g. 120.38,36.07)"
+                raise ValueError(msg)
+            return gpd.GeoDataFrame({"id": [f"{lon:.5f}_{lat:.5f}"], "name_zh": [f"{lon:.4f},{lat:.4f}"],
+                                     "name_en": [f"{lon:.4f},{lat:.4f}"]}, geometry=[Point(lon, lat)], crs=WGS84)
+    layers = {name: getattr(frames, name) for name in PLACE_LAYERS}
+    for frame in layers.values():  # an exact feature id
+        exact = frame[frame["id"].astype(str) == str(text).strip()]
+        if len(exact):
+            return _place(exact.iloc[[0]])
+    found = search(layers, text, limit=5)
+    if not found:
+        hint = "; ".join(f"{m.name_zh} / {m.name_en}" for m in found[:3]) or "none"
+        msg = f"unknown place {text!r} (closest: {hint}); give a feature name (zh or en) or lon,lat"
+        raise ValueError(msg)
+    best = found[0]
+    frame = layers[best.layer]
+    return _place(frame[frame["id"].astype(str) == best.id].iloc[[0]])
+
+
+def _place(row: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The place's point with its names and, where the layer has it, its positional uncertainty."""
+    cols = ["id", "name_zh", "name_en", "geometry"] + (["pos_uncertainty_m"] if "pos_uncertainty_m" in row else [])
+    return representative_points(row).to_crs(WGS84)[cols].reset_index(drop=True)
+
+
+def uncertain_ends(places: list[gpd.GeoDataFrame], *, above_m: float = 100.0) -> list[tuple[str, str, float]]:
+    """(name_zh, name_en, metres) of each trip end whose position is known only to worse than ``above_m``:
+    the access leg from or to it is as approximate as that."""
+    out = []
+    for p in places:
+        unc = float(p.at[0, "pos_uncertainty_m"]) if "pos_uncertainty_m" in p and p.at[0, "pos_uncertainty_m"] == p.at[0, "pos_uncertainty_m"] else 0.0
+        if unc > above_m:
+            out.append((str(p.at[0, "name_zh"]), str(p.at[0, "name_en"]), unc))
+    return out
+
+
+def route_between(graph: nx.DiGraph, origin: gpd.GeoDataFrame, destination: gpd.GeoDataFrame, *,
+                  modes: str = "transit", scenario: str = "today"):
+    """(minutes, legs GeoDataFrame in WGS84, reason or "") between two resolved places."""
+    from analysis.cluster_access import unreachable_reason
+    from analysis.connectivity import Scenario
+    from analysis.routes import fastest_route
+
+    both = pd.concat([origin.assign(id="from"), destination.assign(id="to")], ignore_index=True)
+    full = attach_points(graph, gpd.GeoDataFrame(both, geometry="geometry", crs=WGS84), prefix="route")
+    scen = Scenario(scenario, scenario)
+    minutes, legs = fastest_route(full, "route:from", "route:to", modes=modes, scenario=scen)
+    reason = "" if np.isfinite(minutes) else unreachable_reason(full, "route:from", "route:to", modes=modes,
+                                                                 scenario=scen)
+    return minutes, legs.to_crs(WGS84), reason
 
 
 def node_labels(graph: nx.DiGraph, nodes: list[str], lang: str) -> list[str]:

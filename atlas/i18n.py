@@ -197,3 +197,38 @@ def label(value: str, lang: str, kind: str | None = None) -> str:
         if value in table:
             return table[value][0 if lang == "zh" else 1]
     return str(value)
+
+
+# --- Connectivity page: routes, commute circle, validation, unreachable pairs (issue 12) -------------
+STRINGS.update({
+    "c_tab_route": ("路线", "Route"),
+    "c_tab_commute": ("一小时通勤圈", "One-hour commute circle"),
+    "c_tab_validation": ("模型校验", "Validation"),
+    "c_route_from": ("起点（名称或“经度,纬度”）", "From (name or lon,lat)"),
+    "c_route_to": ("终点（名称或“经度,纬度”）", "To (name or lon,lat)"),
+    "c_route_minutes": ("门到门时间（分钟）", "Door to door (min)"),
+    "c_route_layer": ("路线", "Route"),
+    "c_place_error": ("找不到地点：{err}", "Place not found: {err}"),
+    "c_unreachable": ("不可达", "unreachable"),
+    "c_unreachable_list": ("不可达的起讫对及原因：", "Unreachable pairs and why:"),
+    "c_reason_no_exit": ("起点没有可用的接驳（附近车站或道路未运营）", "no running access leg leaves the origin"),
+    "c_reason_no_entry": ("终点没有可用的接驳（附近车站或道路未运营）", "no running access leg reaches the destination"),
+    "c_reason_no_path": ("两地可达的网络之间没有连接（缺少或移除了连接）", "the networks the two reach are not joined"),
+    "c_reason_lost": ("{share:.0%} 的资源对之间无连接", "{share:.0%} of resource pairs are not connected"),
+    "c_cluster_method": ("三湾组团之间的时间＝两组团创新资源之间门到门时间的资源权重加权平均（组团内为资源之间的平均）；"
+                         "走廊线仅作展示，不作起点。",
+                         "Time between clusters = resource-weighted mean door-to-door time between their resources "
+                         "(within a cluster: between its own resources); the corridor line is display only."),
+    "c_commute_note": ("从各组团的锚点资源（到本组团其他资源加权时间最短者）出发乘公共交通，30/45/60 分钟内可达的"
+                       "全市资源权重占比与陆地面积占比；走廊＝三个锚点任一可达。",
+                       "From each cluster's anchor resource (the one with the shortest weighted time to its other "
+                       "resources) by transit: share of the city's resource weight and land within 30/45/60 min; "
+                       "corridor = reachable from any of the three anchors."),
+    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期、原文见 analysis/reference_trips.csv）；"
+                          "可靠记录须在 ±20%（地铁/铁路）或 ±40%（道路）以内。",
+                          "The model against published trip times (source, date and quote in "
+                          "analysis/reference_trips.csv); reliable trips must be within ±20 % (metro/rail) or "
+                          "±40 % (road)."),
+    "c_resource_share": ("资源占比", "Resource share"),
+    "c_land_share": ("陆地占比", "Land share"),
+})

@@ -56,6 +56,23 @@ def critical_layer(geoms: gpd.GeoDataFrame, ranking, *, lang: str) -> MapLayer:
                                                                    "opacity": 0.85})
 
 
+ROUTE_STYLE = {"color": "#e6007e", "weight": 5, "opacity": 0.9}
+
+
+def route_layer(legs: gpd.GeoDataFrame, *, title: str) -> MapLayer:
+    """The legs of one route (walk, ride, drive …) as a thick magenta line; popups name line and minutes."""
+    return MapLayer("route", title, _with_text(legs[["name_zh", "name_en", "geometry"]], list(legs["name_en"])),
+                    ROUTE_STYLE)
+
+
+def commute_layer(circles: gpd.GeoDataFrame, cutoff: int, rank: int, *, lang: str) -> MapLayer:
+    """One cutoff of the commute circles (all clusters), widest drawn first like the isochrones."""
+    title = f"≤{cutoff} 分钟通勤圈" if lang == "zh" else f"≤{cutoff}-min commute circle"
+    notes = [f"{a:.0f} km²" for a in circles["area_km2"]]
+    return MapLayer(f"commute_{cutoff}", title, _with_text(circles[["name_zh", "name_en", "geometry"]], notes),
+                    iso_style(2 - min(rank, 2)))
+
+
 def origin_layer(points: gpd.GeoDataFrame, *, lang: str) -> MapLayer:
     title = "起点" if lang == "zh" else "Origin"
     return MapLayer("origin", title, points, ORIGIN_STYLE, point_radius=8)

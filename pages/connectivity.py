@@ -20,8 +20,10 @@ from analysis.connectivity import (
 from analysis.crs import MEASURE_CRS, WGS84
 from analysis.network import STATUS_SETS
 from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
+from analysis.cluster_access import cluster_members, group_matrix, unreachable_reason
 from atlas import connectivity_data as cd
-from atlas.i18n import lang_of
+from atlas import connectivity_report as report
+from atlas.i18n import lang_of, t
 from atlas.settings import CONNECTIVITY
 from layers import connectivity_style as style
 from layers.atlas_map import MapView, build_map
@@ -49,6 +51,7 @@ INDEX_LABELS = {"pairs": ("起讫对数", "Pairs"), "mean_min": ("平均时间 (
                 "worst_min": ("最长时间 (分)", "Worst (min)"), "unreachable_pairs": ("不可达对数", "Unreachable pairs"),
                 "share_within": ("60分钟内占比", "Share within 60 min"), "efficiency": ("全局效率 (1/分)", "Global efficiency (1/min)"),
                 "efficiency_norm": ("相对效率", "Efficiency vs straight line"),
+                "mean_penalised_min": ("平均时间（不可达计240分）", "Mean, unreachable = 240 min"),
                 "gravity": ("平均重力可达性（至创新资源）", "Mean gravity accessibility (to resources)")}
 
 
@@ -73,7 +76,21 @@ def network_once(use_osm: bool):
 
 
 def origin_nodes(net, origin_set: str) -> list[str]:
+    """Network nodes of an origin set; a bay cluster is represented by its resources."""
+    if origin_set == "clusters":
+        frames, _ = frames_once()
+        ids = sorted({i for w in cluster_members(frames.resources).values() for i in w.index})
+        return [f"resources:{i}" for i in ids]
     return [n for n in net.nodes if str(n).startswith(f"{origin_set}:")]
+
+
+def cluster_view(matrix: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Resource matrix -> (cluster minutes, weight share of unconnected pairs), labelled by cluster id."""
+    frames, _ = frames_once()
+    ids = matrix.copy()
+    ids.index = [n.split(":", 1)[1] for n in matrix.index]
+    ids.columns = [n.split(":", 1)[1] for n in matrix.columns]
+    return group_matrix(ids, cluster_members(frames.resources))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -89,9 +106,14 @@ def matrix_cached(use_osm: bool, origin_set: str, modes: str, statuses: str):
     tau = net.graph.graph["config"]["gravity_tau_min"]
     to_resources = travel_time_matrix(net, nodes, list(weights.index), modes=modes, scenario=scenario)
     gravity = gravity_accessibility(to_resources, weights, tau_min=tau)
-    indices = corridor_indices(matrix, threshold_min=CONNECTIVITY.threshold_min, ideal=ideal)
+    lost = None
+    if origin_set == "clusters":
+        matrix, lost = cluster_view(matrix)
+        ideal = None
+    penalty = net.graph.graph["config"]["unreachable_penalty_min"]
+    indices = corridor_indices(matrix, threshold_min=CONNECTIVITY.threshold_min, ideal=ideal, penalty_min=penalty)
     indices["gravity"] = float(gravity.mean())
-    return matrix, indices, gravity
+    return matrix, indices, gravity, lost
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -130,10 +152,16 @@ def scenario_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, a
                              alt=alt_scenario(alt), threshold_min=CONNECTIVITY.threshold_min)
 
 
+def _labels(net, nodes: list, lang: str) -> list[str]:
+    names = report.NAMES
+    return [names[n][0 if lang == "zh" else 1] if n in names else cd.node_labels(net.graph, [n], lang)[0]
+            for n in nodes]
+
+
 def labelled(frame: pd.DataFrame, net, lang: str) -> pd.DataFrame:
     out = frame.copy()
-    out.index = cd.node_labels(net.graph, list(frame.index), lang)
-    out.columns = cd.node_labels(net.graph, list(frame.columns), lang)
+    out.index = _labels(net, list(frame.index), lang)
+    out.columns = _labels(net, list(frame.columns), lang)
     return out
 
 
@@ -143,7 +171,7 @@ def heat_table(matrix: pd.DataFrame, net, lang: str, *, diverging: bool = False)
         span = max(float(np.nanmax(np.abs(shown.to_numpy()))) if shown.notna().any().any() else 0.0, 1.0)
         styled = shown.style.background_gradient(cmap="RdYlGn_r", axis=None, vmin=-span, vmax=span)
         return styled.format("{:+.0f}", na_rep="—")
-    return shown.style.background_gradient(cmap="RdYlGn_r", axis=None).format("{:.0f}", na_rep="—")
+    return shown.style.background_gradient(cmap="RdYlGn_r", axis=None).format("{:.0f}", na_rep=t("c_unreachable", lang))
 
 
 def indices_table(indices: pd.DataFrame | pd.Series, lang: str) -> pd.DataFrame:
@@ -205,7 +233,8 @@ def main() -> None:
     net = network_once(use_osm)
     st.caption(f"config_id {net.config_id} · roads: {net.graph.graph['road_source']} · "
                f"{len(net.nodes)} nodes, {len(net.edges)} edges")
-    tabs = st.tabs([tr(k, lang) for k in ("matrix", "iso", "critical", "scenario")])
+    tabs = st.tabs([tr(k, lang) for k in ("matrix", "iso", "critical", "scenario")]
+                   + [t(k, lang) for k in ("c_tab_route", "c_tab_commute", "c_tab_validation")])
     with tabs[0]:
         matrix_tab(net, lang, use_osm, origin_set, modes, statuses)
     alt = scenario_controls(net, lang, statuses)
@@ -215,11 +244,20 @@ def main() -> None:
         critical_tab(net, lang, use_osm, origin_set, modes, statuses)
     with tabs[3]:
         scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt)
+    with tabs[4]:
+        route_tab(lang, use_osm, modes, statuses)
+    with tabs[5]:
+        commute_tab(lang)
+    with tabs[6]:
+        validation_tab(lang)
 
 
 def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
-    matrix, indices, gravity = matrix_cached(use_osm, origin_set, modes, statuses)
+    matrix, indices, gravity, lost = matrix_cached(use_osm, origin_set, modes, statuses)
+    if origin_set == "clusters":
+        st.caption(t("c_cluster_method", lang))
     st.dataframe(heat_table(matrix, net, lang), use_container_width=True)
+    unreachable_text(net, matrix, lost, lang, modes, statuses)
     cols = st.columns(2)
     cols[0].table(indices_table(indices, lang))
     cols[1].caption(tr("gravity_note", lang))
@@ -229,6 +267,25 @@ def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     st.download_button("CSV", cd.with_params(matrix).to_csv().encode("utf-8-sig"),
                        file_name=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}.csv", mime="text/csv",
                        key="dl_matrix")
+
+
+def unreachable_text(net, matrix: pd.DataFrame, lost, lang: str, modes: str, statuses: str) -> None:
+    """Every unreachable cell as text with the reason (which leg is missing)."""
+    bad = ~np.isfinite(matrix.to_numpy(dtype=float))
+    if lost is not None:
+        bad |= lost.to_numpy(dtype=float) > 0
+    rows, cols = np.where(bad)
+    if not len(rows):
+        return
+    lines = []
+    for i, j in list(zip(rows, cols, strict=True))[:30]:
+        a, b = matrix.index[i], matrix.columns[j]
+        if lost is not None:
+            why = t("c_reason_lost", lang, share=float(lost.iat[i, j]))
+        else:
+            why = t(f"c_reason_{unreachable_reason(net, a, b, modes=modes, scenario=Scenario(statuses, statuses))}", lang)
+        lines.append(f"- {_labels(net, [a], lang)[0]} → {_labels(net, [b], lang)[0]}: {why}")
+    st.warning(t("c_unreachable_list", lang) + "\n" + "\n".join(lines))
 
 
 @st.cache_resource(show_spinner=False)
@@ -321,6 +378,81 @@ def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
                        file_name=f"scenario_diff_{origin_set}_{statuses}_vs_{alt[0]}_{net.config_id}.csv",
                        mime="text/csv", key="dl_scen")
     st.caption(json.dumps(payload, ensure_ascii=False)[:400])
+
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def route_cached(use_osm: bool, origin: str, destination: str, modes: str, statuses: str):
+    frames, _ = frames_once()
+    places = [cd.resolve_place(frames, text) for text in (origin, destination)]
+    minutes, legs, reason = cd.route_between(network_once(use_osm).graph, *places, modes=modes, scenario=statuses)
+    return minutes, legs, reason, places
+
+
+def route_tab(lang, use_osm, modes, statuses) -> None:
+    from analysis.routes import describe_leg
+
+    cols = st.columns(2)
+    origin = cols[0].text_input(t("c_route_from", lang), "崂山实验室", key="c_route_from")
+    destination = cols[1].text_input(t("c_route_to", lang), "胶东机场", key="c_route_to")
+    try:
+        minutes, legs, reason, places = route_cached(use_osm, origin, destination, modes, statuses)
+    except ValueError as exc:
+        st.warning(t("c_place_error", lang, err=str(exc)))
+        return
+    if not np.isfinite(minutes):
+        st.warning(f"{t('c_unreachable', lang)}: {t(f'c_reason_{reason}', lang)}")
+        return
+    st.metric(t("c_route_minutes", lang), f"{minutes:.0f}")
+    st.dataframe(pd.DataFrame({"": [describe_leg(leg, lang) for _, leg in legs.iterrows()]}), use_container_width=True,
+                 hide_index=True)
+    shown = legs.dropna(subset=["geometry"]).copy()
+    shown["name_zh"] = [f"{r.line_zh} {r.minutes:.0f} 分钟" for r in shown.itertuples()]
+    shown["name_en"] = [f"{r.line_en} {r.minutes:.0f} min" for r in shown.itertuples()]
+    layers = [style.route_layer(shown, title=t("c_route_layer", lang))] if len(shown) else []
+    ends = pd.concat(places, ignore_index=True)
+    layers.append(style.origin_layer(gpd.GeoDataFrame(ends, geometry="geometry", crs=WGS84), lang=lang))
+    _map(layers, lang, f"route_map_{lang}")
+
+
+@st.cache_data(show_spinner="通勤圈 Commute circle…")
+def commute_cached():
+    table, circles = report.commute()
+    return table, circles
+
+
+def commute_tab(lang) -> None:
+    table, circles = commute_cached()
+    st.caption(t("c_commute_note", lang))
+    wide = table.pivot(index="cluster", columns="cutoff_min", values=["resource_share", "land_share"])
+    wide = wide.reindex(list(report.NAMES))
+    wide.index = [report.NAMES[c][0 if lang == "zh" else 1] for c in wide.index]
+    wide.columns = [f"{t('c_' + k, lang)} ≤{c} min" for k, c in wide.columns]
+    st.dataframe(wide.style.format("{:.1%}"), use_container_width=True)
+    layers = []
+    bands = circles[circles["cluster"] != "corridor"].sort_values("cutoff_min", ascending=False)
+    for rank, (cutoff, group) in enumerate(bands.groupby("cutoff_min", sort=False)):
+        frame = group.assign(name_zh=[f"{report.NAMES[c][0]} ≤{cutoff} 分钟" for c in group["cluster"]],
+                             name_en=[f"{report.NAMES[c][1]} ≤{cutoff} min" for c in group["cluster"]])
+        layers.append(style.commute_layer(frame, cutoff, rank, lang=lang))
+    _map(layers, lang, f"commute_map_{lang}")
+
+
+@st.cache_data(show_spinner=False)
+def validation_cached():
+    from analysis.validate import validate
+
+    return validate()
+
+
+def validation_tab(lang) -> None:
+    st.caption(t("c_validation_note", lang))
+    result = validation_cached()
+    cols = ["trip_id", "mode_class", "use", "reliable", "published_min", "model_min", "ratio", "ok", "source",
+            "source_date", "quote"]
+    st.dataframe(result[cols].style.format({"published_min": "{:g}", "model_min": "{:.1f}", "ratio": "{:.2f}"},
+                                           na_rep="—"),
+                 use_container_width=True, hide_index=True)
 
 
 main()

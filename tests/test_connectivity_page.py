@@ -18,7 +18,8 @@ def test_page_runs_and_shows_panels():
     at = _fresh().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "走廊连通性"
-    assert len(at.tabs) == 4
+    assert len(at.tabs) == 7
+    assert [tab.label for tab in at.tabs][4:] == ["路线", "一小时通勤圈", "模型校验"]
     assert any("config_id" in c.value for c in at.caption)
     assert len(at.get("download_button")) >= 3
 
@@ -60,3 +61,26 @@ def test_page_isochrones_from_a_custom_point():
     assert not at.exception, at.exception
     frames = [df.value for df in at.dataframe]
     assert any("point:custom" in str(getattr(f, "data", f)) for f in frames)
+
+
+def test_page_route_tab_draws_the_same_trip_as_the_cli():
+    from atlas import connectivity_data as cd
+
+    at = _fresh().run()
+    assert not at.exception, at.exception
+    minutes = [m for m in at.metric if m.label in ("门到门时间（分钟）", "Door to door (min)")]
+    assert len(minutes) == 1
+    frames, _ = cd.load_transport_frames()
+    places = [cd.resolve_place(frames, p) for p in ("崂山实验室", "胶东机场")]
+    expected, _, _ = cd.route_between(cd.corridor_network(frames), *places, modes="combined")
+    assert float(minutes[0].value) == round(expected)
+    at.text_input(key="c_route_to").set_value("no such place xyz").run()
+    assert any("no such place xyz" in w.value for w in at.warning)
+
+
+def test_page_cluster_matrix_and_validation_table():
+    at = _fresh().run()
+    assert any("走廊线仅作展示" in c.value for c in at.caption)
+    shown = [str(getattr(df, "value", "")) for df in at.dataframe]
+    assert any("鳌山湾" in text and "灵山湾" in text for text in shown)
+    assert any("m8_airport_regular" in text for text in shown)

@@ -3,6 +3,7 @@
 import json
 
 import pandas as pd
+import pytest
 
 from analysis.access import attach_points
 from analysis.connectivity import Scenario, compile_network, isochrones
@@ -40,3 +41,18 @@ def test_critical_layer_escapes_hostile_link_names():
     assert "<script>alert(1)</script>" not in html
     assert "+10.5 min" in html
     assert isinstance(ranking, pd.DataFrame)
+
+
+def test_route_layer_draws_the_route_legs():
+    from analysis.routes import fastest_route
+
+    stations, lines = metro_frames(line2_status="operating")
+    graph = build_network(metro_stations=stations, metro_lines=lines, config=TOY_CONFIG)
+    net = compile_network(attach_points(graph, metro_points(), config=TOY_CONFIG))
+    minutes, legs = fastest_route(net, "fac:f1", "fac:f4", modes="transit")
+    assert minutes == pytest.approx(5 + 4 + 3.5 + 1 + 4 + 3.5 + 1 + 5)
+    assert list(legs["kind"]) == ["walk", "wait", "ride", "wait", "ride", "walk"]
+    shown = legs.dropna(subset=["geometry"]).to_crs("EPSG:4326")
+    shown["name_zh"], shown["name_en"] = shown["line_zh"], ["<b>x</b>"] * len(shown)
+    html = build_map([style.route_layer(shown, title="Route")], MapView()).get_root().render()
+    assert style.ROUTE_STYLE["color"] in html and "<b>x</b>" not in html

@@ -18,7 +18,8 @@ X0, Y0 = 520_000.0, 4_000_000.0
 #: round numbers: walking 80 m/min x detour 1.0, driving 30 km/h = 500 m/min x detour 1.0
 TOY_CONFIG = replace(DEFAULT_CONFIG, walk_speed_kmh=4.8, walk_detour=1.0, drive_speed_kmh=30.0, drive_detour=1.0,
                      drive_nearest=1, road_speed_factor=0.8, metro_speed_kmh=40.0, metro_dwell_min=0.5,
-                     metro_wait_min=4.0, alight_min=1.0)
+                     metro_wait_min=4.0, alight_min=1.0, drive_terminal_min=0.0,
+                     arterial_max_m=0.0)
 
 
 def pt(x: float, y: float) -> Point:
