@@ -118,6 +118,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "c_mean_nn_m": ("平均最近邻距离(米)", "Mean nearest-neighbour distance (m)"),
     "c_expected_nn_m": ("随机分布期望距离(米)", "Expected if random (m)"), "c_R": ("Clark-Evans R (<1 聚集)", "Clark-Evans R (<1 clustered)"),
     "c_z": ("z 值", "z score"), "c_p": ("p 值", "p value"),
+    # Export page
+    "e_data": ("数据导出", "Data export"), "e_layer": ("图层或分析结果", "Layer or result"),
+    "e_format": ("格式", "Format"), "e_bom": ("CSV 带 BOM (Excel)", "CSV with UTF-8 BOM (Excel)"),
+    "e_decimals": ("坐标小数位", "Coordinate decimals"), "e_size": ("{n} 个要素 · {size}", "{n} features · {size}"),
+    "e_download": ("下载 {name} ({size})", "Download {name} ({size})"),
+    "e_meta": ("元数据 .meta.json ({size})", "Metadata .meta.json ({size})"),
+    "e_brief": ("简报图", "Briefing sheet"),
+    "e_brief_view": ("当前视图：地图页的图层与筛选", "The current view: layers and filters from the map page"),
+    "e_title": ("标题", "Title"), "e_subtitle": ("副标题", "Subtitle"), "e_preset": ("版式", "Preset"),
+    "e_shot": ("网页地图截图 (Chromium)", "Screenshot of the web map (Chromium)"),
+    "e_capturing": ("截图中…", "Capturing…"), "e_whole": ("全市范围", "Whole corridor"), "e_render": ("生成", "Render"),
     # page titles (the navigation menu and the browser tab)
     "page_map": ("地图", "Map"), "page_density": ("创新资源密度", "Resource density"),
     "page_connectivity": ("走廊连通性", "Connectivity"), "page_export": ("导出与简报", "Export & briefing"),

@@ -113,14 +113,14 @@ def uncertainty_m(value) -> float:
 
 
 def approximate_aware(style):
-    """``style`` with approximate points (``pos_uncertainty_m`` > APPROX_M) dashed and pale."""
+    """``style`` with approximate points (``pos_uncertainty_m`` > APPROX_M) dashed and pale (outline kept)."""
     if not callable(style):
         return style
 
     def styled(feature: dict) -> dict:
         out = dict(style(feature))
         if uncertainty_m(feature["properties"].get("pos_uncertainty_m")) > APPROX_M and "radius" in out:
-            out.update({"dashArray": "3 3", "weight": 2, "color": out.get("fillColor", "#555"), "fillOpacity": 0.35})
+            out.update({"dashArray": "3 3", "weight": max(float(out.get("weight", 1)), 1.5), "fillOpacity": 0.4})
         return out
 
     return styled

@@ -49,7 +49,7 @@ class Legend(MacroElement):
                             + "border:1px solid #333;background:" + item[1];
                     } else if (item[0] === "approx") {
                         sym.style.cssText = base + "width:10px;height:10px;border-radius:50%;"
-                            + "border:2px dashed " + item[1] + ";background:rgba(0,0,0,0.08)";
+                            + "border:1.5px dashed " + item[1] + ";background:rgba(0,0,0,0.08)";
                     } else if (item[0] === "dashed") {
                         sym.style.cssText = base + "width:18px;border-top:3px dashed " + item[1];
                     } else if (item[0] === "line") {

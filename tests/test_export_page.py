@@ -28,7 +28,7 @@ def test_page_starts_from_the_map_view_and_shows_sizes():
     caption = at.caption[0].value
     assert "features" in caption and ("KB" in caption or " B" in caption)
     labels = [b.label for b in _downloads(at)]
-    assert labels[0].startswith("下载 Download resources_laoshan.geojson (")
+    assert labels[0].startswith("Download resources_laoshan.geojson (")
 
 
 def test_changing_format_and_filter_changes_the_file():
@@ -36,7 +36,7 @@ def test_changing_format_and_filter_changes_the_file():
     at.multiselect(key="x_district").set_value(["shinan"]).run()
     at.radio(key="x_fmt").set_value("csv").run()
     assert not at.exception
-    assert _downloads(at)[0].label.startswith("下载 Download resources_shinan.csv")
+    assert _downloads(at)[0].label.startswith("下载 resources_shinan.csv")
 
 
 def test_analysis_results_from_the_session_are_offered():
@@ -45,7 +45,7 @@ def test_analysis_results_from_the_session_are_offered():
     at.selectbox(key="x_layer").set_value("analysis:density by cluster").run()
     assert not at.exception
     assert "1 个要素" in at.caption[0].value
-    assert _downloads(at)[0].label.startswith("下载 Download density_by_cluster.geojson")
+    assert _downloads(at)[0].label.startswith("下载 density_by_cluster.geojson")
 
 
 def test_briefing_form_renders_a_download():
@@ -55,4 +55,4 @@ def test_briefing_form_renders_a_download():
     at.button[0].click().run()
     assert not at.exception, at.exception
     labels = [b.label for b in _downloads(at)]
-    assert any(label.startswith("下载 Download 简报.png (") for label in labels), labels
+    assert any(label.startswith("下载 简报.png (") for label in labels), labels
