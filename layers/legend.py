@@ -23,7 +23,10 @@ class Legend(MacroElement):
             var legend = L.control({position: {{ this.position_json }}});
             legend.onAdd = function () {
                 var box = L.DomUtil.create("details", "atlas-legend");
-                box.open = {{ this.open_json }} && map.getSize().x >= 800;  // small maps: folded, one click opens
+                box.open = {{ this.open_json }};
+                setTimeout(function () {  // once laid out: small maps keep it folded (one click opens it)
+                    if (map.getSize().x < 800) { box.open = false; }
+                }, 400);
                 box.style.cssText = "background:rgba(255,255,255,0.92);padding:4px 8px;"
                     + "border-radius:4px;font:11px/1.35 'Noto Sans CJK SC','Noto Sans SC',sans-serif;"
                     + "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-height:55vh;overflow:auto;";

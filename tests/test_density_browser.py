@@ -19,7 +19,10 @@ def test_density_page_draws_offline(server, page, artifacts_dir):
     page.goto(server + "/density?lang=en", wait_until="domcontentloaded")
     frame = _drawn(page)
     assert frame.locator("path.leaflet-interactive").count() > 20  # zones + hexagons
-    legend = frame.locator(".atlas-legend").inner_text()
+    box = frame.locator(".atlas-legend")
+    if not box.evaluate("e => e.open"):  # folded on narrow maps: one click opens it
+        box.locator("summary").click()
+    legend = box.inner_text()
     assert "Hot spot" in legend and "km²" in legend and "Kernel density" in legend
     page.get_by_text("The three bays compared").wait_for(timeout=30_000)
     page.screenshot(path=str(artifacts_dir / "density_page.png"), full_page=True)
