@@ -8,7 +8,7 @@ PORT   ?= 8501
 
 .PHONY: setup run test browser fonts bench clean
 
-setup: $(VENV)/.installed static/node_modules/.installed
+setup: $(VENV)/.installed web/.vendored
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Leaflet + plugins from the npm registry, served by the app itself (offline maps).
-static/node_modules/.installed: static/package.json static/package-lock.json
-	npm ci --prefix static --no-audit --no-fund --ignore-scripts --loglevel=error
+# Leaflet + plugins from the npm registry into web/ (never served); then only the files the map
+# uses (atlas/webassets.py) are copied to static/vendor/, which the app serves (offline maps).
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+web/.vendored: web/node_modules/.installed atlas/webassets.py $(VENV)/.installed
+	$(PY) -m atlas.webassets
 	touch $@
 
 run: setup fonts
@@ -45,4 +50,4 @@ bench: setup browser
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) static/node_modules .pytest_cache
+	rm -rf $(VENV) web/node_modules web/.vendored static/vendor .pytest_cache

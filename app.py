@@ -21,6 +21,7 @@ from atlas.briefing import render_briefing
 from atlas.export import export_bytes, human_size
 from atlas.filters import search
 from atlas.i18n import LANGS, label, lang_of, t
+from atlas.pagekit import boundary, md
 from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
 from atlas.webassets import missing_files
 from layers import coast, districts
@@ -122,7 +123,7 @@ def search_box(state: ViewState, frames) -> ViewState:
         return state
     matches = search(frames, state.q)
     if not matches:
-        st.sidebar.info(t("no_match", state.lang, q=state.q))
+        st.sidebar.info(t("no_match", state.lang, q=md(state.q)))
         return state
     lang = state.lang
     names = {m.id: t("match_line", lang, name=m.name_zh if lang == "zh" else m.name_en, kind=label(m.kind, lang),
@@ -306,7 +307,7 @@ def main() -> None:
     remember(state)
 
 
-#: Widget keys whose value cannot be set through st.session_state (buttons, downloads).
+#: Widget keys#: Widget keys whose value cannot be set through st.session_state (buttons, downloads).
 ACTION_KEYS = frozenset({"w_brief", "w_brief_dl", "w_geojson_dl", "s_go", "s_download", "x_download", "x_meta",
                          "b_download", "dl_matrix", "dl_iso", "dl_crit", "dl_scen"})
 
@@ -346,8 +347,9 @@ def navigation() -> None:
     pages += [st.Page(path, title=t(key, lang), url_path=url) for path, key, url in PAGES]
     page = st.navigation(pages)
     st.html(COMPACT_CSS)
-    language_switch()
-    page.run()
+    lang = language_switch()
+    with boundary(st.error, lang, where=str(page.url_path or "map")):  # one error boundary for every page
+        page.run()
 
 
 navigation()

@@ -232,9 +232,9 @@ def _legend(ax, layers: list[BriefLayer], lang: str) -> None:
 
 def _titles(fig: Figure, title: str, subtitle: str, data_date: str, lang: str) -> None:
     h = fig.get_size_inches()[1]
-    fig.text(0.03, 1 - 0.35 / h, title, fontsize=20, fontweight="bold", va="top")
+    fig.text(0.03, 1 - 0.35 / h, title, fontsize=20, fontweight="bold", va="top", parse_math=False)  # "$5亿" is text
     if subtitle:
-        fig.text(0.03, 1 - 0.8 / h, subtitle, fontsize=11, color="#444444", va="top")
+        fig.text(0.03, 1 - 0.8 / h, subtitle, fontsize=11, color="#444444", va="top", parse_math=False)
     fig.text(0.97, 1 - 0.4 / h, ("数据日期 " if lang == "zh" else "Data date ") + data_date, fontsize=10,
              ha="right", va="top", color="#444444")
 

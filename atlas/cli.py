@@ -12,7 +12,9 @@ Exit codes: 0 success, 2 bad arguments, 3 analysis not available, 1 other failur
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
 from atlas import cli_analysis, cli_data, cli_route
 from atlas.cli_common import EXIT_FAIL, EXIT_OK, CliError
@@ -32,8 +34,8 @@ exit codes: 0 success, 2 bad arguments, 3 analysis/Chromium not available, 1 oth
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", "-f", choices=[f for f, _, _ in EXPORT.formats], default="geojson",
-                   help="file format (default: geojson)")
+    p.add_argument("--format", "-f", choices=[f for f, _, _ in EXPORT.formats], default=None,
+                   help="file format (default: from --out's suffix, else geojson)")
     p.add_argument("--out", "-o", help="output file ('-' for stdout; default: a safe name in the current folder)")
     p.add_argument("--precision", type=int, default=EXPORT.precision, help="coordinate decimals (default: 6)")
     p.add_argument("--bom", action="store_true", help="CSV: UTF-8 with BOM (Excel in China)")
@@ -97,7 +99,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Interrupted(BaseException):
+    """SIGTERM, turned into an exception so that temporary files are removed on the way out."""
+
+
+def _on_sigterm(signum, _frame) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        code = 143 if isinstance(exc, Interrupted) else 130
+        print("qd-atlas: interrupted; nothing was left half-written", file=sys.stderr)
+        return code
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"layers": cli_data.cmd_layers, "export": cli_data.cmd_export, "briefing": cli_data.cmd_briefing,
                 "screenshot": cli_data.cmd_screenshot, "density": cli_analysis.cmd_analysis,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import math
 import sys
 
 import pandas as pd
@@ -159,6 +160,9 @@ def _check_numbers(sig: inspect.Signature, params: dict) -> None:
         number = isinstance(default, int | float) and not isinstance(default, bool)
         if number and (isinstance(value, bool) or not isinstance(value, int | float)):
             msg = f"bad --param {name}={value!r}: a number is expected (default {default})"
+            raise CliError(msg)
+        if isinstance(value, float) and not math.isfinite(value):
+            msg = f"bad --param {name}={value!r}: a finite number is expected (default {default})"
             raise CliError(msg)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,9 +12,10 @@ import geopandas as gpd
 from tqdm import tqdm
 
 from atlas.cli_common import EXIT_UNAVAILABLE, CliError, out_path
-from atlas.export import FORMATS, export_bytes, human_size, safe_filename, write_atomic
+from atlas.export import FORMATS, export_bytes, human_size, safe_filename, write_atomic, write_together
 from atlas.exportmeta import build_metadata, metadata_bytes
 from atlas.filters import filter_frame
+from atlas.settings import LIMITS
 from atlas.viewstate import RESOURCE_TYPES
 from layers.schema import CLUSTERS, DISTRICTS, STATUS
 
@@ -91,8 +93,25 @@ def cmd_layers(args) -> int:
     return 0
 
 
+def resolve_format(fmt: str | None, out: str | None, known: dict[str, str]) -> str:
+    """The output format: ``--format``, else from the suffix of ``--out``, else the first of ``known``.
+
+    ``known`` maps format -> suffix. A ``--format`` that contradicts a known suffix of ``--out``
+    (``--format geojson --out p.csv``) is refused rather than writing one format under another's name.
+    """
+    suffix = Path(out).suffix.lower() if out and out != "-" else ""
+    by_suffix = {v: k for k, v in known.items()} | ({".json": "geojson"} if "geojson" in known else {})
+    if fmt is None:
+        return by_suffix.get(suffix, next(iter(known)))
+    if suffix in by_suffix and by_suffix[suffix] != fmt:
+        msg = f"--format {fmt} does not match the suffix of --out {out!r} ({suffix}); make them agree"
+        raise CliError(msg)
+    return fmt
+
+
 def write_export(frame, args, *, title: str, layers: list[str], filters: dict, params: dict | None = None) -> None:
-    """Encode ``frame`` per ``args`` and write it (+ sidecar); reports the size on stderr."""
+    """Encode ``frame`` per ``args`` and write it (+ sidecar, both or neither); reports the size on stderr."""
+    args.format = resolve_format(args.format, args.out, {k: v[0] for k, v in FORMATS.items()})
     suffix = FORMATS[args.format][0]
     path = out_path(args.out, safe_filename(title, suffix))
     meta = build_metadata(frame, layers=layers, title=title, filters=filters, params=params, precision=args.precision)
@@ -104,9 +123,8 @@ def write_export(frame, args, *, title: str, layers: list[str], filters: dict, p
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
-            write_atomic(path, data)
-            if not args.no_sidecar:
-                write_atomic(path.with_name(path.name + ".meta.json"), metadata_bytes(meta))
+            sidecar = [] if args.no_sidecar else [(path.with_name(path.name + ".meta.json"), metadata_bytes(meta))]
+            write_together([(path, data), *sidecar])
     if path is not None:
         print(f"wrote {path} ({len(frame)} features, {human_size(len(data))})", file=sys.stderr)
 
@@ -126,8 +144,15 @@ def _bbox(text: str | None):
         values = tuple(float(v) for v in text.split(","))
     except ValueError:
         values = ()
-    if len(values) != 4 or values[0] >= values[2] or values[1] >= values[3]:
+    if len(values) != 4 or not all(math.isfinite(v) for v in values) or values[0] >= values[2] or values[1] >= values[3]:
         msg = f"bad --bbox {text!r}: use lon_min,lat_min,lon_max,lat_max with min < max"
+        raise CliError(msg)
+    x0, y0, x1, y1 = LIMITS.bbox_outer
+    if values[0] < x0 or values[1] < y0 or values[2] > x1 or values[3] > y1:
+        msg = f"--bbox {text!r} reaches beyond the atlas's area; stay within {x0},{y0},{x1},{y1}"
+        raise CliError(msg)
+    if min(values[2] - values[0], values[3] - values[1]) < LIMITS.bbox_min_deg:
+        msg = f"--bbox {text!r} is too small; make it at least {LIMITS.bbox_min_deg} degrees wide and high"
         raise CliError(msg)
     return values
 
@@ -143,12 +168,18 @@ def overlays_arg(text: str) -> tuple[str, ...]:
     return wanted
 
 
-def _pair(text: str, sep: str, what: str, cast=float) -> tuple:
+def _pair(text: str, sep: str, what: str, cast=float, bounds: tuple | None = None) -> tuple:
     try:
         a, b = (cast(v) for v in text.split(sep))
     except ValueError:
         msg = f"bad {what} {text!r}"
         raise CliError(msg) from None
+    if not (math.isfinite(a) and math.isfinite(b)):
+        msg = f"bad {what} {text!r}: numbers must be finite"
+        raise CliError(msg)
+    if bounds is not None and not all(lo <= v <= hi for v, (lo, hi) in zip((a, b), bounds, strict=True)):
+        msg = f"bad {what} {text!r}: allowed {bounds[0][0]}..{bounds[0][1]} and {bounds[1][0]}..{bounds[1][1]}"
+        raise CliError(msg)
     return a, b
 
 
@@ -159,15 +190,22 @@ def cmd_screenshot(args) -> int:
     from atlas.viewstate import ViewState
 
     filters = parse_filters(args.filter)
-    lat, lon = _pair(args.center, ",", "--center (use lat,lon)") if args.center else MAP.center
-    width, height = _pair(args.size, "x", "--size (use WIDTHxHEIGHT)", int)
+    x0, y0, x1, y1 = LIMITS.bbox_outer
+    lat, lon = (_pair(args.center, ",", "--center (use lat,lon)", bounds=((y0, y1), (x0, x1))) if args.center
+                else MAP.center)
+    lo, hi = LIMITS.screenshot_px
+    width, height = _pair(args.size, "x", "--size (use WIDTHxHEIGHT)", int, bounds=((lo, hi), (lo, hi)))
+    if args.zoom is not None and not MAP.min_zoom <= args.zoom <= MAP.max_zoom:
+        msg = f"bad --zoom {args.zoom}: allowed {MAP.min_zoom}..{MAP.max_zoom}"
+        raise CliError(msg)
     state = ViewState(lat=lat, lon=lon, zoom=args.zoom or MAP.zoom, lang=args.lang, layers=overlays_arg(args.layers),
                       clusters=filters.get("cluster", ()), districts=filters.get("district", ()),
                       types=filters.get("type", ()), statuses=filters.get("status", ()))
     path = out_path(args.out, "map_screenshot.png")
     frames, _errors = mapmodel.load_frames()
     try:
-        data = screenshot_map(view_map(frames, state), width=width, height=height)
+        data = screenshot_map(view_map(frames, state), width=width, height=height,
+                              timeout_ms=LIMITS.screenshot_timeout_s * 1000)
     except ScreenshotUnavailable as exc:
         raise CliError(str(exc), EXIT_UNAVAILABLE) from None
     if path is None:
@@ -185,8 +223,7 @@ def cmd_briefing(args) -> int:
 
     filters = parse_filters(args.filter)
     wanted = overlays_arg(args.layers)
-    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "png")
-    fmt = fmt if fmt in ("png", "pdf") else "png"
+    fmt = resolve_format(args.format, args.out, {"png": ".png", "pdf": ".pdf"})
     path = out_path(args.out, safe_filename(args.title, "." + fmt))
     bbox = _bbox(args.bbox)
     steps = progress(["load", "render", "write"], "briefing")

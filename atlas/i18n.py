@@ -38,6 +38,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "amap_note": ("高德底图为GCJ-02坐标：叠加图层仅在显示时偏移，数据本身不变。",
                   "AMap tiles are GCJ-02: overlays are shifted for display only; stored data is unchanged."),
     "offline_note": ("无底图模式可离线使用；在线底图需要互联网。", "“No basemap” works offline; web basemaps need the internet."),
+    # reliability (atlas/pagekit.py, pages): errors and upload notices
+    "err_input": ("无法完成：输入不可用。", "This could not be done with this input."),
+    "err_input_hint": ("请按上面的提示修改文件或参数后重试；其余页面和本会话不受影响。",
+                       "Fix the file or setting as the message says and try again; the rest of the session is unaffected."),
+    "err_unexpected": ("出现了意外错误(参考编号 {ref})。页面和会话仍可继续使用；如需帮助，请把参考编号告诉管理员。",
+                       "Something unexpected went wrong (reference {ref}). The page and your session still work; "
+                       "quote the reference when asking for help."),
+    "upload_kept": ("使用本会话已上传的文件：{name}", "Using this session's upload: {name}"),
+    "problems_more": ("仅列出前 {shown} 行，共 {total} 行有问题；完整列表见“问题行 CSV”。",
+                      "Showing the first {shown} of {total} rows with problems; the full list is in “Problem rows CSV”."),
     "all": ("全部", "All"),
     "outputs": ("简报与导出", "Briefing & export"),
     "brief_png": ("生成简报图 (PNG, 300 dpi)", "Briefing image (PNG, 300 dpi)"),

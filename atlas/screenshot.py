@@ -4,7 +4,7 @@ The static matplotlib sheet (:mod:`atlas.briefing`) is the default and always
 works; this is for when someone wants exactly the web map's look. It needs
 Debian's ``chromium`` (``make browser``) and the ``playwright`` package; without
 them :class:`ScreenshotUnavailable` says so. The page is a standalone HTML file
-whose Leaflet assets point at ``static/node_modules`` on disk, every request
+whose Leaflet assets point at ``static/vendor`` on disk, every request
 leaving the machine is refused, and the basemap is "none": fully offline.
 """
 
@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from atlas.webassets import STATIC_DIR, STATIC_URL, localize
+from atlas.webassets import STATIC_URL, VENDOR_DIR, localize
 
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
@@ -40,7 +40,7 @@ def _playwright():
 def standalone_html(folium_map) -> str:
     """The map as one HTML page whose assets are local files (no server needed)."""
     html = localize(folium_map).get_root().render()
-    return html.replace(f'"{STATIC_URL}/', f'"{(STATIC_DIR / "node_modules").resolve().as_uri()}/')
+    return html.replace(f'"{STATIC_URL}/', f'"{VENDOR_DIR.resolve().as_uri()}/')
 
 
 def screenshot_map(folium_map, *, width: int = 1600, height: int = 1000, timeout_ms: int = 30_000) -> bytes:

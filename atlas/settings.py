@@ -57,6 +57,8 @@ class DensityDefaults:
     h3_range: tuple[int, int] = (5, 9)
     #: a KDE grid larger than this is refused (memory; 1 m cells over the city would be ~10^10)
     max_grid_cells: int = 50_000_000
+    #: a kernel wider than this (200 km) is wider than the municipality: refused
+    max_bandwidth_m: float = 200_000.0
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,34 @@ CONNECTIVITY = ConnectivityDefaults()
 class UploadDefaults:
     #: uploaded point files larger than this are refused with a clear message (50 MB)
     max_bytes: int = 50 * 1024 * 1024
+    #: per-process caches of uploads and analysis steps: at most this many entries, each dropped after ttl
+    cache_entries: int = 4
+    cache_ttl_s: int = 1800
+    #: problem rows listed on the page (all of them are in the downloadable CSV)
+    problems_listed: int = 200
+    #: rows of an upload at most (a 50 MB CSV holds ~1.5 M points)
+    max_rows: int = 2_000_000
+    #: files above this are parsed in a separate process (atlas/workers.py), so other sessions keep running
+    inline_bytes: int = 2 * 1024 * 1024
+    #: parsing processes at once (each replaced after one file: its memory goes back to the system)
+    workers: int = 1
 
 
 UPLOAD = UploadDefaults()
+
+
+@dataclass(frozen=True)
+class LimitDefaults:
+    """Bounds of numeric command-line/page arguments (refused with a one-line error outside)."""
+
+    #: screenshot width/height in CSS pixels
+    screenshot_px: tuple[int, int] = (200, 6000)
+    #: seconds a screenshot may take before Chromium is closed
+    screenshot_timeout_s: int = 60
+    #: briefing --bbox: inside this lon/lat box (Qingdao and its surroundings)
+    bbox_outer: tuple[float, float, float, float] = (117.0, 34.0, 123.0, 38.5)
+    #: briefing --bbox: at least this many degrees wide/high (~100 m)
+    bbox_min_deg: float = 0.001
+
+
+LIMITS = LimitDefaults()

@@ -1,10 +1,14 @@
-"""Serve every JS/CSS file the map needs from the app itself (offline maps).
+"""Serve exactly the JS/CSS/image files the map needs from the app itself (offline maps).
 
 folium and its plugins point at public CDNs. Offline, on a government intranet
 or behind networks where those CDNs are unreliable, the page loads but the map
-never appears. The files come from the npm registry at install time
-(``static/package.json``, ``npm ci --prefix static``) and Streamlit serves them
-from ``static/`` at ``/app/static/`` (``server.enableStaticServing``).
+never appears. The npm packages are installed at setup time into ``web/``
+(``web/package.json``, ``npm ci --prefix web``) and :func:`assemble` (``make
+setup`` runs ``python -m atlas.webassets``) copies only the files listed here —
+:data:`LOCAL_ASSETS` and the images their CSS refers to (:data:`IMAGES`) — into
+``static/vendor/``, which Streamlit serves at ``/app/static/vendor/``
+(``server.enableStaticServing``). Nothing else of ``node_modules`` (lock files,
+``.bin`` scripts, demo pages that would run on the app's origin) is reachable.
 
 :func:`localize` rewrites a folium map's asset lists to those local URLs and
 drops the ones the atlas never uses (Bootstrap, awesome-markers, font icons:
@@ -14,15 +18,22 @@ raises, so a new plugin cannot silently bring a CDN back.
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import folium
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-#: URL prefix under which Streamlit serves ``static/``.
-STATIC_URL = "/app/static/node_modules"
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = ROOT / "static"
+#: where npm installs the packages (never served)
+NODE_MODULES = ROOT / "web" / "node_modules"
+#: the served copy: only the files below, same relative paths
+VENDOR_DIR = STATIC_DIR / "vendor"
+#: URL prefix under which Streamlit serves ``static/vendor``.
+STATIC_URL = "/app/static/vendor"
 
-#: Substring of a CDN URL -> file below ``static/node_modules``.
+#: Substring of a CDN URL -> file below ``node_modules`` (and ``static/vendor``).
 LOCAL_ASSETS: dict[str, str] = {
     "leaflet@1.9.3/dist/leaflet.js": "leaflet/dist/leaflet.js",
     "leaflet@1.9.3/dist/leaflet.css": "leaflet/dist/leaflet.css",
@@ -35,6 +46,15 @@ LOCAL_ASSETS: dict[str, str] = {
     "leaflet_heat.min.js": "leaflet.heat/dist/leaflet-heat.js",
     "jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",  # folium.Popup builds its HTML with $()
 }
+#: Images the CSS files above refer to with ``url(...)`` (relative to the CSS file's folder).
+IMAGES: tuple[str, ...] = (
+    "leaflet/dist/images/layers.png", "leaflet/dist/images/layers-2x.png", "leaflet/dist/images/marker-icon.png",
+    "leaflet/dist/images/marker-icon-2x.png", "leaflet/dist/images/marker-shadow.png",
+    "leaflet.fullscreen/icon-fullscreen.svg",
+    *(f"leaflet-measure/dist/images/{n}{s}.png" for n in ("cancel", "check", "focus", "rulers", "start", "trash")
+      for s in ("", "_@2X")),
+    "leaflet-minimap/dist/images/toggle.png", "leaflet-minimap/dist/images/toggle.svg",
+)
 #: Assets folium adds by default that no atlas element uses.
 UNUSED_ASSETS: tuple[str, ...] = (
     "bootstrap",
@@ -42,6 +62,28 @@ UNUSED_ASSETS: tuple[str, ...] = (
     "fontawesome",
     "leaflet.awesome.rotate",
 )
+
+
+def served_files() -> tuple[str, ...]:
+    """Every file below ``static/vendor`` (relative paths): the map's JS/CSS and images, nothing else."""
+    return (*LOCAL_ASSETS.values(), *IMAGES)
+
+
+def assemble(node_modules: Path = NODE_MODULES, dest: Path = VENDOR_DIR) -> list[str]:
+    """Copy :func:`served_files` from the npm install into ``dest`` (emptied first); returns them.
+
+    Raises FileNotFoundError naming the files npm did not install.
+    """
+    missing = [rel for rel in served_files() if not (node_modules / rel).is_file()]
+    if missing:
+        msg = f"not installed in {node_modules}: {', '.join(missing)} (run `npm ci --prefix web`)"
+        raise FileNotFoundError(msg)
+    if dest.exists():
+        shutil.rmtree(dest)
+    for rel in served_files():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(node_modules / rel, dest / rel)
+    return list(served_files())
 
 
 class MissingAssetError(RuntimeError):
@@ -58,16 +100,15 @@ def local_url(cdn_url: str, *, prefix: str = STATIC_URL) -> str | None:
         if needle in cdn_url:
             return f"{prefix}/{rel}"
     msg = (
-        f"No local copy of {cdn_url}. Add the npm package to static/package.json and map it "
+        f"No local copy of {cdn_url}. Add the npm package to web/package.json and map it "
         "in atlas.webassets.LOCAL_ASSETS, then run `make setup`."
     )
     raise MissingAssetError(msg)
 
 
-def missing_files(static_dir: Path = STATIC_DIR) -> list[str]:
-    """Local asset files that are not installed (run ``make setup``)."""
-    root = static_dir / "node_modules"
-    return [rel for rel in LOCAL_ASSETS.values() if not (root / rel).is_file()]
+def missing_files(vendor_dir: Path = VENDOR_DIR) -> list[str]:
+    """Served asset files that are not in place (run ``make setup``)."""
+    return [rel for rel in served_files() if not (vendor_dir / rel).is_file()]
 
 
 def _walk(element):
@@ -90,3 +131,12 @@ def localize(m: folium.Map, *, prefix: str = STATIC_URL) -> folium.Map:
                     localized.append((name, new))
             setattr(element, attr, localized)  # instance attribute: class lists untouched
     return m
+
+
+if __name__ == "__main__":  # make setup: python -m atlas.webassets
+    try:
+        files = assemble()
+    except FileNotFoundError as exc:
+        print(f"atlas.webassets: error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    print(f"atlas.webassets: {len(files)} files -> {VENDOR_DIR}")

@@ -23,7 +23,9 @@ from analysis.scenarios import compare_scenarios, critical_links, isochrone_chan
 from analysis.cluster_access import cluster_members, group_matrix, unreachable_reason
 from atlas import connectivity_data as cd
 from atlas import connectivity_report as report
+from atlas.export import csv_bytes
 from atlas.i18n import lang_of, t
+from atlas.pagekit import boundary, md
 from atlas.settings import CONNECTIVITY
 from layers import connectivity_style as style
 from layers.atlas_map import MapView, build_map
@@ -226,7 +228,7 @@ def main() -> None:
     st.title(tr("title", lang))
     frames, error = frames_once()
     if frames is None:
-        st.warning(error)
+        st.warning(md(error, limit=600))
         return
     has_osm = osm_roads.cache_path().exists()
     modes, statuses, origin_set, use_osm = controls(lang, has_osm)
@@ -264,7 +266,7 @@ def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     shown = pd.Series(gravity.to_numpy(), index=cd.node_labels(net.graph, list(gravity.index), lang), name="A_i")
     cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.background_gradient(cmap="Blues"),
                       use_container_width=True)
-    st.download_button("CSV", cd.with_params(matrix).to_csv().encode("utf-8-sig"),
+    st.download_button("CSV", csv_bytes(cd.with_params(matrix)),
                        file_name=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}.csv", mime="text/csv",
                        key="dl_matrix")
 
@@ -357,7 +359,7 @@ def critical_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     _map([style.critical_layer(shown_geoms, ranking, lang=lang)] if len(shown_geoms) else [], lang, f"crit_map_{lang}")
     if not len(shown_geoms):
         st.caption("没有移除后会变慢的连接。" if lang == "zh" else "No link makes these trips slower when removed.")
-    st.download_button("CSV", cd.with_params(ranking).to_csv(index=False).encode("utf-8-sig"),
+    st.download_button("CSV", csv_bytes(cd.with_params(ranking)),
                        file_name=f"critical_links_{origin_set}_{modes}_{net.config_id}.csv", mime="text/csv",
                        key="dl_crit")
 
@@ -374,7 +376,7 @@ def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
     st.subheader(tr("diff", lang))
     st.dataframe(heat_table(res["diff"], net, lang, diverging=True), use_container_width=True)
     payload = {"before": res["before"].attrs["params"], "after": res["after"].attrs["params"]}
-    st.download_button("CSV", res["diff"].to_csv().encode("utf-8-sig"),
+    st.download_button("CSV", csv_bytes(res["diff"]),
                        file_name=f"scenario_diff_{origin_set}_{statuses}_vs_{alt[0]}_{net.config_id}.csv",
                        mime="text/csv", key="dl_scen")
     st.caption(json.dumps(payload, ensure_ascii=False)[:400])
@@ -455,4 +457,5 @@ def validation_tab(lang) -> None:
                  use_container_width=True, hide_index=True)
 
 
-main()
+with boundary(st.error, lang_of(st.session_state, st.query_params), where="connectivity"):
+    main()

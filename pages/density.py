@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.density import clark_evans, compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density
-from analysis.points_io import read_points
+from atlas.export import csv_bytes
 from atlas.i18n import lang_of, t
-from atlas.settings import DENSITY
+from atlas.pagekit import boundary, md, page_lang
+from atlas.settings import DENSITY, UPLOAD
+from atlas.workers import read_upload_isolated
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView, build_map
 from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
@@ -18,6 +23,9 @@ ZONES = {"clusters": ("d_zone_clusters", "cluster"), "districts": ("d_zone_distr
 METRICS = ("weighted_per_km2", "per_km2", "count", "weighted")
 MAX_MAP_CELLS = 12_000
 NO_WEIGHT = "<none>"  # the "unweighted" choice (shown in the reader's language)
+UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "zip", "kml", "kmz", "gpkg"]
+#: every cache of uploads and analysis steps is bounded (entries and time): the server must not grow
+BOUNDED = {"show_spinner": False, "max_entries": UPLOAD.cache_entries, "ttl": UPLOAD.cache_ttl_s}
 LANG = lang_of(st.session_state, st.query_params)  # the app's one language switch (app.py)
 
 
@@ -38,58 +46,61 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={**headings, name: tr("c_name")})
 
 
-@st.cache_data(show_spinner=False)
-def points(data: bytes | None, kind: str | None, crs: str, lon: str | None, lat: str | None):
-    """(points, problems): the atlas's resources layer, or the analyst's file."""
-    if data is None:
+@st.cache_resource(**BOUNDED)
+def points(digest: str | None, name: str | None, crs: str, lon: str | None, lat: str | None, _data: bytes | None):
+    """(points, problems): the atlas's resources layer, or the analyst's file, keyed by its digest (the
+    bytes are not hashed on every rerun). A shared resource, not a per-call copy: a million points are
+    held once, never mutated; big files are parsed in a worker process (atlas/workers.py)."""
+    if digest is None:
         return resources.load(), []
-    return read_points(data, kind=kind, crs=crs, lon=lon or None, lat=lat or None)
+    return read_upload_isolated(_data, name or "", crs=crs, lon=lon or None, lat=lat or None)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def zones(key: str):
     return clusters.bay_clusters() if key == "clusters" else districts.load()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)
 def city():
     return coast.load_city()
 
 
-@st.cache_data(show_spinner=False)
-def step_counts(src: tuple, zone_key: str, weight: str | None):
-    pts, _ = points(*src)
+@st.cache_data(**BOUNDED)
+def step_counts(src: tuple, zone_key: str, weight: str | None, _pts):
+    pts = _pts
     z = zones(zone_key)
     return (counts_by_zone(pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city()),
             clark_evans(pts, z, zone_id=ZONES[zone_key][1]))
 
 
-@st.cache_data(show_spinner=False)
-def step_kde(src: tuple, weight: str | None, bandwidth_m: float, cell_m: float):
-    return kernel_density(points(*src)[0], bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, land=city())
+@st.cache_data(**BOUNDED)
+def step_kde(src: tuple, weight: str | None, bandwidth_m: float, cell_m: float, _pts):
+    return kernel_density(_pts, bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, land=city())
 
 
-@st.cache_data(show_spinner=False)
-def step_hexes(src: tuple, weight: str | None, resolution: int, k_ring: int, confidence: float):
-    hexes = hexagons(points(*src)[0], resolution=resolution, weight=weight, land=city())
+@st.cache_data(**BOUNDED)
+def step_hexes(src: tuple, weight: str | None, resolution: int, k_ring: int, confidence: float, _pts):
+    hexes = hexagons(_pts, resolution=resolution, weight=weight, land=city())
     return hot_spots(hexes, value="weighted" if weight else "count", k_ring=k_ring, confidence=confidence)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**BOUNDED)
 def step_compare(src: tuple, weight: str | None, type_col: str | None, bandwidth_m: float, cell_m: float,
-                 resolution: int, k_ring: int, confidence: float):
-    return compare_bays(points(*src)[0], zones("clusters"), city=city(), weight=weight, type_col=type_col,
+                 resolution: int, k_ring: int, confidence: float, _pts):
+    return compare_bays(_pts, zones("clusters"), city=city(), weight=weight, type_col=type_col,
                         bandwidth_m=bandwidth_m, cell_m=cell_m, resolution=resolution, k_ring=k_ring,
                         confidence=confidence)
 
 
-def source_widgets() -> tuple | None:
-    """Sidebar: which points: the cache key tuple for :func:`points` (None = awaiting upload)."""
-    mode = st.sidebar.radio(tr("d_points"), ["atlas", "upload"], horizontal=True,
+def source_widgets(lang: str) -> tuple | None:
+    """Sidebar: which points: the arguments of :func:`points` (None = awaiting upload)."""
+    mode = st.sidebar.radio(tr("d_points"), ["atlas", "upload"], horizontal=True, key="w_source",
                             format_func=lambda m: tr("d_atlas") if m == "atlas" else tr("d_upload"))
     if mode == "atlas":
-        return (None, None, "WGS84", None, None)
-    file = st.sidebar.file_uploader(tr("d_file"), type=["csv", "geojson", "json"])
+        return (None, None, "WGS84", None, None, None)
+    file = st.sidebar.file_uploader("CSV · Excel · GeoJSON · JSON · Shapefile (.zip) · KML · GeoPackage",
+                                    type=UPLOAD_TYPES)
     crs = st.sidebar.selectbox(tr("d_crs"), ["WGS84", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:32650", "EPSG:32651"])
     lon = st.sidebar.text_input(tr("d_lon"), "")
     lat = st.sidebar.text_input(tr("d_lat"), "")
@@ -98,17 +109,23 @@ def source_widgets() -> tuple | None:
     kept = st.session_state.get("density_upload")
     if kept is None:
         return None
-    name, data = kept
+    name, data = kept[0], kept[1]
+    if st.session_state.get("density_digest", (None,))[0] is not data:  # hash each upload once, not per rerun
+        st.session_state["density_digest"] = (data, hashlib.blake2b(data, digest_size=16).hexdigest())
     if file is None:
-        st.sidebar.caption(tr("d_kept", name=name))
-    kind = "csv" if name.lower().endswith(".csv") else "geojson"
-    return (data, kind, crs, lon.strip(), lat.strip())
+        st.sidebar.caption(t("upload_kept", lang, name=md(name)))
+    return (st.session_state["density_digest"][1], name, crs, lon.strip(), lat.strip(), data)
+
+
+def usable_weight(pts, column: str) -> bool:
+    values = pd.to_numeric(pts[column], errors="coerce").to_numpy(dtype=float)
+    return bool(len(values)) and bool(np.all(np.isfinite(values) & (values >= 0)))
 
 
 def parameter_widgets(pts) -> dict:
     numeric = [c for c in pts.columns if c != "geometry" and pd.api.types.is_numeric_dtype(pts[c])]
     options = [NO_WEIGHT, *numeric]
-    default = options.index("weight") if "weight" in options else 0
+    default = options.index("weight") if "weight" in options and usable_weight(pts, "weight") else 0
     lo_bw, hi_bw = DENSITY.bandwidth_range_m
     lo_c, hi_c = DENSITY.cell_range_m
     lo_r, hi_r = DENSITY.h3_range
@@ -130,19 +147,24 @@ def parameter_widgets(pts) -> dict:
     }
 
 
-def run(src: tuple, p: dict, type_col: str | None):
+def run(src: tuple, p: dict, type_col: str | None, pts):
+    if p["weight"] is not None and not usable_weight(pts, p["weight"]):
+        msg = (f"权重列 {p['weight']!r} 含空值、负值或非有限值；请修正文件或选择“无” · Weight column {p['weight']!r} "
+               "has missing, negative or non-finite values: fix those rows or choose “none” as the weight.")
+        raise ValueError(msg)
+    src = src[:5]  # the cache key (digest, name, crs, lon, lat): never the bytes
     bar = st.progress(0, text=tr("d_counting"))
-    counts, ce = step_counts(src, p["zone_key"], p["weight"])
+    counts, ce = step_counts(src, p["zone_key"], p["weight"], pts)
     bar.progress(25, text=tr("d_kde"))
     if p["cell_m"] > p["bandwidth_m"]:
         st.warning(tr("d_cell_gt_bw"))
         p["cell_m"] = p["bandwidth_m"]
-    kde = step_kde(src, p["weight"], p["bandwidth_m"], p["cell_m"])
+    kde = step_kde(src, p["weight"], p["bandwidth_m"], p["cell_m"], pts)
     bar.progress(55, text=tr("d_hexes"))
-    hexes = step_hexes(src, p["weight"], p["resolution"], p["k_ring"], p["confidence"])
+    hexes = step_hexes(src, p["weight"], p["resolution"], p["k_ring"], p["confidence"], pts)
     bar.progress(80, text=tr("d_comparing"))
     table = step_compare(src, p["weight"], type_col, p["bandwidth_m"], p["cell_m"], p["resolution"], p["k_ring"],
-                         p["confidence"])
+                         p["confidence"], pts)
     bar.progress(100, text=tr("d_done"))
     return counts, ce, kde, hexes, table
 
@@ -179,15 +201,29 @@ def downloads(counts, kde, hexes, table, problems) -> None:
     cols[0].download_button(tr("d_dl_zones"), counts.to_json(drop_id=True), "density_zones.geojson", "application/geo+json")
     cols[1].download_button(tr("d_dl_hexes"), hexes.to_json(drop_id=True), "density_hexes.geojson", "application/geo+json")
     cols[2].download_button(tr("d_dl_kde"), kde.to_json(drop_id=True), "density_kde.geojson", "application/geo+json")
-    cols[3].download_button(tr("d_dl_table"), table.to_csv().encode("utf-8-sig"), "bay_comparison.csv", "text/csv")
-    cols[4].download_button(tr("d_dl_problems"), pd.DataFrame(problems).to_csv(index=False).encode("utf-8-sig"),
-                            "row_problems.csv", "text/csv", disabled=not problems)
+    cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv")
+    cols[4].download_button(tr("d_dl_problems"), problem_csv(problems), "row_problems.csv", "text/csv", disabled=not problems)
 
 
-@st.cache_data(show_spinner=False)
-def outside_land(src: tuple) -> list[dict]:
+def problem_csv(problems: list[dict]) -> bytes:
+    return csv_bytes(pd.DataFrame(problems, columns=["row", "reason", "message"]))
+
+
+def show_problems(problems: list[dict], lang: str) -> None:
+    """The first rows with problems on the page (bounded), all of them in a download."""
+    shown = problems[: UPLOAD.problems_listed]
+    with st.expander(tr("d_problems", n=len(problems)), expanded=True):
+        st.dataframe(pd.DataFrame(shown, columns=["row", "reason", "message"]), hide_index=True)
+        if len(problems) > len(shown):
+            st.caption(t("problems_more", lang, shown=len(shown), total=len(problems)))
+            st.download_button(tr("d_dl_problems"), problem_csv(problems), "row_problems.csv",
+                               "text/csv", key="problems_all")
+
+
+@st.cache_data(**BOUNDED)
+def outside_land(key: tuple, _pts) -> list[dict]:
     """Rows of points outside every district (e.g. just offshore): kept, but in no zone count; listed."""
-    pts = points(*src)[0]
+    pts = _pts
     land = zones("districts").union_all()
     off = pts[~pts.geometry.within(land)]
     return [{"row": int(i) + 1, "reason": "outside_districts", "message": tr("d_offshore_row"),
@@ -204,20 +240,25 @@ def params_sentence(p: dict) -> str:
 
 
 def main() -> None:
+    lang = page_lang(st.session_state, st.query_params)
+    with boundary(st.error, lang, where="density"):
+        page(lang)
+
+
+def page(lang: str) -> None:
     st.title(tr("d_title"))
     st.caption(tr("d_caption"))
-    src = source_widgets()
+    src = source_widgets(lang)
     if src is None:
         st.info(tr("d_upload_first"))
         return
     pts, problems = points(*src)
     if problems:
-        with st.expander(tr("d_problems", n=len(problems)), expanded=True):
-            st.dataframe(pd.DataFrame(problems)[["row", "reason", "message"]], hide_index=True)
+        show_problems(problems, lang)
     if len(pts) < 2:
         st.info(tr("d_need_two"))
         return
-    offshore = outside_land(src) if src[0] is not None else []
+    offshore = outside_land(src[:5], pts) if src[0] is not None else []
     if offshore:  # never silently lost: kept in KDE and hexagons, listed, and in the problem-rows download
         st.warning(tr("d_offshore", n=len(offshore), total=len(pts)))
         st.dataframe(pd.DataFrame(offshore), hide_index=True)
@@ -225,11 +266,11 @@ def main() -> None:
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
     type_col = "type" if "type" in pts.columns else None
-    counts, ce, kde, hexes, table = run(src, p, type_col)
+    counts, ce, kde, hexes, table = run(src, p, type_col, pts)
     layers, legend = map_layers(counts, kde, hexes, pts, p)
     st_folium(build_map(layers, MapView(legend=legend, lang=LANG)), key="density_map", height=600,
               use_container_width=True, returned_objects=[])
-    st.caption(params_sentence(p))
+    st.caption(md(params_sentence(p), limit=600))  # a column name is the user's text
     st.subheader(tr("d_compare"))
     st.dataframe(readable(table), width="stretch")
     metric = p["metric"] if p["metric"] in table.columns else "weighted_per_km2"

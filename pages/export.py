@@ -16,6 +16,7 @@ from atlas.cli_data import FILTERS, apply_filters, loaders
 from atlas.export import FORMATS, export_bytes, human_size, safe_filename
 from atlas.exportmeta import build_metadata, metadata_bytes
 from atlas.i18n import label, lang_of, t
+from atlas.pagekit import boundary
 from atlas.settings import DATA, EXPORT
 from atlas.viewstate import ViewState
 
@@ -137,4 +138,5 @@ def main() -> None:
     screenshot_section(state, lang)
 
 
-main()
+with boundary(st.error, lang_of(st.session_state, st.query_params), where="export"):
+    main()

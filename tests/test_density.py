@@ -145,7 +145,11 @@ def test_location_quotients_by_hand():
 def test_compare_bays_on_the_real_layers():
     from layers import clusters, coast, resources
 
-    table = compare_bays(resources.load(), clusters.bay_clusters(), city=coast.load_city())
+    from analysis.density import within_uncertainty
+
+    # resources known only to their district or the city (> 5 km) cannot be put in a cluster
+    located = within_uncertainty(resources.load(), max_uncertainty_m=5000)
+    table = compare_bays(located, clusters.bay_clusters(), city=coast.load_city())
     assert list(table.index) == ["aoshan", "jiaozhou", "lingshan", "city"]
     bays = table.loc[["aoshan", "jiaozhou", "lingshan"]]
     assert bays["count"].sum() <= table.loc["city", "count"]

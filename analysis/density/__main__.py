@@ -16,13 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density, within_uncertainty
-from analysis.points_io import read_points
+from analysis.readers import read_upload
+from atlas.export import csv_bytes, write_atomic
 from atlas.settings import DENSITY
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m analysis.density", description=__doc__.splitlines()[0])
-    ap.add_argument("points", nargs="?", help="CSV or GeoJSON (default: the atlas's resources layer)")
+    ap.add_argument("points", nargs="?", help="CSV, Excel, GeoJSON, JSON, zipped shapefile, KML or GeoPackage (default: the atlas's resources layer)")
     ap.add_argument("--crs", default="WGS84", help="WGS84 | GCJ-02 | BD-09 | EPSG:xxxx (default WGS84)")
     ap.add_argument("--lon"), ap.add_argument("--lat")
     ap.add_argument("--weight", help="weight column (default: 'weight' for the resources, none for a file)")
@@ -36,11 +37,24 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    try:
+        return run(args)
+    except (ValueError, OSError) as exc:
+        print(f"python -m analysis.density: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _csv(path: Path, frame) -> None:
+    write_atomic(path, csv_bytes(frame))  # the atlas's one CSV writer (Excel-safe)
+
+
+def run(args: argparse.Namespace) -> int:
     from layers import clusters, coast, districts, resources
 
-    args = parse(argv)
     if args.points:
-        pts, problems = read_points(Path(args.points), crs=args.crs, lon=args.lon, lat=args.lat)
+        path = Path(args.points)
+        pts, problems = read_upload(path.read_bytes(), path.name, crs=args.crs, lon=args.lon, lat=args.lat)
         weight = args.weight
     else:
         pts, problems, weight = resources.load(), [], args.weight or "weight"
@@ -55,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, zones, zid in (("clusters", bays, "cluster"), ("districts", districts.load(), "id")):
         table = counts_by_zone(pts, zones, zone_id=zid, weight=weight, city=city)
         (args.out / f"zones_{name}.geojson").write_text(table.to_json(drop_id=True), encoding="utf-8")
-        pd.DataFrame(table.drop(columns="geometry")).to_csv(args.out / f"zones_{name}.csv", index=False)
+        _csv(args.out / f"zones_{name}.csv", pd.DataFrame(table.drop(columns="geometry")))
     hexes = hot_spots(hexagons(pts, resolution=args.resolution, weight=weight, land=city),
                       value="weighted" if weight else "count")
     (args.out / "hexagons.geojson").write_text(hexes.to_json(drop_id=True), encoding="utf-8")
@@ -63,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
                          min_density=1e-9)
     (args.out / "kde.geojson").write_text(kde.to_json(drop_id=True), encoding="utf-8")
     type_col = "type" if "type" in pts.columns else None
-    compare_bays(pts, bays, city=city, weight=weight, type_col=type_col, bandwidth_m=args.bandwidth_m,
-                 cell_m=args.cell_m, resolution=args.resolution).to_csv(args.out / "bay_comparison.csv")
+    _csv(args.out / "bay_comparison.csv", compare_bays(pts, bays, city=city, weight=weight, type_col=type_col,
+                                                        bandwidth_m=args.bandwidth_m, cell_m=args.cell_m,
+                                                        resolution=args.resolution))
     if args.points:
-        pd.DataFrame(problems, columns=["row", "reason", "message"]).to_csv(args.out / "row_problems.csv", index=False)
+        _csv(args.out / "row_problems.csv", pd.DataFrame(problems, columns=["row", "reason", "message"]))
     print(f"{len(pts)} points ({len(problems)} row problems) -> {args.out}")
     return 0
 

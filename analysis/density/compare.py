@@ -60,7 +60,8 @@ def compare_bays(
     table["ce_R"], table["ce_z"] = ce["R"], ce["z"]
     if type_col is not None and type_col in points.columns:
         lq = location_quotients(points, clusters, type_col=type_col, zone_id=zone_id)
-        table["top_lq_type"] = lq.idxmax(axis=1).reindex(table.index)
+        some = lq.notna().any(axis=1)  # a bay without points has no quotient (idxmax would raise)
+        table["top_lq_type"] = lq[some].idxmax(axis=1).reindex(table.index)
         table["top_lq"] = lq.max(axis=1).reindex(table.index)
     table = table.reindex(columns=[c for c in ("name_zh", "name_en", *COLUMNS) if c in table.columns])
     table.attrs["params"] = {"zone_id": zone_id, "weight": weight, "type_col": type_col, "bandwidth_m": bandwidth_m,

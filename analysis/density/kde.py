@@ -109,6 +109,12 @@ def _bounded(grid: Grid) -> Grid:
 
 
 def _check(bandwidth_m: float, cell_m: float) -> None:
+    if not (np.isfinite(bandwidth_m) and np.isfinite(cell_m)):
+        msg = f"bandwidth_m and cell_m must be finite metres (got {bandwidth_m}, {cell_m})."
+        raise ValueError(msg)
+    if bandwidth_m > DENSITY.max_bandwidth_m:
+        msg = f"bandwidth_m must be at most {DENSITY.max_bandwidth_m:.0f} m, wider than the city (got {bandwidth_m})."
+        raise ValueError(msg)
     if not (bandwidth_m > 0 and cell_m > 0):
         msg = f"bandwidth_m and cell_m must be positive metres (got {bandwidth_m}, {cell_m})."
         raise ValueError(msg)

@@ -1,0 +1,273 @@
+"""The files analysts bring, recognised by content and read by the well-kept readers.
+
+:func:`read_upload` takes the bytes and the file's name and returns what
+:func:`analysis.points_io.read_points` returns — ``(points in EPSG:4326, problems)``
+— for any of:
+
+* CSV/TSV text in any common dialect: delimiter sniffed (``, ; TAB |``), decimal
+  commas recognised when the delimiter is not a comma, encodings UTF-8 (± BOM),
+  GBK/GB18030 and UTF-16 (Excel's "Unicode text");
+* Excel workbooks ``.xlsx`` (pandas + openpyxl, first sheet);
+* GeoJSON (``points_io``) and JSON arrays of records ``[{"lon": …, "lat": …}]``;
+* zipped shapefiles, KML/KMZ and GeoPackage (pyogrio/GDAL; the file's own CRS wins
+  over the declared one, a file without CRS uses the declared one).
+
+The *content* decides, not the name: an ``.xlsx`` renamed ``.csv`` is read as a
+workbook and a note says so; content that is none of these is refused with a
+message naming what is accepted. Columns come out typed: a column whose every
+non-empty value is a number is numeric (full-width digits and decimal commas
+included); list/dict values (JSON) become their JSON text. Every refusal is a
+``ValueError`` whose message says what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+import warnings
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analysis import points_io
+from analysis.crs import WGS84
+from atlas.settings import UPLOAD
+
+ACCEPTED = "CSV/TSV, Excel .xlsx, GeoJSON, JSON records, zipped shapefile, KML/KMZ, GeoPackage"
+MESSAGES: dict[str, str] = {
+    "unknown_content": "the file is not one of the accepted kinds ({accepted}); its content looks like {what}",
+    "xls": "old Excel .xls workbooks are not read; save the sheet as .xlsx or CSV",
+    "bad_zip": "the .zip holds no shapefile (.shp with .dbf/.shx) or KML; found: {value}",
+    "bad_vector": "the {kind} file could not be read: {value}",
+    "bad_records": "a JSON array must hold records like {{\"lon\": 120.4, \"lat\": 36.1}}; item {value} is not one",
+    "bad_excel": "the Excel workbook could not be read: {value}",
+    "no_such_column": "the {role} column {name!r} is not in the file; its columns are {columns}",
+    "damaged_zip": "the file is a ZIP archive (an Excel workbook, zipped shapefile or KMZ) but it is damaged or "
+                   "incomplete ({value}); export it again",
+    "no_geometry": "the {kind} file has no geometry (a plain table?); save it as CSV or Excel with lon/lat columns",
+    "too_many_rows": "the file has {rows} rows; the limit is {limit} (settings.UPLOAD.max_rows)",
+    "recognised_as": "the file is named {name!r} but its content is {kind}: read as {kind}",
+}
+SIGNATURES = ((b"PK\x03\x04", "zip"), (b"SQLite format 3\x00", "gpkg"), (b"\xd0\xcf\x11\xe0", "xls"),
+              (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+              (b"\x1f\x8b", "gzip data"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"))
+SUFFIX_KIND = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".geojson": "geojson",
+               ".json": "json", ".zip": "zip", ".kml": "kml", ".kmz": "zip", ".gpkg": "gpkg"}
+DELIMITERS = (",", ";", "\t", "|")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+(,\d+)?$")
+
+
+def sniff_kind(data: bytes) -> str:
+    """What the bytes are: 'xlsx', 'zip', 'gpkg', 'kml', 'geojson', 'json', 'csv' (or raises)."""
+    for magic, kind in SIGNATURES:
+        if data.startswith(magic):
+            if kind == "xls":
+                raise ValueError(MESSAGES["xls"])
+            if " " in kind:
+                raise ValueError(MESSAGES["unknown_content"].format(accepted=ACCEPTED, what=kind))
+            return _zip_kind(data) if kind == "zip" else kind
+    head = decode(data[:4096], partial=True).lstrip("\ufeff \r\n\t")
+    if head.startswith("<"):
+        if "<kml" in head[:2000].lower():
+            return "kml"
+        raise ValueError(MESSAGES["unknown_content"].format(accepted=ACCEPTED, what="XML/HTML"))
+    if head.startswith("{"):
+        return "geojson"
+    if head.startswith("["):
+        return "json"
+    return "csv"
+
+
+def _zip_kind(data: bytes) -> str:
+    """'xlsx' for an Excel workbook (Office Open XML), else 'zip' (shapefile, KMZ …)."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile as exc:
+        raise ValueError(MESSAGES["damaged_zip"].format(value=exc)) from exc
+    return "xlsx" if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names) else "zip"
+
+
+def decode(data: bytes, *, partial: bool = False) -> str:
+    """Text from UTF-8 (± BOM), UTF-16 (BOM, or NUL-interleaved ASCII), GBK/GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace" if partial else "strict")
+    if len(data) >= 4 and data[1:200:2].count(0) > 0.4 * len(data[1:200:2]):
+        return data.decode("utf-16-le", errors="replace" if partial else "strict")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError as exc:
+            if partial and exc.start > len(data) - 4:  # a character cut by the 4 kB sample
+                return data[: exc.start].decode(enc)
+    if partial:
+        return data.decode("latin-1")
+    raise ValueError(points_io.MESSAGES["encoding"] + f" (UTF-16 is read too; accepted kinds: {ACCEPTED})")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most, consistent, columns (',' if none)."""
+    lines = [ln for ln in text[:65536].splitlines()[:30] if ln.strip()]
+    best, best_score = ",", 0.0
+    for delim in DELIMITERS:
+        counts = [ln.count(delim) for ln in lines]
+        if not counts or counts[0] == 0:
+            continue
+        agree = sum(c == counts[0] for c in counts) / len(counts)
+        score = agree * counts[0] + (0.5 if delim == "," else 0.0)
+        if agree >= 0.6 and score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def read_table_text(text: str) -> pd.DataFrame:
+    """CSV/TSV text -> a table of strings (decimal commas made points when the delimiter allows)."""
+    delim = sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise ValueError(points_io.MESSAGES["bad_csv"].format(value=str(exc).strip()[:200] or "empty")) from exc
+    if delim != ",":
+        for col in frame.columns:
+            values = frame[col].str.strip()
+            filled = values[values != ""]
+            if len(filled) and filled.str.match(_DECIMAL_COMMA).all() and filled.str.contains(",").any():
+                frame[col] = values.str.replace(",", ".", regex=False)
+    return frame
+
+
+def read_excel(data: bytes) -> pd.DataFrame:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
+            return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for damaged workbooks
+        raise ValueError(MESSAGES["bad_excel"].format(value=str(exc)[:200] or type(exc).__name__)) from exc
+
+
+def read_records(text: str) -> pd.DataFrame:
+    try:
+        items = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError(points_io.MESSAGES["bad_json"].format(value=str(exc)[:200])) from exc
+    if not isinstance(items, list):
+        raise ValueError(MESSAGES["bad_records"].format(value=0))
+    bad = next((i for i, item in enumerate(items, start=1) if not isinstance(item, dict)), None)
+    if bad is not None:
+        raise ValueError(MESSAGES["bad_records"].format(value=bad))
+    return pd.DataFrame.from_records(items)
+
+
+def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
+    """Shapefile (zipped), KML/KMZ or GeoPackage via pyogrio (first layer)."""
+    import pyogrio
+
+    if kind == "zip":
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()  # sniff_kind already opened it
+        if not any(n.lower().endswith((".shp", ".kml")) for n in names):
+            raise ValueError(MESSAGES["bad_zip"].format(value=", ".join(names[:8]) or "nothing"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GDAL notes on file names of in-memory files
+            frame = pyogrio.read_dataframe(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 — GDAL's errors are many; the message is what matters
+        raise ValueError(MESSAGES["bad_vector"].format(kind=kind, value=str(exc).splitlines()[0][:200])) from exc
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ValueError(MESSAGES["no_geometry"].format(kind=kind))
+    return frame
+
+
+def _vector_table(gdf: gpd.GeoDataFrame, declared: str) -> tuple[pd.DataFrame, str]:
+    """A vector layer as a table with ``_x``/``_y`` (non-points get none) and the CRS to read them in."""
+    crs = declared
+    if gdf.crs is not None:
+        gdf, crs = gdf.to_crs(WGS84), "WGS84"
+    geoms = gdf.geometry.values
+    is_point = np.asarray(gdf.geometry.geom_type == "Point") & ~np.asarray(gdf.geometry.is_empty)
+    table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    table["_x"] = np.where(is_point, gdf.geometry.x.where(is_point), np.nan) if len(gdf) else []
+    table["_y"] = np.where(is_point, gdf.geometry.y.where(is_point), np.nan) if len(gdf) else []
+    table.attrs["not_points"] = [(i + 1, str(g.geom_type) if g is not None else "empty")
+                                 for i, g in enumerate(geoms) if not is_point[i]]
+    return table, crs
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as numbers, lists/dicts as JSON text (hashable, exportable)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype != object and not pd.api.types.is_string_dtype(out[col]):
+            continue
+        values = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+        text = values.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
+        filled = text[text.map(lambda v: not (v is None or v == "" or (isinstance(v, float) and np.isnan(v))))]
+        numbers = pd.to_numeric(filled, errors="coerce")
+        if len(filled) and numbers.notna().all():
+            out[col] = pd.to_numeric(text.replace("", np.nan), errors="coerce").astype(float)
+        else:
+            out[col] = values
+    return out
+
+
+def read_upload(
+    data: bytes, name: str = "", *, crs: str = "WGS84", lon: str | None = None, lat: str | None = None,
+    weight: str | None = None, clip_to_qingdao: bool = True,
+) -> tuple[gpd.GeoDataFrame, list[dict]]:
+    """Any accepted file (bytes + its name) -> (points in EPSG:4326, problems); see the module text."""
+    if len(data) > UPLOAD.max_bytes:
+        raise ValueError(points_io.MESSAGES["too_large"].format(size=len(data), limit=UPLOAD.max_bytes))
+    kind = sniff_kind(data)
+    notes = _mismatch(name, kind)
+    if kind == "geojson":
+        gdf, problems = points_io.read_points(decode(data).encode("utf-8"), kind="geojson", crs=crs,
+                                              weight=weight, clip_to_qingdao=clip_to_qingdao)
+        return _finish(gdf, problems, notes)
+    opts = {"weight": weight, "clip_to_qingdao": clip_to_qingdao}
+    if kind in ("zip", "kml", "gpkg"):
+        table, crs = _vector_table(read_vector(data, kind), crs)
+        pre = [points_io.problem("not_a_point", row=r, value=t) for r, t in table.attrs["not_points"]]
+        keep = table.drop(index=[r - 1 for r, _ in table.attrs["not_points"]])
+        gdf, problems = _from_table(keep, lon="_x", lat="_y", crs=crs, **opts) if len(keep) else (
+            gpd.GeoDataFrame(geometry=[], crs=WGS84), [])
+        for p in problems:  # rows of ``keep`` were renumbered by points_from_table
+            if p["row"] is not None:
+                p["row"] = int(keep.index[p["row"] - 1]) + 1
+        return _finish(gdf.drop(columns=["_x", "_y"], errors="ignore"), pre + problems, notes)
+    if kind == "json":
+        frame = read_records(decode(data))
+    elif kind == "xlsx":
+        frame = read_excel(data)
+    else:
+        frame = read_table_text(decode(data))
+    return _finish(*_from_table(frame, lon=lon, lat=lat, crs=crs, **opts), notes)
+
+
+def _from_table(frame: pd.DataFrame, **kwargs) -> tuple[gpd.GeoDataFrame, list[dict]]:
+    if len(frame) > UPLOAD.max_rows:
+        raise ValueError(MESSAGES["too_many_rows"].format(rows=len(frame), limit=UPLOAD.max_rows))
+    frame = frame.rename(columns=lambda c: str(c))
+    for role in ("lon", "lat"):
+        wanted = kwargs.get(role)
+        if wanted is not None and wanted not in frame.columns:
+            raise ValueError(MESSAGES["no_such_column"].format(role=role, name=wanted, columns=list(frame.columns)[:20]))
+    return points_io.points_from_table(typed(frame), **kwargs)
+
+
+def _finish(gdf: gpd.GeoDataFrame, problems: list[dict], notes: list[dict]) -> tuple[gpd.GeoDataFrame, list[dict]]:
+    gdf = gpd.GeoDataFrame(typed(pd.DataFrame(gdf.drop(columns=gdf.geometry.name))), geometry=gdf.geometry.values,
+                           crs=WGS84) if len(gdf.columns) > 1 else gdf
+    return gdf, notes + problems
+
+
+def _mismatch(name: str, kind: str) -> list[dict]:
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    expected = SUFFIX_KIND.get(suffix)
+    same = expected == kind or (expected, kind) in (("json", "geojson"), ("geojson", "json"))
+    if not name or expected is None or same:
+        return []
+    label = {"zip": "a ZIP archive", "gpkg": "GeoPackage", "kml": "KML", "geojson": "GeoJSON",
+             "json": "JSON records", "csv": "CSV text", "xlsx": "an Excel workbook"}[kind]
+    return [{"row": None, "reason": "recognised_as", "message": MESSAGES["recognised_as"].format(name=name, kind=label)}]

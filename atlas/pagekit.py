@@ -1,0 +1,96 @@
+"""What every page shares for reliability: one error boundary and one escaping helper.
+
+* :func:`boundary` wraps a page's body. A documented error (``ValueError`` with a
+  message written for the user, see DESIGN.md "errors at the public edge") becomes
+  the localised "cannot do that" line, the message and what to do; anything else
+  becomes a short friendly line with a reference id, the traceback going to the
+  server log under that id. Streamlit's own control flow (``st.stop``/``st.rerun``)
+  passes through. The session keeps its state, so the next interaction works.
+* :func:`md` makes any user or URL text safe to show where Streamlit renders
+  Markdown (``st.info``, ``st.caption``, labels …): every ASCII punctuation
+  character is backslash-escaped (CommonMark §2.4), so no link, image, emphasis,
+  math, colour directive or autolink can form; control characters are dropped and
+  the length is bounded. :func:`html_text` does the same for HTML.
+
+Pure (Streamlit stays in app.py and pages/): the page hands in ``st.error`` and
+its session state, so the helpers are testable without a running app.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import string
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+
+from atlas.i18n import lang_of, t
+
+LOG = logging.getLogger("atlas.pages")
+_PUNCT = frozenset(string.punctuation)
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|mailto|www|xmpp)(?=[:.])|@")
+MAX_SHOWN = 300  # characters of user text shown in one place
+
+
+def _clean(text: object, limit: int) -> str:
+    value = "" if text is None else str(text)
+    value = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else "\ufffd" for ch in value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def md(text: object, *, limit: int = MAX_SHOWN) -> str:
+    """``text`` as literal Markdown: shown exactly as typed, never as markup (one line).
+
+    GFM's autolink literals (``https://…``, ``www.…``, ``a@b.cn``) are found in the text
+    *after* escapes are resolved, so they are broken with an invisible word joiner (U+2060).
+    """
+    value = _clean(text, limit).replace("\n", " ").replace("\t", " ")
+    value = _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", value)
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in value)
+
+
+def html_text(text: object, *, limit: int = MAX_SHOWN) -> str:
+    """``text`` as literal HTML text (quotes escaped too, so safe inside attributes)."""
+    return html.escape(_clean(text, limit), quote=True)
+
+
+def reference_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def _control_flow(exc: BaseException) -> bool:
+    """Streamlit's st.stop()/st.rerun() exceptions must pass through (recognised without importing it)."""
+    return any(c.__name__ == "ScriptControlException" and c.__module__.startswith("streamlit")
+               for c in type(exc).__mro__)
+
+
+def user_message(exc: Exception, lang: str) -> str:
+    """The Markdown shown for a documented error: what went wrong, then what to do."""
+    detail = md(str(exc).strip() or type(exc).__name__, limit=600)
+    return f"{t('err_input', lang)}\n\n{detail}\n\n{t('err_input_hint', lang)}"
+
+
+@contextmanager
+def boundary(show_error: Callable[[str], object], lang: str = "zh", *, where: str = "page") -> Iterator[None]:
+    """Run a page (or one section of it): errors become messages (``show_error``, i.e. ``st.error``),
+    never Streamlit's redacted crash box."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 — this is the boundary
+        if _control_flow(exc):
+            raise
+        if isinstance(exc, ValueError):
+            LOG.info("%s: refused input: %s", where, exc)
+            show_error(user_message(exc, lang))
+            return
+        ref = reference_id()
+        LOG.exception("%s: unexpected error, reference %s", where, ref)
+        show_error(t("err_unexpected", lang, ref=ref))
+
+
+def page_lang(session: Mapping, query: Mapping) -> str:
+    """The app's one language (:func:`atlas.i18n.lang_of`: the switch, the map view's, the URL's)."""
+    return lang_of(session, query)

@@ -1,0 +1,128 @@
+"""Every file an analyst brings, through the Density page itself (AppTest): a result or a clear,
+localised message — never Streamlit's redacted error box — and the session keeps working."""
+
+from __future__ import annotations
+
+import gc
+import io
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.corpus.make_files import PAYLOADS, file_cases
+
+PAGE = ROOT / "pages" / "density.py"
+FILES = {c[0]: c for c in file_cases()}
+REFUSED_HEAD = "无法完成"  # t("err_input", "zh")
+
+
+def upload(name: str, data: bytes, *, lon: str = "") -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=240)
+    at.session_state["density_upload"] = (name, data)  # as left by the uploader
+    at.session_state["w_source"] = "upload"
+    at.run()
+    if lon:
+        at.sidebar.text_input[0].set_value(lon).run()
+    return at
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def download(at: AppTest, label: str) -> bytes:
+    """The bytes behind a download button (AppTest keeps them in its in-memory media storage)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    button = next(b for b in at.get("download_button") if label in b.label)
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    stores = [o for o in gc.get_objects() if isinstance(o, MemoryMediaFileStorage) and file_id in o._files_by_id]
+    return stores[0]._files_by_id[file_id].content
+
+
+CASES = ["xlsx_renamed_csv", "kml_renamed_geojson", "json_records", "semicolon_decimal_comma",
+         "utf16_excel_unicode_text", "shapefile_zip_projected", "geopackage_projected", "kmz", "type_list_valued",
+         "type_one_bay_only", "weight_null", "weight_negative"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_files_analysts_bring_give_a_result_on_the_page(case):
+    _, name, data, _ = FILES[case]
+    at = upload(name, data)
+    assert not at.exception, at.exception
+    assert not errors(at), errors(at)
+    bays = at.dataframe[-2].value if len(at.dataframe) >= 2 else None
+    assert bays is not None and list(bays.index) == ["aoshan", "jiaozhou", "lingshan", "city"]
+    assert bays.loc["city", "count"] == 3
+
+
+@pytest.mark.parametrize("case", ["json_nested_100k", "geojson_nested_100k", "pdf_renamed_csv", "old_xls",
+                                  "xlsx_damaged", "json_records_not_records", "zip_without_shapefile"])
+def test_unusable_files_get_a_localised_message_and_what_to_do(case):
+    _, name, data, (_, text) = FILES[case]
+    at = upload(name, data)
+    assert not at.exception, at.exception
+    (message,) = errors(at)
+    assert message.startswith(REFUSED_HEAD) and "请按上面的提示" in message
+    assert text.split()[0].replace(".", "\\.") in message or text.split()[0] in message
+    at.sidebar.radio[0].set_value("atlas").run()  # the session still works
+    assert not at.exception and not errors(at) and len(at.dataframe) >= 2
+
+
+def test_a_typo_in_the_longitude_box_is_explained():
+    at = upload("p.csv", b"name,lon,lat\na,120.47,36.10\nb,120.38,36.16\n", lon="lonn")
+    assert not at.exception
+    assert any("lonn" in e and "not in the file" in e for e in errors(at))
+
+
+def test_a_weight_with_bad_values_is_not_preselected_and_refused_if_chosen():
+    _, name, data, _ = FILES["weight_negative"]
+    at = upload(name, data)
+    assert at.selectbox(key="w_weight").value != "weight"  # unweighted by default: the result is right
+    at.selectbox(key="w_weight").set_value("weight").run()
+    assert not at.exception
+    assert any("Weight column 'weight'" in e.replace("\\", "") for e in errors(at))
+
+
+def test_one_bay_only_compares_without_crashing_and_says_nothing_there():
+    _, name, data, _ = FILES["type_one_bay_only"]
+    bays = upload(name, data).dataframe[-2].value
+    assert bays.loc["jiaozhou", "count"] == 3 and bays.loc["aoshan", "count"] == 0
+    assert pd.isna(bays.loc["aoshan", "top_lq_type"]) and bays.loc["jiaozhou", "top_lq_type"] in ("lab", "uni")
+
+
+def test_the_bay_comparison_csv_neutralises_formulas():
+    frame = pd.DataFrame({"lon": [120.38, 120.39, 120.40], "lat": [36.16, 36.17, 36.18], "type": list(PAYLOADS[:3])})
+    at = upload("f.csv", frame.to_csv(index=False).encode())
+    assert not at.exception and not errors(at)
+    data = download(at, "三湾对比 CSV")
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    cells = set(table.to_numpy().ravel())
+    text = {c for c in cells if pd.isna(pd.to_numeric(c, errors="coerce"))}  # numbers may be negative
+    assert text and not any(c[:1] in "=+-@" for c in text if c), text
+    assert any(c.startswith("'=") or c.startswith("'+") for c in cells)  # the payload survives as text
+
+
+def test_problem_rows_are_summarised_and_all_downloadable():
+    rows = "\n".join(f"r{i},abc,36.1" for i in range(450))
+    at = upload("bad.csv", f"name,lon,lat\na,120.47,36.10\nb,120.38,36.16\n{rows}\n".encode())
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == 200 and shown["row"].iloc[0] == 3
+    assert any("200" in c.value and "450" in c.value for c in at.caption)
+    full = pd.read_csv(io.BytesIO(download(at, "Problem rows CSV")), encoding="utf-8-sig")
+    assert len(full) == 450 and full["row"].tolist() == list(range(3, 453))
+
+
+def test_file_names_and_parameters_are_not_markup():
+    at = AppTest.from_file(str(PAGE), default_timeout=240)
+    at.session_state["density_upload"] = ("[x](https://evil.example) ![b](http://h.example/b.png).csv",
+                                          b"name,lon,lat\na,120.47,36.10\nb,120.38,36.16\n")
+    at.run()
+    at.sidebar.radio[0].set_value("upload").run()  # rerun without a new file: the kept name is shown
+    at.run()
+    caption = next(c.value for c in at.sidebar.caption if "evil" in c.value)
+    assert "\\[x\\]\\(https" in caption and "\\!\\[b\\]" in caption
