@@ -29,7 +29,7 @@ def test_page_runs_and_compares_the_bays(app):
     assert 0 < table.loc["jiaozhou", "Share of city count (%)"] <= 100  # shares read as percent
     labels = [b.label for b in app.get("download_button")]
     assert "Bay comparison CSV" in labels and "Hexagons GeoJSON" in labels
-    assert any(c.value.startswith("Parameters: Gaussian kernel, bandwidth 2,000 m") for c in app.caption)
+    assert any(c.value.replace("\\", "").startswith("Parameters: Gaussian kernel, bandwidth 2,000 m") for c in app.caption)
 
 
 def test_page_speaks_one_language():
