@@ -10,6 +10,7 @@ styling by atlas.mapmodel / atlas.filters.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import folium
 import pandas as pd
@@ -24,9 +25,10 @@ from atlas.i18n import LANGS, label, lang_of, t
 from atlas.pagekit import boundary, md
 from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
 from atlas.webassets import missing_files
-from layers import districts
+from layers import coast, districts
 from layers.atlas_map import MapLayer, MapView, build_base_map, highlight_group, overlay_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
+from layers.render import field_value, uncertainty_text
 from layers.schema import CLUSTERS, DISTRICTS, STATUS
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
@@ -51,9 +53,9 @@ def districts_once():
 def overlay_group_once(cache_key: tuple):
     """One overlay's FeatureGroup, built once per (layer, its filters, language, basemap), shared."""
     key, filters, lang, basemap = cache_key
-    clusters, dists, types, statuses = filters or ((), (), (), ())
-    state = ViewState(basemap=basemap, lang=lang, layers=(key,), clusters=clusters, districts=dists, types=types,
-                      statuses=statuses)
+    spec = mapmodel.SPECS[key]
+    chosen = dict(zip(spec.filters, filters, strict=True)) if spec.filterable else {}
+    state = ViewState(basemap=basemap, lang=lang, layers=(key,), **chosen)
     layer = mapmodel.overlay(frames_once()[0], state, key)
     return None if layer is None else overlay_group(layer, MapView(basemap=basemap, lang=lang))
 
@@ -67,6 +69,23 @@ def districts_group_once(lang: str, basemap: str):
 def _fresh(group):
     """A private copy of a cached group: streamlit-folium renames and re-parents what it renders."""
     return copy.deepcopy(group)
+
+
+@st.cache_resource(show_spinner=False)
+def city_once():
+    """Qingdao's land outline (offline shading under the overlays)."""
+    return coast.load_city()
+
+
+MAP_HEIGHT = 540  # px: with the title and counters, the whole map fits a 1280x720 screen
+#: Our own layout rules (no user text): less empty space above the title, counters that wrap, not cut.
+COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"]{padding-top:2.2rem;padding-bottom:1rem}
+h1{font-size:1.8rem !important;padding:0 0 .4rem 0 !important}
+[data-testid="stMetricLabel"] p{white-space:normal !important;font-size:.8rem;line-height:1.15}
+[data-testid="stMetricValue"]{font-size:1.5rem}
+[data-testid="stTable"] tr > *:first-child{white-space:nowrap}
+</style>"""
 
 
 def _secrets() -> dict:
@@ -85,6 +104,8 @@ def initial_state() -> ViewState:
     if "view" not in st.session_state:
         st.session_state["view"] = from_query(st.session_state.pop("entry_query", None) or st.query_params.to_dict())
     state = st.session_state["view"]
+    if "force_layers" in st.session_state:  # a search hit turned its layer on
+        st.session_state["w_layers"] = st.session_state.pop("force_layers")
     for key, value in (("w_basemap", state.basemap), ("w_layers", list(state.layers)),
                        ("w_clusters", list(state.clusters)), ("w_districts", list(state.districts)),
                        ("w_types", list(state.types)), ("w_statuses", list(state.statuses)), ("w_q", state.q)):
@@ -105,60 +126,114 @@ def sidebar(state: ViewState, token: str | None) -> ViewState:
         st.sidebar.caption(t("amap_note", lang))
     if not token:
         st.sidebar.caption(t("tianditu_hint", lang))
-    layers = st.sidebar.multiselect(t("layers", lang), OVERLAYS, key="w_layers", format_func=fmt)
+    choose = {"placeholder": t("choose", lang)}
+    layers = st.sidebar.multiselect(t("layers", lang), OVERLAYS, key="w_layers", format_func=fmt, **choose)
     st.sidebar.subheader(t("filters", lang))
     clusters = st.sidebar.multiselect(t("cluster", lang), list(CLUSTERS), key="w_clusters",
-                                      format_func=lambda v: label(v, lang, "cluster"))
+                                      format_func=lambda v: label(v, lang, "cluster"), **choose)
     dists = st.sidebar.multiselect(t("district", lang), list(DISTRICTS), key="w_districts",
-                                   format_func=lambda v: label(v, lang, "district"))
-    types = st.sidebar.multiselect(t("rtype", lang), RESOURCE_TYPES, key="w_types", format_func=fmt)
-    statuses = st.sidebar.multiselect(t("status", lang), sorted(STATUS), key="w_statuses", format_func=fmt)
+                                   format_func=lambda v: label(v, lang, "district"), **choose)
+    types = st.sidebar.multiselect(t("rtype", lang), RESOURCE_TYPES, key="w_types", format_func=fmt, **choose)
+    statuses = st.sidebar.multiselect(t("status", lang), sorted(STATUS), key="w_statuses", format_func=fmt, **choose)
     q = st.sidebar.text_input(t("search", lang), key="w_q", placeholder=t("search_hint", lang), max_chars=60)
     return ViewState(state.lat, state.lon, state.zoom, basemap, lang, tuple(layers), tuple(clusters),
                      tuple(dists), tuple(types), tuple(statuses), q.strip(), state.selected)
 
 
 def search_box(state: ViewState, frames) -> ViewState:
+    """Matches with their type and layer; choosing one selects it, turns its layer on and zooms to it."""
     if not state.q:
         return state
     matches = search(frames, state.q)
     if not matches:
         st.sidebar.info(t("no_match", state.lang, q=md(state.q)))
         return state
-    names = {m.id: (m.name_zh if state.lang == "zh" else m.name_en) for m in matches}
+    lang = state.lang
+    names = {m.id: t("match_line", lang, name=m.name_zh if lang == "zh" else m.name_en, kind=label(m.kind, lang),
+                     layer=label(m.layer, lang)) for m in matches}
     ids = list(names)
-    chosen = st.sidebar.radio(t("matches", state.lang), ids, format_func=names.get, key=f"w_match_{state.q}")
-    if chosen != state.selected:
-        hit = mapmodel.find_feature(frames, chosen)
-        if hit is not None:
-            point = hit[1].geometry.iloc[0].representative_point()
-            state = ViewState(**{**state.__dict__, "lat": round(point.y, 5), "lon": round(point.x, 5),
-                                 "zoom": max(state.zoom, 14), "selected": chosen})
+    key = f"w_match_{state.q}"
+    if st.session_state.pop("sync_match", False) and state.selected in ids:
+        st.session_state[key] = state.selected  # a click on the map moved the selection: the radio follows
+    chosen = st.sidebar.radio(t("matches", lang), ids, format_func=names.get, key=key,
+                              index=ids.index(state.selected) if state.selected in ids else 0)
+    if chosen == state.selected:
+        return state
+    hit = mapmodel.find_feature(frames, chosen)
+    if hit is None:
+        return state
+    point = hit[1].geometry.iloc[0].representative_point()
+    state = replace(state, lat=round(point.y, 5), lon=round(point.x, 5), zoom=max(state.zoom, 14), selected=chosen)
+    if hit[0] not in state.layers:  # the hit's layer was off: turn it on (the widget follows on the rerun)
+        state = replace(state, layers=(*state.layers, hit[0]))
+        remember(state)
+        st.session_state["force_layers"] = list(state.layers)
+        st.rerun()
     return state
 
 
-def details(state: ViewState, frames, clicked_tooltip: str | None) -> None:
-    st.subheader(t("details", state.lang))
-    hit = None
-    if clicked_tooltip:
-        ref = mapmodel.tooltip_index(frames).get(clicked_tooltip.strip())
-        hit = mapmodel.feature(frames, *ref) if ref else None
-    if (hit is None or hit.empty) and state.selected:
-        found = mapmodel.find_feature(frames, state.selected)
-        hit = found[1] if found else None
-    if hit is None or hit.empty:
-        st.caption(t("click_hint", state.lang))
+def remember(state: ViewState) -> None:
+    """Keep ``state`` for the next run (and other pages) and put it in the URL."""
+    st.session_state["view"] = replace(state, notices=())
+    st.query_params.from_dict(to_query(state))
+
+
+def fit_to_filters(state: ViewState, frames) -> ViewState:
+    """When the filters change, the map shows what is left of the visible layers (or the default view)."""
+    before = st.session_state["view"]
+    if (state.clusters, state.districts, state.types, state.statuses) == (
+            before.clusters, before.districts, before.types, before.statuses):
+        return state
+    fit = mapmodel.fit_view(frames, state) if (state.clusters or state.districts or state.types or state.statuses) else None
+    lat, lon, zoom = fit or (ViewState().lat, ViewState().lon, ViewState().zoom)
+    return replace(state, lat=lat, lon=lon, zoom=zoom)
+
+
+def clicked(state: ViewState, frames, tooltip: str | None) -> ViewState:
+    """A click on a feature selects it (into the URL); the search radio follows on the rerun."""
+    if not tooltip or tooltip == st.session_state.get("last_click"):
+        return state
+    st.session_state["last_click"] = tooltip
+    ref = mapmodel.tooltip_index(frames).get(tooltip.strip())
+    if not ref or ref[1] == state.selected:
+        return state
+    state = replace(state, selected=ref[1])
+    remember(state)
+    st.session_state["sync_match"] = True
+    st.rerun()
+    return state
+
+
+def details(state: ViewState, frames) -> None:
+    """The selected feature in the reader's language, and every other feature at the same point."""
+    lang = state.lang
+    st.subheader(t("details", lang))
+    here = mapmodel.colocated(frames, state.selected) if state.selected else []
+    if not here:
+        st.caption(t("click_hint", lang))
         return
-    row = hit.iloc[0]
-    st.text(f"{row['name_zh']}\n{row['name_en']}")  # plain text: a hostile name stays text
-    fields = [("f_category", label(row.get("category", ""), state.lang)), ("f_type", label(row.get("type", "") or "", state.lang)),
-              ("district", " / ".join(label(d, state.lang, "district") for d in str(row["district"]).split(";"))),
-              ("cluster", " / ".join(label(c, state.lang, "cluster") for c in str(row["cluster"]).split(";"))), ("status", label(row["status"], state.lang)),
-              ("f_plan_ref", row["plan_ref"]), ("f_source", row["source"]),
-              ("f_precision", f"{row['geom_precision']} ({row['source_crs']})"), ("f_as_of", row["as_of"]),
-              ("f_notes", row.get("notes", ""))]
-    shown = [(t(k, state.lang), str(v)) for k, v in fields if v]
-    st.table(pd.DataFrame({t("f_value", state.lang): [v for _, v in shown]}, index=[k for k, _ in shown]))
+    if len(here) > 1:
+        name = lambda i: here[i][1]["name_zh" if lang == "zh" else "name_en"]  # noqa: E731
+        pick = st.selectbox(t("here_n", lang, n=len(here)), range(len(here)), format_func=name,
+                            key=f"w_here_{state.selected}",
+                            index=next(i for i, (_, r) in enumerate(here) if r["id"] == state.selected))
+    else:
+        pick = 0
+    layer, row = here[pick]
+    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    st.text(f"{row[first]}\n{row[second]}")  # plain text: a hostile name stays text
+    fields = [("f_layer", label(layer, lang)), ("f_category", label(row.get("category", ""), lang)),
+              ("f_type", label(row.get("type", "") or "", lang)),
+              ("district", " / ".join(label(d, lang, "district") for d in str(row["district"]).split(";"))),
+              ("cluster", " / ".join(label(c, lang, "cluster") for c in str(row["cluster"]).split(";"))),
+              ("status", label(row["status"], lang)), ("f_plan_ref", row["plan_ref"]),
+              ("f_uncertainty", uncertainty_text(row.get("pos_uncertainty_m"), lang)),
+              ("f_source", field_value(row, "source", lang)),
+              ("f_precision", f"{label(row['geom_precision'], lang)} ({row['source_crs']})"), ("f_as_of", row["as_of"]),
+              ("f_licence", row.get("licence", "")), ("f_notes", field_value(row, "notes", lang))]
+    shown = [(t(k, lang), str(v)) for k, v in fields if isinstance(v, str) and v.strip() and v != "nan"]
+    table = pd.DataFrame({t("f_name", lang): [k for k, _ in shown], t("f_value", lang): [v for _, v in shown]})
+    st.table(table.style.hide(axis="index"))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -205,9 +280,9 @@ def main() -> None:
     token = tianditu_token(_secrets())
     state = sidebar(state, token)
     frames, errors = frames_once()
+    state = fit_to_filters(state, frames)
     state = search_box(state, frames)
     st.title(t("title", state.lang))
-    st.caption(t("subtitle", state.lang))
     for key in st.session_state["view"].notices:
         st.warning(t("bad_query", state.lang, param=key))
     for key, err in errors.items():
@@ -218,8 +293,17 @@ def main() -> None:
     for col, (key, n) in zip(cols, counts.items(), strict=False):
         col.metric(label(key, state.lang), n)
 
-    view = MapView(center=(state.lat, state.lon), zoom=state.zoom, basemap=state.basemap, lang=state.lang,
-                   tianditu_token=token, legend=mapmodel.legend_items(frames, state))
+    here = (state.lat, state.lon, state.zoom)
+    if here != st.session_state.get("synced_view"):  # moved by a link, search, filter: the map follows
+        st.session_state["map_anchor"] = here
+    # A view the map reported itself is not sent back: the map's script (and with it streamlit-folium's
+    # component key) stays the same while panning, so the next pan still reaches the app.
+    lat, lon, zoom = st.session_state["map_anchor"]
+    offline = BASEMAPS[state.basemap].tiles is None
+    view = MapView(center=(lat, lon), zoom=zoom, basemap=state.basemap, lang=state.lang,
+                   tianditu_token=token, legend=mapmodel.legend_items(frames, state, shading=offline),
+                   land=city_once() if offline else None, water=frames.get("jiaozhou_bay") if offline else None,
+                   tile_notice=t("tiles_failed", state.lang))
     base = build_base_map(view, [_fresh(districts_group_once(state.lang, state.basemap))])
     groups = [_fresh(g) for key in mapmodel.SPECS if key in state.layers
               and (g := overlay_group_once(mapmodel.cache_key(state, key))) is not None]
@@ -229,18 +313,21 @@ def main() -> None:
     returned = ["last_object_clicked_tooltip"] + (["center", "zoom"] if sync else [])
     map_col, side_col = st.columns([3, 1])
     with map_col:
-        out = st_folium(base, key=f"atlas_{state.basemap}_{state.lang}", height=640, use_container_width=True,
-                        center=[state.lat, state.lon], zoom=state.zoom, feature_group_to_add=groups,
-                        layer_control=folium.LayerControl(collapsed=False), returned_objects=returned) or {}
+        out = st_folium(base, key=f"atlas_{state.basemap}_{state.lang}_{sync}", height=MAP_HEIGHT,
+                        use_container_width=True, center=[lat, lon], zoom=zoom,
+                        feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
+                        returned_objects=returned) or {}
     if sync and out.get("center"):
-        state = ViewState(**{**state.__dict__, "lat": round(out["center"]["lat"], 5),
-                             "lon": round(out["center"]["lng"], 5), "zoom": int(out.get("zoom") or state.zoom)})
+        state = replace(state, lat=round(out["center"]["lat"], 5), lon=round(out["center"]["lng"], 5),
+                        zoom=int(out.get("zoom") or state.zoom))
+        st.session_state["synced_view"] = (state.lat, state.lon, state.zoom)
+    state = clicked(state, frames, out.get("last_object_clicked_tooltip"))
     with side_col:
-        details(state, frames, out.get("last_object_clicked_tooltip"))
+        details(state, frames)
         st.caption(t("share_hint", state.lang))
+    st.caption(t("subtitle", state.lang))
     quick_outputs(state, frames)
-    st.session_state["view"] = ViewState(**{**state.__dict__, "notices": ()})
-    st.query_params.from_dict(to_query(state))
+    remember(state)
 
 
 #: Widget keys#: Widget keys whose value cannot be set through st.session_state (buttons, downloads).
@@ -282,6 +369,7 @@ def navigation() -> None:
     pages = [st.Page(main, title=t("page_map", lang), default=True)]
     pages += [st.Page(path, title=t(key, lang), url_path=url) for path, key, url in PAGES]
     page = st.navigation(pages)
+    st.html(COMPACT_CSS)
     lang = language_switch()
     with boundary(st.error, lang, where=str(page.url_path or "map")):  # one error boundary for every page
         page.run()

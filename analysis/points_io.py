@@ -152,7 +152,7 @@ def points_from_table(
     problems += _range_problems(out, xs[ok], ys[ok], clip_to_qingdao)
     hint = suggest_crs(xs[ok], ys[ok], declared=str(crs))
     good = out[~out.index.isin([p["row"] - 1 for p in problems])]
-    gdf = gpd.GeoDataFrame(good.drop(columns=["_lon", "_lat"]),
+    gdf = gpd.GeoDataFrame(typed_columns(good.drop(columns=["_lon", "_lat"])),
                            geometry=gpd.points_from_xy(good["_lon"], good["_lat"]), crs=WGS84)
     if hint is not None:
         share = 1 - inside_qingdao(gx, gy).mean()
@@ -161,6 +161,23 @@ def points_from_table(
     gdf.attrs["params"] = {"lon": lon, "lat": lat, "crs": crs, "weight": weight, "clip_to_qingdao": clip_to_qingdao,
                            "rows": len(frame), "kept": len(gdf)}
     return gdf, sorted(problems, key=lambda p: (p["row"] is None, p["row"] or 0))
+
+
+def typed_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns whose every non-empty value is a number become numeric (a CSV ``weight`` can weight).
+
+    Codes with leading zeros ("007") stay text: typing them would lose the zeros.
+    """
+    out = frame.copy()
+    for col in [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]:
+        text = out[col].map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
+        filled = text[text.notna() & (text != "")]
+        if filled.empty or filled.astype(str).str.match(r"^[+-]?0\d").any():
+            continue
+        values = pd.to_numeric(filled, errors="coerce")
+        if values.notna().all():
+            out[col] = pd.to_numeric(text.replace("", np.nan), errors="coerce")
+    return out
 
 
 def _range_problems(out, xs, ys, clip) -> list[dict]:

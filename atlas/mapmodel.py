@@ -5,14 +5,17 @@ Pure: the app caches the frames and calls :func:`overlays`; tests call it too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import pandas as pd
 
 from atlas.filters import filter_frame
-from atlas.i18n import label
+from atlas.i18n import label, t
+from atlas.settings import MAP
 from atlas.viewstate import OVERLAYS, ViewState
 from layers import coast, links, metro, park_sites, parks, resources, transport
 
@@ -26,13 +29,14 @@ class OverlaySpec:
     style: Callable[[dict], dict] | dict
     point_radius: float = 6
     filterable: bool = True  # cluster/district/status filters apply
+    filters: tuple[str, ...] = ("clusters", "districts", "types", "statuses")  # which ones, when filterable
 
 
 SPECS: dict[str, OverlaySpec] = {
     s.key: s
     for s in (
         OverlaySpec("clusters", {"color": "#1b7837", "weight": 2, "fillColor": "#a6dba0",
-                                 "fillOpacity": 0.18, "dashArray": "6 4"}, filterable=False),
+                                 "fillOpacity": 0.18, "dashArray": "6 4"}, filters=("clusters", "districts")),
         OverlaySpec("jiaozhou_bay", coast.STYLE, filterable=False),
         OverlaySpec("parks", parks.style, point_radius=10),
         OverlaySpec("links", links.style),
@@ -54,40 +58,89 @@ def filtered(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str,
         if gdf is None:
             continue
         if spec.filterable:
-            gdf = filter_frame(gdf, clusters=state.clusters, districts=state.districts,
-                               types=state.types, statuses=state.statuses)
+            gdf = filter_frame(gdf, **{f: getattr(state, f) for f in spec.filters})
         out[key] = gdf
     return out
 
 
 def overlays(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> list[MapLayer]:
     """The map layers to draw for ``state`` (visible or toggled off in the layer control)."""
-    from layers.atlas_map import MapLayer
-
-    shown = filtered(frames, state)
-    return [
-        MapLayer(key, label(key, state.lang), gdf, SPECS[key].style, show=key in state.layers,
-                 point_radius=SPECS[key].point_radius)
-        for key, gdf in shown.items()
-    ]
+    return [layer for key in SPECS if (layer := overlay(frames, state, key)) is not None]
 
 
 def overlay(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> MapLayer | None:
     """One overlay of :func:`overlays` (for per-layer caching): None if the layer is not loaded."""
+    from layers.atlas_map import MapLayer
+
     gdf, spec = frames.get(key), SPECS[key]
     if gdf is None:
         return None
     if spec.filterable:
-        gdf = filter_frame(gdf, clusters=state.clusters, districts=state.districts, types=state.types,
-                           statuses=state.statuses)
-    return MapLayer(key, label(key, state.lang), gdf, spec.style, show=key in state.layers,
-                    point_radius=spec.point_radius)
+        gdf = filter_frame(gdf, **{f: getattr(state, f) for f in spec.filters})
+    return MapLayer(key, label(key, state.lang), with_labels(key, _heaviest_last(gdf), state.lang),
+                    approximate_aware(spec.style), show=key in state.layers, point_radius=spec.point_radius)
 
 
 def cache_key(state: ViewState, key: str) -> tuple:
     """What ``key``'s overlay depends on: its filters (if it is filterable), language and basemap."""
-    filters = (state.clusters, state.districts, state.types, state.statuses) if SPECS[key].filterable else ()
+    spec = SPECS[key]
+    filters = tuple(getattr(state, f) for f in spec.filters) if spec.filterable else ()
     return (key, filters, state.lang, state.basemap)
+
+
+#: From which zoom a feature's name is written on the map: layer -> {type/category: zoom} ("*" = any).
+LABEL_ZOOM: dict[str, dict[str, int]] = {
+    "clusters": {"bay_cluster": 8},
+    "parks": {"*": 11},
+    "transport_nodes": {"airport": 10, "rail_station": 11, "port": 11},
+    "resources": {"national_lab": 11, "university": 11, "facility": 13, "institute": 13, "*": 14},
+    "park_sites": {"*": 13},
+    "metro_stations": {"*": 14},
+}
+
+
+def with_labels(key: str, gdf: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
+    """``gdf`` plus ``_label`` (short name), ``_minzoom`` and, for areas, a label point ``_lx``/``_ly``."""
+    rules = LABEL_ZOOM.get(key)
+    if not rules or gdf.empty:
+        return gdf
+    kinds = gdf["type"] if "type" in gdf else gdf["category"]
+    zooms = kinds.map(lambda k: rules.get(k, rules.get("*")))
+    names = gdf["name_zh" if lang == "zh" else "name_en"].astype(str).str.split(r"[(（]", n=1, regex=True).str[0]
+    points = gdf.geometry.representative_point()
+    return gdf.assign(_label=names.where(zooms.notna()), _minzoom=zooms, _lx=points.x.round(5), _ly=points.y.round(5))
+
+
+def _heaviest_last(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Drawn last = on top: a national lab over the platforms sharing its point."""
+    return gdf.sort_values("weight", kind="stable") if "weight" in gdf else gdf
+
+
+#: Positions less certain than this (metres) are drawn as approximate (dashed, pale fill).
+APPROX_M = 100.0
+
+
+def uncertainty_m(value) -> float:
+    """A feature's ``pos_uncertainty_m`` as a number (missing or unreadable = 0)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return v if v == v else 0.0
+
+
+def approximate_aware(style):
+    """``style`` with approximate points (``pos_uncertainty_m`` > APPROX_M) dashed and pale (outline kept)."""
+    if not callable(style):
+        return style
+
+    def styled(feature: dict) -> dict:
+        out = dict(style(feature))
+        if uncertainty_m(feature["properties"].get("pos_uncertainty_m")) > APPROX_M and "radius" in out:
+            out.update({"dashArray": "3 3", "weight": max(float(out.get("weight", 1)), 1.5), "fillOpacity": 0.4})
+        return out
+
+    return styled
 
 
 def counts(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str, int]:
@@ -96,9 +149,18 @@ def counts(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str, i
     return {k: len(v) for k, v in shown.items() if k in state.layers}
 
 
-def legend_items(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> list[tuple[str, str, str]]:
+def legend_items(frames: dict[str, gpd.GeoDataFrame], state: ViewState, *,
+                 shading: bool = False) -> list[tuple[str, str, str]]:
     lab = lambda v: label(v, state.lang)  # noqa: E731
     items: list[tuple[str, str, str]] = []
+    if shading:  # offline land/water shading (layers.atlas_map)
+        from layers.atlas_map import LAND_STYLE, OUTSIDE_COLOUR, WATER_STYLE
+
+        items += [("area", LAND_STYLE["fillColor"], t("legend_land", state.lang)),
+                  ("area", WATER_STYLE["fillColor"], t("legend_bay", state.lang)),
+                  ("area", OUTSIDE_COLOUR, t("legend_outside", state.lang))]
+    if any(k in state.layers for k in ("resources", "park_sites", "transport_nodes", "metro_stations", "parks")):
+        items.append(("approx", "#777777", t("legend_approx", state.lang, m=int(APPROX_M))))
     if "clusters" in state.layers and "clusters" in frames:
         items.append(("area", "#a6dba0", lab("clusters")))
     if "parks" in state.layers:
@@ -153,6 +215,44 @@ def tooltip_index(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, tuple[str, s
 def feature(frames: dict[str, gpd.GeoDataFrame], layer: str, fid: str) -> gpd.GeoDataFrame:
     gdf = frames.get(layer)
     return gdf[gdf["id"] == fid] if gdf is not None else gpd.GeoDataFrame()
+
+
+#: Long lines (rail, expressways, metro) leave the city; the view fits the places when there are any.
+FIT_IGNORES = ("links", "metro_lines")
+
+
+def fit_view(frames: dict[str, gpd.GeoDataFrame], state: ViewState, *, width_px: int = 900,
+             height_px: int = 600, max_zoom: int = 15) -> tuple[float, float, int] | None:
+    """(lat, lon, zoom) showing every filtered feature of the visible layers; None if nothing is left."""
+    shown = {k: g for k, g in filtered(frames, state).items() if k in state.layers and not g.empty}
+    places = {k: g for k, g in shown.items() if k not in FIT_IGNORES} or shown  # lines run far out of town
+    if not places:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in pd.concat([g.geometry for g in places.values()]).total_bounds)
+    y_of = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731  Mercator
+    zooms = [max_zoom]
+    if x1 > x0:
+        zooms.append(math.log2(width_px * 360 / (256 * (x1 - x0))))
+    if y1 > y0:
+        zooms.append(math.log2(height_px * 2 * math.pi / (256 * (y_of(y1) - y_of(y0)))))
+    zoom = int(max(MAP.min_zoom, min(math.floor(min(zooms)), max_zoom)))
+    return round((y0 + y1) / 2, 5), round((x0 + x1) / 2, 5), zoom
+
+
+def colocated(frames: dict[str, gpd.GeoDataFrame], fid: str, *, decimals: int = 5) -> list[tuple[str, pd.Series]]:
+    """Every point feature at the same place as ``fid`` (itself included), weightiest first."""
+    hit = find_feature(frames, fid)
+    if hit is None or hit[1].geometry.iloc[0] is None or hit[1].geometry.iloc[0].geom_type != "Point":
+        return [(hit[0], hit[1].iloc[0])] if hit else []
+    p = hit[1].geometry.iloc[0]
+    here = (round(p.x, decimals), round(p.y, decimals))
+    out = []
+    for key, gdf in frames.items():
+        pts = gdf[gdf.geometry.geom_type == "Point"]
+        same = (pts.geometry.x.round(decimals) == here[0]) & (pts.geometry.y.round(decimals) == here[1])
+        out += [(key, row) for _, row in pts[same].iterrows()]
+    weight = lambda r: float(r.get("weight", 0) or 0)  # noqa: E731
+    return sorted(out, key=lambda kr: (-weight(kr[1]), kr[1]["id"] != fid, kr[1]["id"]))
 
 
 def find_feature(frames: dict[str, gpd.GeoDataFrame], fid: str) -> tuple[str, gpd.GeoDataFrame] | None:

@@ -13,6 +13,7 @@ from atlas.settings import MAP
 from atlas.webassets import localize
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
 from layers.legend import Legend
+from layers.mapscripts import Background, Spread, TileNotice, ZoomLabels
 from layers.render import PopupStyle, geojson_layer, use_compact_json
 
 
@@ -37,6 +38,15 @@ class MapView:
     tianditu_token: str | None = None
     tools: bool = True
     legend: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, colour, label)
+    land: gpd.GeoDataFrame | None = None  # Qingdao's land, shaded when there is no basemap
+    water: gpd.GeoDataFrame | None = None  # Jiaozhou Bay's water, shaded likewise
+    tile_notice: str = ""  # shown on the map when web tiles fail to load
+
+
+#: Offline shading (no basemap): Qingdao's land, the bay's water, and outside the city.
+LAND_STYLE = {"stroke": False, "fillColor": "#fbf8ef", "fillOpacity": 1.0}
+WATER_STYLE = {"color": "#7fb2d6", "weight": 0.8, "fillColor": "#cfe3f1", "fillOpacity": 1.0}
+OUTSIDE_COLOUR = "#e3e3de"  # neighbouring land and open sea alike: no offline coastline for them
 
 
 def shift_for_display(frame: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
@@ -76,8 +86,17 @@ def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGro
         location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
         min_zoom=MAP.min_zoom, max_zoom=MAP.max_zoom,
     )
-    add_basemap(m, view.basemap, token=view.tianditu_token)
+    tiles = add_basemap(m, view.basemap, token=view.tianditu_token)
     PopupStyle().add_to(m)
+    if tiles is not None and view.tile_notice:
+        TileNotice(tiles, view.tile_notice).add_to(m)
+    if tiles is None and view.land is not None:
+        Background(OUTSIDE_COLOUR).add_to(m)
+        for frame, style in ((view.land, LAND_STYLE), (view.water, WATER_STYLE)):
+            if frame is not None and not frame.empty:
+                folium.GeoJson(shift_for_display(frame[["geometry"]], view.basemap).to_json(drop_id=True),
+                               style_function=lambda _f, s=style: dict(s), interactive=False,
+                               control=False).add_to(m)
     for layer in base_layers:
         (layer if isinstance(layer, folium.FeatureGroup) else overlay_group(layer, view)).add_to(m)
     if view.tools:
@@ -88,6 +107,8 @@ def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGro
         if base is not None and base.tiles and not base.needs_key:
             tiles = folium.TileLayer(base.tiles, attr=base.attribution, subdomains=base.subdomains)
             plugins.MiniMap(tile_layer=tiles, position="bottomleft", toggle_display=True).add_to(m)
+        Spread().add_to(m)
+        ZoomLabels().add_to(m)
     if view.legend:
         Legend(view.legend, title="图例" if view.lang == "zh" else "Legend").add_to(m)
     return localize(m)

@@ -68,24 +68,29 @@ def display_datum(key: str) -> str:
     return BASEMAPS[key].datum if key in BASEMAPS else "WGS84"
 
 
-def add_basemap(m: folium.Map, key: str, *, token: str | None = None) -> None:
-    """Add the chosen basemap's tile layer(s) to ``m`` (nothing for ``none``)."""
+def add_basemap(m: folium.Map, key: str, *, token: str | None = None) -> folium.TileLayer | None:
+    """Add the chosen basemap's tile layer(s) to ``m``; the (main) tile layer, None for ``none``."""
     import folium
 
     base = BASEMAPS.get(key, BASEMAPS[DEFAULT_BASEMAP])
     if base.tiles is None:
-        return
+        return None
     if base.needs_key:
         if not token:
-            return
+            return None
+        first = None
         for layer in ("vec", "cva"):
-            folium.TileLayer(
+            tile = folium.TileLayer(
                 base.tiles.format(layer=layer, tk=token, s="{s}"), attr=base.attribution,
                 name=f"{base.label_en} {layer}", subdomains=base.subdomains, overlay=layer == "cva",
                 control=False, max_zoom=18,
-            ).add_to(m)
-        return
-    folium.TileLayer(
+            )
+            tile.add_to(m)
+            first = first or tile
+        return first
+    tile = folium.TileLayer(
         base.tiles, attr=base.attribution, name=base.label_en, subdomains=base.subdomains,
         control=False, max_zoom=19,
-    ).add_to(m)
+    )
+    tile.add_to(m)
+    return tile

@@ -29,7 +29,17 @@ GREENS = {
     6: ["#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c"],
     7: ["#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#005a32"],
 }
-PALETTES = {"YlOrRd": YLORRD, "Greens": GREENS}
+def _from_matplotlib(name: str) -> dict[int, list[str]]:
+    """3-7 classes sampled from a matplotlib colormap (light to dark)."""
+    from matplotlib import colormaps, colors
+
+    cmap = colormaps[name]
+    return {n: [colors.to_hex(cmap(x)) for x in np.linspace(0.25, 0.9, n)] for n in range(3, 8)}
+
+
+#: Purples for kernel density: neither the greens of zones nor the red/blue of Gi* hot/cold spots.
+PURPLES = _from_matplotlib("Purples")
+PALETTES = {"YlOrRd": YLORRD, "Greens": GREENS, "Purples": PURPLES}
 GI_COLORS = {"hot": "#d7301f", "cold": "#2c7bb6", "not significant": "#dddddd"}
 SCHEMES = ("FisherJenks", "Quantiles", "EqualInterval", "NaturalBreaks")
 ZERO_COLOR = "#f7f7f7"

@@ -32,16 +32,20 @@ POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("cluster", "湾区", "Bay cluster"),
     ("status", "状态", "Status"),
     ("plan_ref", "规划原文", "Plan reference"),
+    ("pos_uncertainty_m", "位置误差", "Position uncertainty"),
     ("source", "位置来源", "Location source"),
     ("source_crs", "原始坐标系", "Source CRS"),
     ("geom_precision", "几何精度", "Geometry precision"),
     ("as_of", "截至", "As of"),
     ("notes", "备注", "Notes"),
 )
+#: Text written for users in both languages: the Chinese column is shown in Chinese (English as fallback).
+ZH_FIELDS = {"source": "source_zh", "notes": "notes_zh"}
 
 
 #: Columns the layer style functions read; the only raw properties sent to the browser.
-STYLE_COLUMNS = ("category", "type", "status", "color", "lines")
+STYLE_COLUMNS = ("category", "type", "status", "color", "lines", "weight", "pos_uncertainty_m", "_label", "_minzoom",
+                 "_lx", "_ly")
 
 
 def _text(value) -> str:
@@ -54,7 +58,21 @@ def _text(value) -> str:
 CODED_FIELDS = {"category": None, "type": None, "status": None, "district": "district", "cluster": "cluster"}
 
 
+def uncertainty_text(value, lang: str = "zh") -> str:
+    """``pos_uncertainty_m`` for reading: "± 250 m", "± 2.7 km", "± 60 km" ("" when unknown)."""
+    try:
+        m = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if m != m or m <= 0:
+        return ""
+    text = f"{m:,.0f} m" if m < 1000 else (f"{m / 1000:.1f} km" if m < 10_000 else f"{m / 1000:,.0f} km")
+    return "± " + (text.replace(" km", " 公里").replace(" m", " 米") if lang == "zh" else text)
+
+
 def _display_value(name: str, value, lang: str) -> str:
+    if name == "pos_uncertainty_m":
+        return uncertainty_text(value, lang)
     if name not in CODED_FIELDS or _is_blank(value):
         return value
     from atlas.i18n import label  # labels live with the UI strings
@@ -170,16 +188,28 @@ class PopupStyle(MacroElement):
         self.css_json = json.dumps(POPUP_CSS).replace("<", "\\u003c")
 
 
-def popup_html(props: Mapping, lang: str = "zh") -> str:
-    """Popup markup for one feature; every value escaped."""
+def field_value(props: Mapping, name: str, lang: str = "zh"):
+    """A field in the reader's language: ``source_zh``/``notes_zh`` in Chinese when present."""
+    if lang == "zh" and name in ZH_FIELDS and not _is_blank(props.get(ZH_FIELDS[name])):
+        return props.get(ZH_FIELDS[name])
+    return props.get(name)
+
+
+def popup_html(props: Mapping, lang: str = "zh", also_here: tuple[str, ...] = ()) -> str:
+    """Popup markup for one feature (and the names of others at the same point); every value escaped."""
     idx = 1 if lang == "zh" else 2
-    title = f"<b>{_text(props.get('name_zh'))}</b><br><i>{_text(props.get('name_en'))}</i>"
+    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    title = f"<b>{_text(props.get(first))}</b><br><i>{_text(props.get(second))}</i>"
     rows = "".join(
-        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(_short(_display_value(field[0], props.get(field[0]), lang)))}</td></tr>"
+        f"<tr><th>{html.escape(field[idx])}</th><td>{_text(_short(_display_value(field[0], field_value(props, field[0], lang), lang)))}</td></tr>"
         for field in POPUP_FIELDS
-        if _text(props.get(field[0]))
+        if _text(field_value(props, field[0], lang))
     )
-    return f'<div class="atlas-popup">{title}<table>{rows}</table></div>'
+    more = ""
+    if also_here:
+        head = f"此处还有 {len(also_here)} 个要素：" if lang == "zh" else f"{len(also_here)} more at this point:"
+        more = f'<div class="atlas-also"><b>{html.escape(head)}</b> ' + "；".join(_text(n) for n in also_here) + "</div>"
+    return f'<div class="atlas-popup">{title}<table>{rows}</table>{more}</div>'
 
 
 def tooltip_html(props: Mapping, lang: str = "zh") -> str:
@@ -196,7 +226,15 @@ def display_frame(gdf: gpd.GeoDataFrame, lang: str = "zh") -> gpd.GeoDataFrame:
         geoms[not_point] = shapely.simplify(geoms[not_point], MAP.display_simplify_deg, preserve_topology=True)
     out["geometry"] = shapely.set_precision(geoms, 10**-MAP.display_precision)
     records = out.drop(columns="geometry").to_dict("records")
-    out["_popup"] = [popup_html(r, lang) for r in records]
+    names = out["name_zh" if lang == "zh" else "name_en"].astype(str).tolist() if "name_zh" in out else [""] * len(out)
+    here = [(round(g.x, 5), round(g.y, 5)) if g is not None and not g.is_empty and g.geom_type == "Point" else None
+            for g in gdf.geometry]
+    at: dict = {}
+    for i, key in enumerate(here):
+        if key is not None:
+            at.setdefault(key, []).append(i)
+    also = [tuple(names[j] for j in reversed(at[key]) if j != i) if key is not None else () for i, key in enumerate(here)]
+    out["_popup"] = [popup_html(r, lang, a) for r, a in zip(records, also, strict=True)]
     out["_tooltip"] = [tooltip_html(r, lang) for r in records]
     keep = [c for c in ("id", *STYLE_COLUMNS, "_popup", "_tooltip") if c in out] + ["geometry"]
     return out[keep]
@@ -225,9 +263,10 @@ def geojson_layer(
         name=html.escape(name),
         style_function=style_fn,
         marker=folium.CircleMarker(radius=point_radius, fill=True),
-        popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=420),
+        popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=380, maxHeight=300,
+                                  autoPanPaddingTopLeft=[50, 10], autoPanPaddingBottomRight=[60, 10]),
         tooltip=folium.GeoJsonTooltip(fields=["_tooltip"], labels=False),
-        highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.6},
+        highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.25},  # a district hovered must not hide the rest
         zoom_on_click=False,
     ).add_to(group)
     return group

@@ -11,24 +11,41 @@ from streamlit_folium import st_folium
 
 from analysis.density import clark_evans, compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density
 from atlas.export import csv_bytes
-from atlas.i18n import t
+from atlas.i18n import lang_of, t
 from atlas.pagekit import boundary, md, page_lang
 from atlas.settings import DENSITY, UPLOAD
 from atlas.workers import read_upload_isolated
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView
-from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
 from layers.density_map import (HEX_VECTOR_LIMIT, POINT_MARKER_LIMIT, build_density_map, hex_raster, kde_raster,
                                 points_raster)
+from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
 
-ZONES = {"clusters": ("湾区集聚区 Bay clusters", "cluster"), "districts": ("区(市) Districts", "id")}
-METRICS = {"weighted_per_km2": "加权密度 Weighted per km²", "per_km2": "密度 Count per km²",
-           "count": "数量 Count", "weighted": "加权数量 Weighted count"}
+ZONES = {"clusters": ("d_zone_clusters", "cluster"), "districts": ("d_zone_districts", "id")}
+METRICS = ("weighted_per_km2", "per_km2", "count", "weighted")
 MAP_LAYERS = ("zones", "hexes", "kde", "points")  # what can be drawn; only the switched-on ones are built
-NO_WEIGHT = "无 none (unweighted)"
+NO_WEIGHT = "<none>"  # the "unweighted" choice (shown in the reader's language)
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "zip", "kml", "kmz", "gpkg"]
 #: every cache of uploads and analysis steps is bounded (entries and time): the server must not grow
 BOUNDED = {"show_spinner": False, "max_entries": UPLOAD.cache_entries, "ttl": UPLOAD.cache_ttl_s}
+LANG = lang_of(st.session_state, st.query_params)  # the app's one language switch (app.py)
+
+
+def tr(key: str, **fmt) -> str:
+    return t(key, LANG, **fmt)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for reading: headings with units, shares in %, numbers rounded (downloads keep full precision)."""
+    out = frame.copy()
+    for col in [c for c in out.columns if "share" in str(c)]:
+        out[col] = out[col] * 100
+    num = out.select_dtypes("number").columns
+    out[num] = out[num].apply(lambda c: c.round(0 if c.abs().max() >= 100 else 2))
+    name = "name_zh" if LANG == "zh" else "name_en"
+    out = out.drop(columns=[c for c in ("name_zh", "name_en") if c != name and c in out])
+    headings = {c: tr(f"c_{c}") for c in out.columns if tr(f"c_{c}") != f"c_{c}"}
+    return out.rename(columns={**headings, name: tr("c_name")})
 
 
 @st.cache_resource(**BOUNDED)
@@ -80,16 +97,15 @@ def step_compare(src: tuple, weight: str | None, type_col: str | None, bandwidth
 
 def source_widgets(lang: str) -> tuple | None:
     """Sidebar: which points: the arguments of :func:`points` (None = awaiting upload)."""
-    mode = st.sidebar.radio("数据 Points", ["atlas", "upload"], horizontal=True, key="w_source",
-                            format_func=lambda m: "图集创新资源 Atlas resources" if m == "atlas" else "上传 Upload")
+    mode = st.sidebar.radio(tr("d_points"), ["atlas", "upload"], horizontal=True, key="w_source",
+                            format_func=lambda m: tr("d_atlas") if m == "atlas" else tr("d_upload"))
     if mode == "atlas":
         return (None, None, "WGS84", None, None, None)
     file = st.sidebar.file_uploader("CSV · Excel · GeoJSON · JSON · Shapefile (.zip) · KML · GeoPackage",
                                     type=UPLOAD_TYPES)
-    crs = st.sidebar.selectbox("坐标系 Declared CRS", ["WGS84", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:32650",
-                                                       "EPSG:32651"])
-    lon = st.sidebar.text_input("经度列 Longitude/x column (blank = detect)", "")
-    lat = st.sidebar.text_input("纬度列 Latitude/y column (blank = detect)", "")
+    crs = st.sidebar.selectbox(tr("d_crs"), ["WGS84", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:32650", "EPSG:32651"])
+    lon = st.sidebar.text_input(tr("d_lon"), "")
+    lat = st.sidebar.text_input(tr("d_lat"), "")
     if file is not None:  # keep the upload for the whole session (other pages, reruns)
         st.session_state["density_upload"] = (file.name, file.getvalue())
     kept = st.session_state.get("density_upload")
@@ -116,24 +132,23 @@ def parameter_widgets(pts) -> dict:
     lo_c, hi_c = DENSITY.cell_range_m
     lo_r, hi_r = DENSITY.h3_range
     return {
-        "zone_key": st.sidebar.selectbox("分区 Zones", list(ZONES), format_func=lambda k: ZONES[k][0], key="w_zones"),
-        "metric": st.sidebar.selectbox("着色 Colour zones by", list(METRICS), format_func=METRICS.get),
-        "scheme": st.sidebar.selectbox("分级 Classes (mapclassify)", SCHEMES),
-        "weight": st.sidebar.selectbox("权重 Weight column", options, index=default, key="w_weight"),
-        "bandwidth_m": st.sidebar.slider("核密度带宽 KDE bandwidth (m)", lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0),
-        "cell_m": st.sidebar.slider("格网 Grid cell (m)", lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0),
-        "resolution": st.sidebar.slider("H3 分辨率 resolution", lo_r, hi_r, DENSITY.hotspot_resolution),
-        "k_ring": st.sidebar.slider("Gi* 邻域 k-ring", 1, 3, DENSITY.k_ring),
-        "confidence": st.sidebar.select_slider("置信度 Confidence", [0.90, 0.95, 0.99], DENSITY.confidence),
-        "hex_colour": st.sidebar.radio("六边形 Hexagons by", ["gi", "count"], horizontal=True,
-                                       format_func=lambda v: "Gi* 冷热点" if v == "gi" else "数量 count"),
-        "shown": tuple(st.sidebar.multiselect(both("dmap_layers"), MAP_LAYERS, default=["zones", "hexes", "points"],
-                                              format_func=lambda k: both(f"dmap_{k}"), key="w_dmap_layers")),
+        "zone_key": st.sidebar.selectbox(tr("d_zones"), list(ZONES), format_func=lambda k: tr(ZONES[k][0]),
+                                         key="w_zones"),
+        "metric": st.sidebar.selectbox(tr("d_colour_by"), METRICS, format_func=lambda m: tr(f"m_{m}")),
+        "scheme": st.sidebar.selectbox(tr("d_classes"), SCHEMES),
+        "weight": st.sidebar.selectbox(tr("d_weight"), options, index=default, key="w_weight",
+                                       format_func=lambda c: tr("d_no_weight") if c == NO_WEIGHT else c),
+        "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0),
+        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0),
+        "resolution": st.sidebar.slider(tr("d_res"), lo_r, hi_r, DENSITY.hotspot_resolution),
+        "k_ring": st.sidebar.slider(tr("d_kring"), 1, 3, DENSITY.k_ring),
+        "confidence": st.sidebar.select_slider(tr("d_conf"), [0.90, 0.95, 0.99], DENSITY.confidence,
+                                               format_func=lambda c: f"{c:.0%}"),
+        "hex_colour": st.sidebar.radio(tr("d_hex_by"), ["gi", "count"], horizontal=True,
+                                       format_func=lambda v: tr("d_hex_gi") if v == "gi" else tr("d_hex_count")),
+        "shown": tuple(st.sidebar.multiselect(tr("dmap_layers"), MAP_LAYERS, default=["zones", "hexes", "points"],
+                                              format_func=lambda k: tr(f"dmap_{k}"), key="w_dmap_layers")),
     }
-
-
-def both(key: str, **fmt) -> str:
-    return f"{t(key, 'zh', **fmt)} · {t(key, 'en', **fmt)}"
 
 
 def run(src: tuple, p: dict, pts):
@@ -143,70 +158,80 @@ def run(src: tuple, p: dict, pts):
                "has missing, negative or non-finite values: fix those rows or choose “none” as the weight.")
         raise ValueError(msg)
     key = src[:5]  # the cache key (digest, name, crs, lon, lat): never the bytes
-    bar = st.progress(0, text="计数 Counting…")
+    bar = st.progress(0, text=tr("d_counting"))
     counts, ce = step_counts(key, p["zone_key"], p["weight"], pts)
     if p["cell_m"] > p["bandwidth_m"]:
-        st.warning("格网大于带宽，已设为带宽 · cell larger than bandwidth: using cell = bandwidth")
+        st.warning(tr("d_cell_gt_bw"))
         p["cell_m"] = p["bandwidth_m"]
-    bar.progress(40, text="H3 / Gi*…")
+    bar.progress(40, text=tr("d_hexes"))
     hexes = step_hexes(key, p["weight"], p["resolution"], p["k_ring"], p["confidence"], pts)
-    bar.progress(70, text="核密度 Kernel density…")
-    kde = step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts) if "kde" in p["shown"] else None
+    if "kde" in p["shown"]:
+        bar.progress(70, text=tr("d_kde"))
+        step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts)
     bar.empty()
-    return counts, ce, hexes, kde
+    return counts, ce, hexes
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
-def layer_points(key: tuple, _pts):
-    pts = _pts
+def layer_points(key: tuple, lang: str, _pts):
+    pts, title = _pts, t("d_layer_points", lang)
     if len(pts) <= POINT_MARKER_LIMIT:
-        return MapLayer("points", "点 Points", pts, {"color": "#222", "fillColor": "#fff", "weight": 1,
-                                                      "fillOpacity": 0.9}, point_radius=3), []
-    return points_raster(pts, title="点 Points", unit=both("dmap_per_pixel"))
+        return MapLayer("points", title, pts, {"color": "#222", "fillColor": "#fff", "weight": 1,
+                                               "fillOpacity": 0.9}, point_radius=3), []
+    return points_raster(pts, title=title, unit=t("dmap_per_pixel", lang))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
-def layer_kde(key: tuple, weight: str | None, bandwidth_m: float, cell_m: float, _pts):
+def layer_kde(key: tuple, weight: str | None, bandwidth_m: float, cell_m: float, lang: str, _pts):
     kde = step_kde(key, weight, bandwidth_m, cell_m, _pts)
     shown = kde[kde["density"] >= 0.02 * kde["density"].max()]
-    kframe, _ = choropleth(shown, "density", scheme="Quantiles", label="/km²")
-    return kde_raster(kframe, grid=kde.attrs["params"]["grid"], cell_m=cell_m, title="核密度 KDE")
+    kframe, klegend = choropleth(shown, "density", scheme="Quantiles", label=t("d_per_km2", lang), colours="Purples")
+    layer = kde_raster(kframe, grid=kde.attrs["params"]["grid"], cell_m=cell_m, title=t("d_layer_kde", lang))
+    return layer, [("head", "", t("d_layer_kde", lang)), *klegend]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
 def layer_hexes(key: tuple, weight: str | None, resolution: int, k_ring: int, confidence: float, colour: str,
-                _pts):
+                lang: str, _pts):
     hexes = step_hexes(key, weight, resolution, k_ring, confidence, _pts)
+    title = t("d_layer_hexes", lang)
     if colour == "gi":
-        hframe, hlegend = gi_layer(hexes[(hexes["gi_class"] != "not significant") | (hexes["count"] > 0)])
+        hframe, hlegend = gi_layer(hexes[(hexes["gi_class"] != "not significant") | (hexes["count"] > 0)],
+                                   labels={"hot": t("d_gi_hot", lang), "cold": t("d_gi_cold", lang),
+                                           "not significant": t("d_gi_ns", lang)})
     else:
-        hframe, hlegend = choropleth(hexes[hexes["count"] > 0], "count", scheme="Quantiles", label="per hex")
+        hframe, hlegend = choropleth(hexes[hexes["count"] > 0], "count", scheme="Quantiles",
+                                     label=t("d_per_hex", lang))
+    hlegend = [("head", "", title), *hlegend]
     if len(hframe) > HEX_VECTOR_LIMIT:
-        return hex_raster(hframe, title="六边形 Hexagons"), hlegend
-    hframe = describe(hframe, {"h3": "H3", "count": "count", "weighted": "weighted", "gi_z": "Gi* z",
-                               "gi_class": "class"}, title_zh="六边形", title_en="Hexagon")
-    return MapLayer("hexes", "六边形 Hexagons", hframe, fill_style(0.6)), hlegend
+        return hex_raster(hframe, title=title), hlegend
+    hframe = describe(hframe, {"h3": "H3", "count": t("c_count", lang), "weighted": t("c_weighted", lang),
+                               "gi_z": "Gi* z", "gi_class": "Gi*"}, title_zh="六边形", title_en="Hexagon")
+    return MapLayer("hexes", title, hframe, fill_style(0.6)), hlegend
 
 
 def map_layers(key: tuple, counts, p, pts) -> tuple[list, list]:
     """Only the switched-on layers, each built once per parameter set (cached)."""
     layers, legend = [], []
     if "zones" in p["shown"]:
-        zframe, legend = choropleth(counts, p["metric"], scheme=p["scheme"], colours="Greens",
-                                    label=METRICS[p["metric"]].split(" ", 1)[1])
-        zframe = describe(zframe, {"count": "count", "weighted": "weighted", "per_km2": "per km²",
-                                   "weighted_per_km2": "weighted per km²", "share": "share"},
-                          title_zh="分区", title_en="zone")
-        layers.append(MapLayer("zones", "分区密度 Zone density", zframe, fill_style(0.55)))
+        per = tr("d_per_km2")
+        zframe, zlegend = choropleth(counts, p["metric"], scheme=p["scheme"], colours="Greens",
+                                     label=tr(f"m_{p['metric']}") if p["metric"] in ("count", "weighted") else per)
+        legend = [("head", "", tr("d_layer_zones") + " · " + tr(f"m_{p['metric']}")), *zlegend]
+        zframe = describe(zframe, {c: tr(f"c_{c}") for c in ("count", "weighted", "per_km2", "weighted_per_km2",
+                                                             "share")}, title_zh="分区", title_en="Zone")
+        layers.append(MapLayer("zones", tr("d_layer_zones"), zframe, fill_style(0.55)))
     if "kde" in p["shown"]:
-        layers.append(layer_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts))
+        klayer, klegend = layer_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], LANG, pts)
+        layers.append(klayer)
+        legend = legend + klegend
     if "hexes" in p["shown"]:
-        hlayer, hlegend = layer_hexes(key, p["weight"], p["resolution"], p["k_ring"], p["confidence"], p["hex_colour"],
-                                      pts)
+        hlayer, hlegend = layer_hexes(key, p["weight"], p["resolution"], p["k_ring"], p["confidence"],
+                                      p["hex_colour"], LANG, pts)
         layers.append(hlayer)
         legend = legend + hlegend
     if "points" in p["shown"]:
-        player, plegend = layer_points(key, pts)
+        player, plegend = layer_points(key, LANG, pts)
         layers.append(player)
         legend = legend + plegend
     return layers, legend
@@ -218,24 +243,29 @@ def how_drawn(layers: list, n_points: int) -> str:
     for layer in layers:
         d = getattr(layer, "described", None)
         if layer.key == "points":
-            parts.append(both("dmap_points_image", n=n_points, **d) if d else both("dmap_points_markers", n=n_points))
+            parts.append(tr("dmap_points_image", n=n_points, **d) if d else tr("dmap_points_markers", n=n_points))
         elif d and layer.key == "hexes":
-            parts.append(both("dmap_hexes_image", **d))
+            parts.append(tr("dmap_hexes_image", **d))
         elif d and layer.key == "kde":
-            parts.append(both("dmap_kde_image", **d))
+            parts.append(tr("dmap_kde_image", **d))
     return " ".join(parts)
 
 
+def compare(key: tuple, p: dict, type_col, pts):
+    return step_compare(key, p["weight"], type_col, p["bandwidth_m"], p["cell_m"], p["resolution"], p["k_ring"],
+                        p["confidence"], pts)
+
+
 def downloads(key: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
-    """Each file is made when its button is clicked (callable data), not on every rerun."""
+    """Each big file is made when its button is clicked (callable data), not on every rerun."""
     geo = "application/geo+json"
     cols = st.columns(5)
-    cols[0].download_button("分区 GeoJSON", lambda: counts.to_json(drop_id=True), "density_zones.geojson", geo)
-    cols[1].download_button("六边形 GeoJSON", lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo)
-    cols[2].download_button("核密度 GeoJSON", lambda: step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts).to_json(
-        drop_id=True), "density_kde.geojson", geo)
-    cols[3].download_button("三湾对比 CSV", csv_bytes(table), "bay_comparison.csv", "text/csv")  # small, on the page
-    cols[4].download_button("问题行 CSV", lambda: problem_csv(problems), "row_problems.csv", "text/csv",
+    cols[0].download_button(tr("d_dl_zones"), lambda: counts.to_json(drop_id=True), "density_zones.geojson", geo)
+    cols[1].download_button(tr("d_dl_hexes"), lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo)
+    cols[2].download_button(tr("d_dl_kde"), lambda: step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"],
+                                                             pts).to_json(drop_id=True), "density_kde.geojson", geo)
+    cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv")  # small, shown
+    cols[4].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
                             disabled=not problems)
 
 
@@ -246,17 +276,31 @@ def problem_csv(problems: list[dict]) -> bytes:
 def show_problems(problems: list[dict], lang: str) -> None:
     """The first rows with problems on the page (bounded), all of them in a download."""
     shown = problems[: UPLOAD.problems_listed]
-    with st.expander(f"{len(problems)} 行有问题，已跳过 · rows with problems, skipped", expanded=True):
+    with st.expander(tr("d_problems", n=len(problems)), expanded=True):
         st.dataframe(pd.DataFrame(shown, columns=["row", "reason", "message"]), hide_index=True)
         if len(problems) > len(shown):
             st.caption(t("problems_more", lang, shown=len(shown), total=len(problems)))
-            st.download_button("问题行 CSV · Problem rows CSV", problem_csv(problems), "row_problems.csv",
+            st.download_button(tr("d_dl_problems"), problem_csv(problems), "row_problems.csv",
                                "text/csv", key="problems_all")
 
 
-def compare(key: tuple, p: dict, type_col, pts):
-    return step_compare(key, p["weight"], type_col, p["bandwidth_m"], p["cell_m"], p["resolution"], p["k_ring"],
-                        p["confidence"], pts)
+@st.cache_data(**BOUNDED)
+def outside_land(key: tuple, _pts) -> list[dict]:
+    """Rows of points outside every district (e.g. just offshore): kept, but in no zone count; listed."""
+    pts = _pts
+    land = zones("districts").union_all()
+    off = pts[~pts.geometry.within(land)]
+    return [{"row": int(i) + 1, "reason": "outside_districts", "message": tr("d_offshore_row"),
+             "lon": round(g.x, 6), "lat": round(g.y, 6)} for i, g in zip(off.index, off.geometry, strict=True)]
+
+
+def params_sentence(p: dict) -> str:
+    """The analysis's parameters as one sentence a reader can quote."""
+    import h3
+
+    hex_km2 = f"{h3.average_hexagon_area(p['resolution'], unit='km^2'):.2g}"
+    return tr("d_params", bw=p["bandwidth_m"], cell=p["cell_m"], res=p["resolution"], hex_km2=hex_km2,
+              k=p["k_ring"], conf=p["confidence"], weight=p["weight"] or tr("d_no_weight"))
 
 
 def main() -> None:
@@ -266,37 +310,45 @@ def main() -> None:
 
 
 def page(lang: str) -> None:
-    st.title("创新资源密度 · Innovation-resource density")
-    st.caption("“创新资源富集”的度量：三湾的数量、加权密度、核密度、H3 热点与点格局。所有量在 EPSG:4549 中计算。 "
-               "Counts, weighted densities, KDE, H3 hot spots and point pattern, measured in EPSG:4549.")
+    st.title(tr("d_title"))
+    st.caption(tr("d_caption"))
     src = source_widgets(lang)
     if src is None:
-        st.info("上传 CSV 或 GeoJSON 以分析您自己的点 · Upload a CSV or GeoJSON to analyse your own points.")
+        st.info(tr("d_upload_first"))
         return
     pts, problems = points(*src)
     if problems:
         show_problems(problems, lang)
     if len(pts) < 2:
-        st.info("需要至少两个有效点 · At least two valid points are needed.")
+        st.info(tr("d_need_two"))
         return
+    offshore = outside_land(src[:5], pts) if src[0] is not None else []
+    if offshore:  # never silently lost: kept in KDE and hexagons, listed, and in the problem-rows download
+        st.warning(tr("d_offshore", n=len(offshore), total=len(pts)))
+        st.dataframe(pd.DataFrame(offshore[: UPLOAD.problems_listed]), hide_index=True)
+        problems = [*problems, *offshore]
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
     type_col = "type" if "type" in pts.columns else None
-    counts, ce, hexes, _ = run(src, p, pts)
+    counts, ce, hexes = run(src, p, pts)
     key = src[:5]  # the cache key (digest, name, crs, lon, lat): never the bytes
     layers, legend = map_layers(key, counts, p, pts)
-    st_folium(build_density_map(layers, MapView(legend=legend)), key="density_map", height=600,
+    st_folium(build_density_map(layers, MapView(legend=legend, lang=LANG)), key="density_map", height=600,
               use_container_width=True, returned_objects=[])
     st.caption(how_drawn(layers, len(pts)))
-    with st.spinner("三湾对比 Comparing the bays…"):  # after the map: the map is drawn meanwhile
+    st.caption(md(params_sentence(p), limit=600))  # a column name is the user's text
+    with st.spinner(tr("d_comparing")):  # after the map: the map is drawn meanwhile
         table = compare(key, p, type_col, pts)
-    st.subheader("三湾对比 · The three bays compared")
-    st.dataframe(table, width="stretch")
-    st.bar_chart(table.loc[table.index != "city", ["per_km2", "weighted_per_km2", "kde_mean"]])
-    st.caption(md(f"参数 Parameters: {table.attrs.get('params', {})}", limit=600))
-    st.subheader(f"{ZONES[p['zone_key']][0]}")
-    st.dataframe(pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce")),
-                 hide_index=True, width="stretch")
+    st.subheader(tr("d_compare"))
+    st.dataframe(readable(table), width="stretch")
+    metric = p["metric"] if p["metric"] in table.columns else "weighted_per_km2"
+    st.caption(tr("d_chart", metric=tr(f"m_{metric}")))  # one measure per chart: no stacked, mixed units
+    chart = table.set_index(table["name_zh" if LANG == "zh" else "name_en"])[[metric]]
+    st.bar_chart(chart.rename(columns={metric: tr(f"m_{metric}")}), horizontal=True)
+    st.subheader(tr("d_zone_table", zones=tr(ZONES[p["zone_key"]][0])))
+    st.caption(tr("d_why_counts"))
+    zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
+    st.dataframe(readable(zone_table), hide_index=True, width="stretch")
     downloads(key, p, counts, hexes, table, problems, pts)
 
 

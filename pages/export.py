@@ -63,51 +63,51 @@ def filter_widgets(state: ViewState, lang: str) -> dict[str, tuple[str, ...]]:
 
 
 def data_section(state: ViewState, lang: str) -> None:
-    st.header("数据导出 · Data export")
+    st.header(t("e_data", lang))
     frames = dict(layer_frames())
     results = st.session_state.get("analysis_results") or {}
     options = list(frames) + [f"analysis:{k}" for k in results]
     start = options.index("resources") if "resources" in options else 0
-    name = st.selectbox("图层 / 分析结果 · Layer or result", options, index=start, key="x_layer",
+    name = st.selectbox(t("e_layer", lang), options, index=start, key="x_layer",
                         format_func=lambda n: n.removeprefix("analysis:") if ":" in n else label(n, lang))
     filters = filter_widgets(state, lang)
     frame = results[name.removeprefix("analysis:")] if name.startswith("analysis:") else frames[name]
     frame = briefmodel.export_frame(name, frame, filters) if not name.startswith("analysis:") else frame
     c1, c2, c3 = st.columns(3)
-    fmt = c1.radio("格式 · Format", list(FORMATS), key="x_fmt", horizontal=True)
-    encoding = c2.radio("CSV 编码 · CSV encoding", ["bom", "plain"], key="x_csv_enc", horizontal=True,
+    fmt = c1.radio(t("e_format", lang), list(FORMATS), key="x_fmt", horizontal=True)
+    encoding = c2.radio(t("e_csv_encoding", lang), ["bom", "plain"], key="x_csv_enc", horizontal=True,
                         disabled=fmt != "csv", format_func=lambda v: t(f"csv_{v}", lang),
                         help=t("csv_help", lang))
     bom = encoding == "bom"
-    precision = c3.number_input("坐标小数位 · Decimals", 1, 10, EXPORT.precision, key="x_prec")
+    precision = c3.number_input(t("e_decimals", lang), 1, 10, EXPORT.precision, key="x_prec")
     title = safe_filename("_".join([name.removeprefix("analysis:"), *("-".join(v) for v in filters.values())]))
     meta = build_metadata(frame, layers=[] if name.startswith("analysis:") else [name], title=title,
                           filters=filters, precision=int(precision))
     data = export_bytes(frame, fmt, precision=int(precision), bom=bom, metadata=meta, layer_name=title)
-    st.caption(f"{len(frame)} 个要素 features · {human_size(len(data))}")
+    st.caption(t("e_size", lang, n=len(frame), size=human_size(len(data))))
     d1, d2 = st.columns(2)
-    d1.download_button(f"下载 Download {title}{FORMATS[fmt][0]} ({human_size(len(data))})", data,
+    d1.download_button(t("e_download", lang, name=title + FORMATS[fmt][0], size=human_size(len(data))), data,
                        file_name=title + FORMATS[fmt][0], mime=FORMATS[fmt][1], key="x_download")
     meta_bytes = metadata_bytes(meta)
-    d2.download_button(f"元数据 Metadata .meta.json ({human_size(len(meta_bytes))})", meta_bytes,
+    d2.download_button(t("e_meta", lang, size=human_size(len(meta_bytes))), meta_bytes,
                        file_name=title + FORMATS[fmt][0] + ".meta.json", mime="application/json", key="x_meta")
 
 
 def briefing_section(state: ViewState, lang: str) -> None:
-    st.header("简报图 · Briefing sheet")
-    st.caption("当前视图(图层与筛选)· the current view: layers and filters from the map page")
+    st.header(t("e_brief", lang))
+    st.caption(t("e_brief_view", lang))
     with st.form("brief"):
-        title = st.text_input("标题 · Title", "青岛湾区科创走廊" if lang == "zh" else "Qingdao Innovation Corridor",
+        title = st.text_input(t("e_title", lang), "青岛湾区科创走廊" if lang == "zh" else "Qingdao Innovation Corridor",
                               max_chars=80, key="b_title")
-        subtitle = st.text_input("副标题 · Subtitle", "", max_chars=120, key="b_subtitle")
+        subtitle = st.text_input(t("e_subtitle", lang), "", max_chars=120, key="b_subtitle")
         c1, c2, c3 = st.columns(3)
-        preset = c1.selectbox("版式 · Preset", list(PRESETS), key="b_preset")
-        fmt = c2.radio("格式 · Format", ["png", "pdf"], horizontal=True, key="b_fmt")
+        preset = c1.selectbox(t("e_preset", lang), list(PRESETS), key="b_preset")
+        fmt = c2.radio(t("e_format", lang), ["png", "pdf"], horizontal=True, key="b_fmt")
         focus = c3.selectbox(t("b_focus", lang), [*focus_choices(base_map()), "view"], key="b_focus",
                              format_func=lambda f: briefmodel.focus_label(f, lang))
-        submitted = st.form_submit_button("生成 · Render")
+        submitted = st.form_submit_button(t("e_render", lang))
     if submitted:
-        with st.spinner("渲染中 · rendering …"):
+        with st.spinner(t("rendering", lang)):
             layers = briefmodel.brief_layers(map_frames(), state, st.session_state.get("analysis_overlays", []))
             bbox = briefmodel.view_bbox(state) if focus == "view" else None
             data = render_briefing(layers, title=title, subtitle=subtitle, data_date=DATA.data_date, preset=preset,
@@ -116,18 +116,18 @@ def briefing_section(state: ViewState, lang: str) -> None:
         st.session_state["brief_file"] = (safe_filename(title, "." + fmt), data, fmt)
     if "brief_file" in st.session_state:
         name, data, fmt = st.session_state["brief_file"]
-        st.download_button(f"下载 Download {name} ({human_size(len(data))})", data, file_name=name,
+        st.download_button(t("e_download", lang, name=name, size=human_size(len(data))), data, file_name=name,
                            mime="image/png" if fmt == "png" else "application/pdf", key="b_download")
 
 
-def screenshot_section(state: ViewState) -> None:
+def screenshot_section(state: ViewState, lang: str) -> None:
     """Optional: the web map as Chromium draws it (only where Chromium is installed)."""
     from atlas import screenshot
 
     if not screenshot.chromium_path():
         return
-    if st.button("网页地图截图 · Screenshot of the web map (Chromium)", key="s_go"):
-        with st.spinner("截图中 · capturing …"):
+    if st.button(t("e_shot", lang), key="s_go"):
+        with st.spinner(t("e_capturing", lang)):
             try:
                 data = screenshot.screenshot_map(screenshot.view_map(map_frames(), state))
             except screenshot.ScreenshotUnavailable as exc:
@@ -136,17 +136,17 @@ def screenshot_section(state: ViewState) -> None:
         st.session_state["shot_file"] = data
     if "shot_file" in st.session_state:
         data = st.session_state["shot_file"]
-        st.download_button(f"下载 Download map_screenshot.png ({human_size(len(data))})", data,
+        st.download_button(t("e_download", lang, name="map_screenshot.png", size=human_size(len(data))), data,
                            file_name="map_screenshot.png", mime="image/png", key="s_download")
 
 
 def main() -> None:
     state = view_state()
     lang = lang_of(st.session_state, st.query_params)  # the app's one switch (app.py)
-    st.title("导出 · Export")
+    st.title(t("page_export", lang))
     data_section(state, lang)
     briefing_section(state, lang)
-    screenshot_section(state)
+    screenshot_section(state, lang)
 
 
 with boundary(st.error, lang_of(st.session_state, st.query_params), where="export"):

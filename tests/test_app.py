@@ -109,3 +109,25 @@ def test_language_from_the_link_reaches_other_pages():
     at.switch_page("pages/connectivity.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Corridor connectivity"
+
+
+def test_cluster_filter_applies_to_the_cluster_layer_and_the_view_export():
+    from atlas import mapmodel
+    from atlas.viewstate import ViewState
+
+    at = _run(clusters="jiaozhou", layers="clusters,resources")
+    assert _metrics(at)["三湾科创集聚区"] == 2  # 胶州湾 and the corridor line that strings it in
+    # the view's GeoJSON download is built from mapmodel.filtered (app.view_geojson): same rows
+    shown = mapmodel.filtered(mapmodel.load_frames()[0], ViewState(clusters=("jiaozhou",)))
+    assert set(shown["clusters"]["id"]) == {"cluster_jiaozhou", "corridor_bay_area"}
+    assert not shown["resources"]["cluster"].str.contains("lingshan").any() or \
+        shown["resources"]["cluster"].str.contains("jiaozhou").all()
+
+
+def test_filtering_fits_the_map_to_what_is_left():
+    at = _run()
+    at.sidebar.multiselect(key="w_districts").set_value(["laixi"]).run()
+    assert not at.exception, at.exception
+    view = at.session_state["view"]
+    assert view.lat > 36.6 and view.zoom >= 10  # 莱西, far north of the default centre (36.22)
+    assert at.query_params["lat"] == str(view.lat)

@@ -3,6 +3,8 @@
 Screenshots of each step go to tests/artifacts/ (look at them).
 """
 
+import re
+
 import pytest
 
 from tests.browser import block_external, map_frame, streamlit_server
@@ -27,6 +29,8 @@ def test_map_draws_offline_with_all_default_layers(server, page, artifacts_dir):
     assert _markers(frame) > 100  # districts, parks, lines, stations, resources
     legend = frame.locator(".atlas-legend")
     assert legend.is_visible()
+    if not legend.evaluate("e => e.open"):  # folded on narrow maps: one click opens it
+        legend.locator("summary").click()
     assert "图例" in legend.inner_text() and "国家实验室" in legend.inner_text()
     page.screenshot(path=str(artifacts_dir / "02_default_view.png"))
     assert not [u for u in page.blocked if "leaflet" in u.lower()]
@@ -35,6 +39,7 @@ def test_map_draws_offline_with_all_default_layers(server, page, artifacts_dir):
 def test_layer_toggles_off_and_on(server, page, artifacts_dir):
     frame = _open(page, server)
     before = _markers(frame)
+    frame.locator(".leaflet-control-layers").hover()  # collapsed: the sidebar has the same choice
     box = frame.locator(".leaflet-control-layers-overlays label", has_text="创新资源").locator("input")
     box.uncheck()
     page.wait_for_timeout(300)
@@ -59,9 +64,10 @@ def test_search_zooms_to_feature(server, page, artifacts_dir):
     box.fill("中国海洋大学鱼山")
     box.press("Enter")
     page.get_by_text("中国海洋大学鱼山校区").first.wait_for(timeout=20_000)
-    page.wait_for_timeout(1500)
     frame = map_frame(page)
-    zoom_in = frame.locator(".leaflet-control-scale-line").first.inner_text()
+    scale = frame.locator(".leaflet-control-scale-line").first
+    scale.filter(has_text=re.compile(r"^\s*\d+ m\s*$")).wait_for(timeout=30_000)  # the rerun zooms in
+    zoom_in = scale.inner_text()
     page.screenshot(path=str(artifacts_dir / "05_search_located.png"))
     assert zoom_in.strip().endswith("m") and "km" not in zoom_in  # zoomed to street scale
 
@@ -125,3 +131,64 @@ def test_language_switch_keeps_layers_and_filters(server, page, artifacts_dir):
     page.wait_for_function("() => !location.search.includes('lang=')", timeout=20_000)
     page.wait_for_timeout(1500)
     assert "layers=resources,parks" in page.evaluate("() => decodeURIComponent(location.search)")
+
+
+def _centre_click(page, frame):
+    box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_colocated_features_all_reachable_lab_on_top(server, page, artifacts_dir):
+    # 崂山实验室 shares its published point with the supercomputing centre and a campus
+    page.goto(server + "/?layers=resources&lat=36.33872&lon=120.66184&zoom=16", wait_until="domcontentloaded")
+    frame = map_frame(page)
+    page.wait_for_timeout(4000)  # markers fan out around the shared point
+    _centre_click(page, frame)
+    page.wait_for_function("() => location.search.includes('selected=res_laoshan_lab')", timeout=30_000)
+    page.get_by_text(re.compile(r"此处共有 [3-9] 个要素")).wait_for(timeout=30_000)  # the others, one choice away
+    details = page.locator("[data-testid='stTable']").first.inner_text()
+    assert "国家实验室" in details
+    fanned = frame.locator("path.leaflet-interactive").count()
+    page.screenshot(path=str(artifacts_dir / "10_colocated.png"))
+    assert fanned >= 3
+
+
+def test_search_ranks_the_university_first_and_turns_its_layer_on(server, page, artifacts_dir):
+    _open(page, server + "/?lang=en")
+    box = page.get_by_placeholder("e.g.", exact=False)
+    box.fill("ocean university")
+    box.press("Enter")
+    radio = page.locator("[data-testid='stRadio']", has_text="Matches")
+    radio.wait_for(timeout=30_000)
+    first = radio.locator("label").nth(1).inner_text()  # nth(0) is the widget's own label
+    assert first.startswith("Ocean University of China") and "University (main campus)" in first, first
+    assert radio.locator("input").first.is_checked()  # the radio shows the hit the map selected
+    box.fill("海洋大学站")
+    box.press("Enter")
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('metro_stations')", timeout=30_000)
+    page.screenshot(path=str(artifacts_dir / "11_search_station_layer_on.png"))
+    assert "selected=" in page.url
+
+
+def test_sync_while_panning_updates_the_url(server, page, artifacts_dir):
+    frame = _open(page, server)
+    page.get_by_text("平移缩放时同步链接", exact=False).click()
+    page.wait_for_function("() => location.search.includes('lon=')", timeout=30_000)  # the map reports its view
+    map_frame(page)
+    page.wait_for_timeout(3000)
+    box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 200, y - 120, steps=8)
+    page.mouse.up()
+    # dragged left and up: the centre in the link moves east and south of the default (120.30, 36.22)
+    page.wait_for_function("() => +new URLSearchParams(location.search).get('lon') > 120.4", timeout=30_000)
+    assert float(page.evaluate("() => new URLSearchParams(location.search).get('lat')")) < 36.2
+
+
+def test_cluster_filter_applies_to_the_cluster_layer(server, page, artifacts_dir):
+    _open(page, server + "/?clusters=jiaozhou")
+    metric = page.locator("[data-testid='stMetric']", has_text="三湾科创集聚区")
+    assert metric.locator("[data-testid='stMetricValue']").inner_text().strip() == "2"  # the bay + the corridor
+    page.screenshot(path=str(artifacts_dir / "12_cluster_filter.png"))

@@ -8,9 +8,15 @@ from tests.conftest import ROOT
 PAGE = ROOT / "pages" / "density.py"
 
 
+def _page(timeout=180, lang="en"):
+    at = AppTest.from_file(str(PAGE), default_timeout=timeout)
+    at.query_params["lang"] = lang  # the app's one language switch (app.py) reaches the page through the URL
+    return at
+
+
 @pytest.fixture(scope="module")
 def app():
-    return AppTest.from_file(str(PAGE), default_timeout=180).run()
+    return _page().run()
 
 
 def test_page_runs_and_compares_the_bays(app):
@@ -18,22 +24,33 @@ def test_page_runs_and_compares_the_bays(app):
     assert "Innovation-resource density" in app.title[0].value
     table = app.dataframe[0].value
     assert list(table.index) == ["aoshan", "jiaozhou", "lingshan", "city"]
-    assert table.loc["city", "count"] >= table.loc[["aoshan", "jiaozhou", "lingshan"], "count"].sum()
+    assert table.loc["city", "Count"] >= table.loc[["aoshan", "jiaozhou", "lingshan"], "Count"].sum()
+    assert "Land area (km²)" in table.columns and "Share of city count (%)" in table.columns  # units in headings
+    assert 0 < table.loc["jiaozhou", "Share of city count (%)"] <= 100  # shares read as percent
     labels = [b.label for b in app.get("download_button")]
-    assert "三湾对比 CSV" in labels and "六边形 GeoJSON" in labels
+    assert "Bay comparison CSV" in labels and "Hexagons GeoJSON" in labels
+    assert any(c.value.replace("\\", "").startswith("Parameters: Gaussian kernel, bandwidth 2,000 m") for c in app.caption)
+
+
+def test_page_speaks_one_language():
+    at = _page(lang="zh").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "创新资源密度"
+    assert "数量(个)" in at.dataframe[0].value.columns
+    assert not any("Innovation" in c.value for c in at.caption)
 
 
 def test_switching_to_districts_and_unweighted(app):
     app.selectbox(key="w_zones").set_value("districts")
-    app.selectbox(key="w_weight").set_value("无 none (unweighted)")
+    app.selectbox(key="w_weight").set_value("<none>")
     app.run()
     assert not app.exception, app.exception
     zones = app.dataframe[-1].value
-    assert len(zones) == 10 and (zones["weighted"] == zones["count"]).all()
+    assert len(zones) == 10 and (zones["Weighted count"] == zones["Count"]).all()
 
 
 def test_upload_mode_without_a_file_asks_for_a_file():
-    at = AppTest.from_file(str(PAGE), default_timeout=120).run()
+    at = _page(120).run()
     at.sidebar.radio[0].set_value("upload").run()
     assert not at.exception
     assert any("Upload a CSV or GeoJSON" in i.value for i in at.info)
@@ -41,7 +58,7 @@ def test_upload_mode_without_a_file_asks_for_a_file():
 
 
 def test_an_upload_survives_reruns_in_the_session():
-    at = AppTest.from_file(str(PAGE), default_timeout=180)
+    at = _page()
     csv = "name,lon,lat\na,120.38,36.07\nb,120.40,36.10\nc,120.45,36.12\nbad,abc,36.1\n".encode("gbk")
     at.session_state["density_upload"] = ("mine.csv", csv)  # as left by an earlier upload
     at.run()
@@ -51,3 +68,17 @@ def test_an_upload_survives_reruns_in_the_session():
     assert any("mine\\.csv" in c.value for c in at.sidebar.caption)  # escaped: shown as text
     at.run()  # another rerun: still there
     assert any("mine\\.csv" in c.value for c in at.sidebar.caption)  # escaped: shown as text
+
+
+def test_offshore_upload_rows_are_reported_not_lost():
+    at = _page()
+    rows = ["name,lon,lat,weight"] + [f"p{i},{120.38 + i * 0.002:.4f},{36.10 + i * 0.001:.4f},{i % 3 + 1}" for i in range(18)]
+    rows += ["sea1,120.45,36.00,1", "sea2,120.50,36.02,2"]  # just off Laoshan / Shinan, inside Qingdao's bbox
+    at.session_state["density_upload"] = ("mine.csv", ("\n".join(rows) + "\n").encode("utf-8"))
+    at.run()
+    at.sidebar.radio[0].set_value("upload").run()
+    assert not at.exception, at.exception
+    assert any("2 of 20 points lie outside" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.selectbox(key="w_weight").value == "weight"  # the numeric column weights
+    problem_dl = [b for b in at.get("download_button") if b.label == "Problem rows CSV"][0]
+    assert not problem_dl.proto.disabled

@@ -189,3 +189,48 @@ def _flat(coords):
     if isinstance(coords[0], (int, float)):
         return [coords]
     return [p for c in coords for p in _flat(c)]
+
+
+def test_approximate_positions_drawn_dashed_missing_uncertainty_is_exact():
+    from atlas.mapmodel import approximate_aware
+
+    style = approximate_aware(lambda f: {"color": "#222", "fillColor": "#f00", "radius": 6, "weight": 1})
+    assert style({"properties": {"pos_uncertainty_m": 5000}})["dashArray"] == "3 3"
+    assert "dashArray" not in style({"properties": {"pos_uncertainty_m": 100}})  # 100 m is not "> 100"
+    assert "dashArray" not in style({"properties": {}})  # before the field existed: drawn as exact
+    assert "dashArray" not in style({"properties": {"pos_uncertainty_m": "n/a"}})
+
+
+def test_uncertainty_for_reading_and_details_language():
+    from layers.render import field_value, popup_html, uncertainty_text
+
+    assert uncertainty_text(250, "en") == "± 250 m" and uncertainty_text(2700, "en") == "± 2.7 km"
+    assert uncertainty_text(60000, "zh") == "± 60 公里" and uncertainty_text(None) == ""
+    row = {"name_zh": "甲", "name_en": "A", "source": "Baidu", "source_zh": "百度", "notes": "n", "notes_zh": ""}
+    assert field_value(row, "source", "zh") == "百度" and field_value(row, "source", "en") == "Baidu"
+    assert field_value(row, "notes", "zh") == "n"  # no Chinese note: the English one, not nothing
+    html = popup_html(row, "en", also_here=("B <b>",))
+    assert "1 more at this point" in html and "B &lt;b&gt;" in html and "百度" not in html
+
+
+def test_colocated_lists_every_feature_at_the_point_lab_first():
+    from atlas import mapmodel
+
+    frames, _ = mapmodel.load_frames()
+    here = mapmodel.colocated(frames, "res_laoshan_lab")
+    ids = [row["id"] for _, row in here]
+    assert ids[0] == "res_laoshan_lab" and len(ids) >= 3
+    lab = frames["resources"].set_index("id").loc["res_laoshan_lab"].geometry
+    assert all(row.geometry.distance(lab) < 1e-5 for _, row in here)  # the same point, nothing else
+
+
+def test_fit_view_frames_the_filtered_places():
+    from atlas import mapmodel
+    from atlas.viewstate import ViewState
+
+    frames, _ = mapmodel.load_frames()
+    lat, lon, zoom = mapmodel.fit_view(frames, ViewState(districts=("laixi",), layers=("resources", "parks")))
+    kept = mapmodel.filtered(frames, ViewState(districts=("laixi",)))["resources"]
+    x0, y0, x1, y1 = kept.total_bounds
+    assert y0 - 0.3 <= lat <= y1 + 0.3 and x0 - 0.3 <= lon <= x1 + 0.3 and 9 <= zoom <= 15
+    assert mapmodel.fit_view(frames, ViewState(districts=("laixi",), types=("national_lab",), layers=("resources",))) is None

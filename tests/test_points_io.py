@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.crs import convert_xy
@@ -91,3 +92,15 @@ def test_errors_say_what_to_do():
         read_points(b"a,b\n1,2\n")
     with pytest.raises(ValueError, match="neither UTF-8 nor GBK"):
         read_points(b"\xff\xfe\x00\xd8\x00\xdc")
+
+
+def test_numeric_csv_columns_are_typed_as_numbers():
+    from analysis.points_io import read_points
+
+    csv = "name,lon,lat,weight,code\na,120.38,36.07,2.5,007\nb,120.40,36.10,4,012\nc,120.41,36.11,,013\n"
+    pts, problems = read_points(csv.encode("utf-8"), kind="csv")
+    assert not problems
+    assert pts["weight"].dtype.kind == "f" and pts["weight"].iloc[:2].tolist() == [2.5, 4.0]
+    assert pts["weight"].isna().iloc[2]  # an empty cell is missing, not text
+    assert pts["code"].tolist() == ["007", "012", "013"]  # leading zeros: kept as text
+    assert not pd.api.types.is_numeric_dtype(pts["name"])

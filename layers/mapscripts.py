@@ -1,0 +1,160 @@
+"""Small Leaflet behaviours added from the map script (they survive inside streamlit-folium).
+
+* :class:`Spread` — markers sharing one point are fanned out in a ring (screen pixels,
+  recomputed on zoom), the weightiest kept at the centre and on top; data never move.
+* :class:`ZoomLabels` — permanent name labels for features whose ``_minzoom`` the
+  map has reached (parks, clusters, key institutions, stations), placed at the
+  marker (or ``_lx``/``_ly`` for areas); text set with ``textContent``.
+* :class:`TileNotice` — a visible notice when a web basemap's tiles fail to load.
+* :class:`LegendCloseOnPopup` is folded into the legend (layers/legend.py).
+"""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from layers.legend import _js_json
+
+
+class Spread(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, timer = null;
+            function spread() {
+                var groups = {};
+                map.eachLayer(function (l) {
+                    if (!(l instanceof L.CircleMarker) || !l.feature) { return; }
+                    if (!l._home) { l._home = l.getLatLng(); }
+                    var key = l._home.lat.toFixed(5) + "," + l._home.lng.toFixed(5);
+                    (groups[key] = groups[key] || []).push(l);
+                });
+                Object.keys(groups).forEach(function (key) {
+                    var g = groups[key];
+                    g.sort(function (a, b) {
+                        return (a.feature.properties.weight || 0) - (b.feature.properties.weight || 0);
+                    });
+                    var top = g.pop();
+                    top.setLatLng(top._home);
+                    if (!g.length) { return; }
+                    var c = map.latLngToLayerPoint(top._home), r = Math.max(14, 4 * g.length);
+                    g.forEach(function (m, i) {
+                        var a = 2 * Math.PI * i / g.length - Math.PI / 2;
+                        m.setLatLng(map.layerPointToLatLng(L.point(c.x + r * Math.cos(a), c.y + r * Math.sin(a))));
+                    });
+                    top.bringToFront();
+                });
+                map.fire("atlas:spread");
+            }
+            function later(e) {
+                if (e && e.layer && !(e.layer instanceof L.LayerGroup)) { return; }  // our labels, single markers
+                clearTimeout(timer); timer = setTimeout(spread, 60);
+            }
+            map.on("zoomend layeradd", later);
+            later();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Spread"
+
+
+class ZoomLabels(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, shown = [], timer = null;
+            function draw() {
+                shown.forEach(function (t) { map.removeLayer(t); });
+                shown = [];
+                var z = map.getZoom(), seen = {};
+                map.eachLayer(function (l) {
+                    var p = l.feature && l.feature.properties;
+                    if (!p || !p._label || p._minzoom == null || z < p._minzoom) { return; }
+                    var at = l.getLatLng ? l.getLatLng() : (p._ly != null ? L.latLng(p._ly, p._lx) : null);
+                    if (!at) { return; }
+                    var key = p._label + "@" + at.lat.toFixed(4) + "," + at.lng.toFixed(4);
+                    if (seen[key]) { return; }
+                    seen[key] = true;
+                    var span = document.createElement("span");
+                    span.textContent = p._label;
+                    var t = L.tooltip({permanent: true, direction: "right", offset: [6, 0], interactive: false,
+                                       className: "atlas-label"}).setLatLng(at).setContent(span);
+                    t.addTo(map);
+                    shown.push(t);
+                });
+            }
+            function later(e) {
+                if (e && e.layer && !(e.layer instanceof L.LayerGroup)) { return; }  // our own labels: no loop
+                clearTimeout(timer); timer = setTimeout(draw, 120);
+            }
+            map.on("zoomend layeradd layerremove atlas:spread", later);
+            var css = document.createElement("style");
+            css.textContent = ".atlas-label{background:rgba(255,255,255,0.8);border:0;box-shadow:none;"
+                + "padding:0 3px;font:11px/1.3 'Noto Sans CJK SC','Noto Sans SC',sans-serif;color:#222}"
+                + ".atlas-label:before{display:none}";
+            document.head.appendChild(css);
+            later();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ZoomLabels"
+
+
+class TileNotice(MacroElement):
+    """A notice on the map when tiles of ``tile_layer`` fail (e.g. offline): never a silent blank."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, tiles = {{ this.tiles }}, box = null;
+            tiles.on("tileerror", function () {
+                if (box) { return; }
+                box = L.control({position: "topright"});
+                box.onAdd = function () {
+                    var div = L.DomUtil.create("div", "atlas-tile-notice");
+                    div.style.cssText = "background:#fff3cd;color:#664d03;border:1px solid #e0c36c;"
+                        + "padding:6px 9px;border-radius:4px;font:12px/1.4 sans-serif;max-width:260px";
+                    div.textContent = {{ this.message }};
+                    return div;
+                };
+                box.addTo(map);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tile_layer, message: str):
+        super().__init__()
+        self._name = "TileNotice"
+        self.tiles = tile_layer.get_name()
+        self.message = _js_json(message)
+
+
+class Background(MacroElement):
+    """The map container's colour: what shows where no layer draws (outside the shaded land)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().style.background = {{ this.colour }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, colour: str):
+        super().__init__()
+        self._name = "Background"
+        self.colour = _js_json(colour)
