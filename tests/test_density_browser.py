@@ -23,7 +23,8 @@ def test_density_page_draws_offline(server, page, artifacts_dir):
     if not box.evaluate("e => e.open"):  # folded on narrow maps: one click opens it
         box.locator("summary").click()
     legend = box.inner_text()
-    assert "Hot spot" in legend and "km²" in legend and "Kernel density" in legend
+    assert "Hot spot" in legend and "km²" in legend
+    assert "Kernel density" not in legend  # hidden by default: neither computed nor sent until switched on
     page.get_by_text("The three bays compared").wait_for(timeout=30_000)
     page.screenshot(path=str(artifacts_dir / "density_page.png"), full_page=True)
     assert not [u for u in page.blocked if "leaflet" in u.lower()]

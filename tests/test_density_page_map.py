@@ -31,12 +31,13 @@ def test_hidden_kde_is_not_sent_until_switched_on():
     at = AppTest.from_file(str(PAGE), default_timeout=180).run()
     assert not at.exception, at.exception
     args = _map_args(at)
-    assert "核密度 KDE" not in args and "density-kde" not in args
-    assert "分区密度 Zone density" in args and "六边形 Hexagons" in args
+    assert "density-kde" not in args and "data:image/png" not in args  # no image layer: the KDE is off
+    assert "分区密度" in args and "六边形" in args  # the page's language (中文 by default)
     at.multiselect(key="w_dmap_layers").select("kde").run()
     assert not at.exception, at.exception
     args = _map_args(at)
     assert "density-kde" in args and "data:image/png;base64," in args
+    assert "核密度" in args  # its own legend block (purples, apart from the Gi* reds and blues)
 
 
 def test_an_upload_above_the_marker_limit_is_drawn_whole_as_an_image():
@@ -45,7 +46,7 @@ def test_an_upload_above_the_marker_limit_is_drawn_whole_as_an_image():
     at.run()
     at.sidebar.radio[0].set_value("upload").run()
     assert not at.exception, at.exception
-    assert any("All 3,000 points are drawn as one" in c.value for c in at.caption)
+    assert any("全部 3,000 个点绘为一幅" in c.value for c in at.caption)
     args = _map_args(at)
     assert "density-points" in args
     assert len(_map_bytes(at)) < 200_000  # 3,000 CircleMarkers with popups would be ~1.5 MB

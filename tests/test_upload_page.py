@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from atlas.i18n import t
 from tests.conftest import ROOT
 from tests.corpus.make_files import PAYLOADS, file_cases
 
@@ -55,7 +56,7 @@ def test_files_analysts_bring_give_a_result_on_the_page(case):
     assert not errors(at), errors(at)
     bays = at.dataframe[-2].value if len(at.dataframe) >= 2 else None
     assert bays is not None and list(bays.index) == ["aoshan", "jiaozhou", "lingshan", "city"]
-    assert bays.loc["city", "count"] == 3
+    assert bays.loc["city", t("c_count", "zh")] == 3  # the page's table has headings with units
 
 
 @pytest.mark.parametrize("case", ["json_nested_100k", "geojson_nested_100k", "pdf_renamed_csv", "old_xls",
@@ -89,8 +90,9 @@ def test_a_weight_with_bad_values_is_not_preselected_and_refused_if_chosen():
 def test_one_bay_only_compares_without_crashing_and_says_nothing_there():
     _, name, data, _ = FILES["type_one_bay_only"]
     bays = upload(name, data).dataframe[-2].value
-    assert bays.loc["jiaozhou", "count"] == 3 and bays.loc["aoshan", "count"] == 0
-    assert pd.isna(bays.loc["aoshan", "top_lq_type"]) and bays.loc["jiaozhou", "top_lq_type"] in ("lab", "uni")
+    count, top = t("c_count", "zh"), t("c_top_lq_type", "zh")
+    assert bays.loc["jiaozhou", count] == 3 and bays.loc["aoshan", count] == 0
+    assert pd.isna(bays.loc["aoshan", top]) and bays.loc["jiaozhou", top] in ("lab", "uni")
 
 
 def test_the_bay_comparison_csv_neutralises_formulas():
@@ -113,7 +115,7 @@ def test_problem_rows_are_summarised_and_all_downloadable():
     shown = at.dataframe[0].value
     assert len(shown) == 200 and shown["row"].iloc[0] == 3
     assert any("200" in c.value and "450" in c.value for c in at.caption)
-    full = pd.read_csv(io.BytesIO(download(at, "Problem rows CSV")), encoding="utf-8-sig")
+    full = pd.read_csv(io.BytesIO(download(at, t("d_dl_problems", "zh"))), encoding="utf-8-sig")
     assert len(full) == 450 and full["row"].tolist() == list(range(3, 453))
 
 
