@@ -161,11 +161,9 @@ def _draw_sheet(fig: Figure, layers: list[BriefLayer], base: Base, *, title, sub
     _footer(fig, sources or attribution(layers, lang, data_date))
 
 
-def _frame_map(ax, bbox):
-    """Show ``bbox`` in EPSG:4549, widened to the axes' aspect so metres are square; the extent polygon."""
-    corners = gpd.GeoSeries.from_xy([bbox[0], bbox[2]], [bbox[1], bbox[3]], crs="EPSG:4326").to_crs(BRIEFING.crs)
-    x0, x1 = sorted(corners.x)
-    y0, y1 = sorted(corners.y)
+def _fill_axes(ax, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    """Show the box in the axes, widened on its short side to the axes' aspect (square metres), over
+    the sea colour, without ticks; its centre and the size shown."""
     pos = ax.get_position()
     fw, fh = ax.figure.get_size_inches()
     target = (pos.height * fh) / (pos.width * fw)
@@ -177,6 +175,15 @@ def _frame_map(ax, bbox):
     ax.set_facecolor(SEA)
     ax.set_xticks([])
     ax.set_yticks([])
+    return cx, cy, w, h
+
+
+def _frame_map(ax, bbox):
+    """Show ``bbox`` in EPSG:4549, widened to the axes' aspect so metres are square; the extent polygon."""
+    corners = gpd.GeoSeries.from_xy([bbox[0], bbox[2]], [bbox[1], bbox[3]], crs="EPSG:4326").to_crs(BRIEFING.crs)
+    x0, x1 = sorted(corners.x)
+    y0, y1 = sorted(corners.y)
+    cx, cy, w, h = _fill_axes(ax, x0, y0, x1, y1)
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
         spine.set_color("#555555")
@@ -300,17 +307,7 @@ def _locator(ax, base: Base, extent, lang: str) -> None:
     city = base.city.to_crs(crs)
     x0, y0, x1, y1 = city.total_bounds
     pad = 0.06 * max(x1 - x0, y1 - y0)
-    pos = ax.get_position()
-    fw, fh = ax.figure.get_size_inches()
-    target = (pos.height * fh) / (pos.width * fw)  # fill the panel: widen whichever side is short
-    cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
-    w, h = (w, w * target) if h / w < target else (h / target, h)
-    ax.set_xlim(cx - w / 2, cx + w / 2)
-    ax.set_ylim(cy - h / 2, cy + h / 2)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_facecolor(SEA)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    cx, cy, w, h = _fill_axes(ax, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
     around = box(cx - w, cy - h, cx + w, cy + h)
     draw_polygons(ax, [briefbase.neighbour_land(base.city, around)], face=NEIGHBOUR, edge="none", linewidth=0)
     draw_polygons(ax, city.geometry, face=LAND, edge="#6b7b8c", linewidth=0.4, zorder=2)
