@@ -2,7 +2,7 @@
 
 The router (``st.navigation``): one language switch for every page, kept in the
 URL and the session; the map page is :func:`main` below, the analysis pages live
-in ``pages/``. Widgets, caching and calls into the pure packages. The view lives in the URL
+in ``views/`` (not ``pages/``: Streamlit would list that folder itself before the router runs). Widgets, caching and calls into the pure packages. The view lives in the URL
 (atlas.viewstate); the map is built by layers.atlas_map; filtering, search and
 styling by atlas.mapmodel / atlas.filters.
 """
@@ -32,8 +32,8 @@ from layers.render import field_value, uncertainty_text
 from layers.schema import CLUSTERS, DISTRICTS, STATUS
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
-PAGES = (("pages/density.py", "page_density", "density"), ("pages/connectivity.py", "page_connectivity", "connectivity"),
-         ("pages/export.py", "page_export", "export"))
+PAGES = (("views/density.py", "page_density", "density"), ("views/connectivity.py", "page_connectivity", "connectivity"),
+         ("views/export.py", "page_export", "export"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -251,7 +251,7 @@ def view_geojson(layers, clusters, districts_, types, statuses) -> bytes | None:
 def quick_outputs(state: ViewState, frames) -> None:
     """One click for officials (briefing PNG) and analysts (GeoJSON of the filtered view).
 
-    The Export page (pages/3) has every format, preset and option.
+    The Export page (views/export.py) has every format, preset and option.
     """
     st.sidebar.subheader(t("outputs", state.lang))
     if st.sidebar.button(t("brief_png", state.lang), key="w_brief"):

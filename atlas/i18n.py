@@ -150,6 +150,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "f_focus": ("重点产业", "Focus industries"), "f_layer": ("图层", "Layer"),
     "f_uncertainty": ("位置误差", "Position uncertainty"), "f_licence": ("许可", "Licence"),
     # Density page map (issue 16): what is drawn and how
+    "d_precision": ("不计入位置误差大于…的要素", "Leave out positions uncertain by more than"),
+    "d_prec_all": ("全部计入", "keep all"),
+    "d_left_out": ("{n} 个要素未计入：其位置误差大于 {m}（只知道所在区(市)或全市），画在参考点上会造成虚假的热点。",
+                   "{n} features left out: their position is uncertain by more than {m} (known only to their "
+                   "district or the city); drawn at a reference point they would make false hot spots."),
     "dmap_layers": ("地图图层（未选的不计算、不发送）", "Map layers (unselected ones are neither computed nor sent)"),
     "dmap_zones": ("分区密度", "Zone density"), "dmap_hexes": ("六边形", "Hexagons"),
     "dmap_kde": ("核密度", "Kernel density"), "dmap_points": ("点", "Points"),
@@ -181,7 +186,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "b_analysis": ("分析:{names}", "Analysis: {names}"),
     "b_focus": ("范围", "Extent"), "b_focus_corridor": ("湾区科创走廊(三湾)", "Bay-area corridor (three bays)"),
     "b_focus_city": ("青岛市全域", "Whole municipality"), "b_focus_view": ("地图当前视图", "Current map view"),
-    # export page (pages/3)
+    # export page (views/export.py)
     "csv_bom": ("Excel 用(UTF-8 带 BOM)", "For Excel (UTF-8 with BOM)"), "csv_plain": ("UTF-8(无 BOM)", "Plain UTF-8"),
     "csv_help": ("Excel 需要 BOM 才能正确显示中文;其他软件可选无 BOM。",
                  "Excel needs the BOM to show Chinese correctly; other tools may prefer plain UTF-8."),

@@ -12,7 +12,7 @@
   math, colour directive or autolink can form; control characters are dropped and
   the length is bounded. :func:`html_text` does the same for HTML.
 
-Pure (Streamlit stays in app.py and pages/): the page hands in ``st.error`` and
+Pure (Streamlit stays in app.py and views/): the page hands in ``st.error`` and
 its session state, so the helpers are testable without a running app.
 """
 

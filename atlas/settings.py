@@ -55,6 +55,10 @@ class DensityDefaults:
     bandwidth_range_m: tuple[float, float] = (250.0, 10_000.0)
     cell_range_m: tuple[float, float] = (100.0, 2000.0)
     h3_range: tuple[int, int] = (5, 9)
+    #: positions less precise than this (pos_uncertainty_m) are left out by default: a resource
+    #: known only to its district or the city (10-60 km) would make a false hot spot where it is drawn
+    max_uncertainty_m: float = 5000.0
+    uncertainty_choices_m: tuple[float, ...] = (1000.0, 5000.0, 20000.0)
     #: a KDE grid larger than this is refused (memory; 1 m cells over the city would be ~10^10)
     max_grid_cells: int = 50_000_000
     #: a kernel wider than this (200 km) is wider than the municipality: refused

@@ -97,7 +97,7 @@ def test_one_language_switch_for_every_page():
     at = _run()
     at.sidebar.radio(key="w_lang").set_value("en").run()
     assert at.query_params["lang"] == "en"
-    at.switch_page("pages/connectivity.py").run()
+    at.switch_page("views/connectivity.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Corridor connectivity"  # AppTest runs the page alone: the router's
     assert not [r for r in at.radio if r.key == "c_lang"]  # switch is checked in tests/test_browser.py
@@ -106,7 +106,7 @@ def test_one_language_switch_for_every_page():
 def test_language_from_the_link_reaches_other_pages():
     at = _run(lang="en")
     assert at.sidebar.radio(key="w_lang").value == "en"
-    at.switch_page("pages/connectivity.py").run()
+    at.switch_page("views/connectivity.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Corridor connectivity"
 

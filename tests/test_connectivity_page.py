@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "connectivity.py")
+PAGE = str(ROOT / "views" / "connectivity.py")
 
 
 def _fresh(timeout=120):

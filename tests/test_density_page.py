@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGE = ROOT / "pages" / "density.py"
+PAGE = ROOT / "views" / "density.py"
 
 
 def _page(timeout=180, lang="en"):

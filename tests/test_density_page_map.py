@@ -5,9 +5,10 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from atlas.i18n import t
 from tests.conftest import ROOT
 
-PAGE = ROOT / "pages" / "density.py"
+PAGE = ROOT / "views" / "density.py"
 
 
 def _map_args(at) -> str:
@@ -50,3 +51,20 @@ def test_an_upload_above_the_marker_limit_is_drawn_whole_as_an_image():
     args = _map_args(at)
     assert "density-points" in args
     assert len(_map_bytes(at)) < 200_000  # 3,000 CircleMarkers with popups would be ~1.5 MB
+
+
+def test_resources_known_only_to_a_district_or_the_city_are_left_out_by_default():
+    """No false hot spot at the city's reference point: the 21 city-level and district-level placements
+    (uncertain by 10-60 km) are not analysed unless the analyst asks for them, and the page says so."""
+    from layers import resources
+
+    res = resources.load()
+    n_out = int((res["pos_uncertainty_m"].astype(float) > 5000).sum())
+    at = AppTest.from_file(str(PAGE), default_timeout=180).run()
+    assert not at.exception, at.exception
+    assert any(f"{n_out} 个要素未计入" in c.value for c in at.caption)
+    compared = at.dataframe[0].value
+    assert compared.loc["city", t("c_count", "zh")] == len(res) - n_out
+    at.selectbox(key="w_max_unc").select_index(0).run()  # "keep all"
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value.loc["city", t("c_count", "zh")] == len(res)

@@ -11,7 +11,7 @@ from atlas.export import read_bytes
 from atlas.viewstate import ViewState
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "export.py")
+PAGE = str(ROOT / "views" / "export.py")
 
 
 def _page(**session):

@@ -14,7 +14,7 @@ from atlas.i18n import t
 from tests.conftest import ROOT
 from tests.corpus.make_files import PAYLOADS, file_cases
 
-PAGE = ROOT / "pages" / "density.py"
+PAGE = ROOT / "views" / "density.py"
 FILES = {c[0]: c for c in file_cases()}
 REFUSED_HEAD = "无法完成"  # t("err_input", "zh")
 

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.density import clark_evans, compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density
+from analysis.density import (clark_evans, compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density,
+                              within_uncertainty)
 from atlas.export import csv_bytes
 from atlas.i18n import lang_of, t
 from atlas.pagekit import boundary, md, page_lang
@@ -146,6 +147,11 @@ def parameter_widgets(pts) -> dict:
                                                format_func=lambda c: f"{c:.0%}"),
         "hex_colour": st.sidebar.radio(tr("d_hex_by"), ["gi", "count"], horizontal=True,
                                        format_func=lambda v: tr("d_hex_gi") if v == "gi" else tr("d_hex_count")),
+        "max_unc": (st.sidebar.selectbox(tr("d_precision"), [None, *DENSITY.uncertainty_choices_m],
+                                         index=1 + DENSITY.uncertainty_choices_m.index(DENSITY.max_uncertainty_m),
+                                         format_func=lambda m: tr("d_prec_all") if m is None else f"{m / 1000:g} km",
+                                         key="w_max_unc")
+                    if "pos_uncertainty_m" in pts.columns else None),
         "shown": tuple(st.sidebar.multiselect(tr("dmap_layers"), MAP_LAYERS, default=["zones", "hexes", "points"],
                                               format_func=lambda k: tr(f"dmap_{k}"), key="w_dmap_layers")),
     }
@@ -157,7 +163,7 @@ def run(src: tuple, p: dict, pts):
         msg = (f"权重列 {p['weight']!r} 含空值、负值或非有限值；请修正文件或选择“无” · Weight column {p['weight']!r} "
                "has missing, negative or non-finite values: fix those rows or choose “none” as the weight.")
         raise ValueError(msg)
-    key = src[:5]  # the cache key (digest, name, crs, lon, lat): never the bytes
+    key = (*src[:5], p["max_unc"])  # the cache key (digest, name, crs, lon, lat, precision): never the bytes
     bar = st.progress(0, text=tr("d_counting"))
     counts, ce = step_counts(key, p["zone_key"], p["weight"], pts)
     if p["cell_m"] > p["bandwidth_m"]:
@@ -329,9 +335,13 @@ def page(lang: str) -> None:
         problems = [*problems, *offshore]
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
+    if p["max_unc"] is not None:  # only frames that carry pos_uncertainty_m (the atlas's; some uploads)
+        pts = within_uncertainty(pts, max_uncertainty_m=p["max_unc"])
+    if pts.attrs.get("left_out"):
+        st.caption(tr("d_left_out", n=len(pts.attrs["left_out"]), m=f"{p['max_unc'] / 1000:g} km"))
     type_col = "type" if "type" in pts.columns else None
     counts, ce, hexes = run(src, p, pts)
-    key = src[:5]  # the cache key (digest, name, crs, lon, lat): never the bytes
+    key = (*src[:5], p["max_unc"])  # as in run(): never the bytes
     layers, legend = map_layers(key, counts, p, pts)
     st_folium(build_density_map(layers, MapView(legend=legend, lang=LANG)), key="density_map", height=600,
               use_container_width=True, returned_objects=[])
