@@ -25,9 +25,12 @@ from atlas.i18n import LANGS, label, lang_of, t
 from atlas.pagekit import boundary, md
 from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
 from atlas.webassets import missing_files
-from layers import coast, districts
-from layers.atlas_map import MapLayer, MapView, build_base_map, highlight_group, overlay_group
+from atlas.settings import MAP
+from layers import coast, datastore, districts
+from layers.atlas_map import (MapLayer, MapView, build_base_map, highlight_group, overlay_group, publish_layer,
+                              remote_group)
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
+from layers.remote import remote_urls
 from layers.render import field_value, uncertainty_text
 from layers.schema import CLUSTERS, DISTRICTS, STATUS
 
@@ -64,6 +67,40 @@ def overlay_group_once(cache_key: tuple):
 def districts_group_once(lang: str, basemap: str):
     return overlay_group(MapLayer("districts", label("districts", lang), districts_once(), districts.STYLE),
                          MapView(basemap=basemap, lang=lang))
+
+
+@st.cache_resource(show_spinner=False)
+def publisher() -> datastore.Publisher | None:
+    """Layer data served as static files (layers.datastore); None (data inline) if the folder is read-only."""
+    try:
+        return datastore.Publisher().check()
+    except datastore.DataStoreError as exc:
+        print(f"atlas: {exc}; the map carries its data inline instead", flush=True)
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def full_layer_once(key: str, lang: str, basemap: str) -> MapLayer | None:
+    """One overlay with every feature (a served file holds them all; filters pick ids in the browser)."""
+    return mapmodel.overlay(frames_once()[0], ViewState(basemap=basemap, lang=lang, layers=(key,)), key)
+
+
+def overlay_groups(state: ViewState, view: MapView) -> list:
+    """The visible overlays: served files + the ids the filters leave, or (no data folder) inline groups."""
+    if view.publish is None:
+        return [_fresh(g) for key in mapmodel.SPECS if key in state.layers
+                and (g := overlay_group_once(mapmodel.cache_key(state, key))) is not None]
+    frames = frames_once()[0]
+    return [remote_group(layer, publish_layer(layer, view), mapmodel.shown_ids(frames, state, key))
+            for key in mapmodel.SPECS if key in state.layers
+            and (layer := full_layer_once(key, state.lang, state.basemap)) is not None]
+
+
+def base_groups(view: MapView) -> list:
+    if view.publish is None:
+        return [_fresh(districts_group_once(view.lang, view.basemap))]
+    layer = MapLayer("districts", label("districts", view.lang), districts_once(), districts.STYLE)
+    return [remote_group(layer, publish_layer(layer, view))]
 
 
 def _fresh(group):
@@ -300,13 +337,16 @@ def main() -> None:
     # component key) stays the same while panning, so the next pan still reaches the app.
     lat, lon, zoom = st.session_state["map_anchor"]
     offline = BASEMAPS[state.basemap].tiles is None
-    view = MapView(center=(lat, lon), zoom=zoom, basemap=state.basemap, lang=state.lang,
+    publish = publisher()
+    # Served data: the script does not depend on the view (the center/zoom arguments move the map), so
+    # a filter change or a search re-sends only the small overlay groups, not the map.
+    view = MapView(center=MAP.center if publish else (lat, lon), zoom=MAP.zoom if publish else zoom,
+                   basemap=state.basemap, lang=state.lang,
                    tianditu_token=token, legend=mapmodel.legend_items(frames, state, shading=offline),
                    land=city_once() if offline else None, water=frames.get("jiaozhou_bay") if offline else None,
-                   tile_notice=t("tiles_failed", state.lang))
-    base = build_base_map(view, [_fresh(districts_group_once(state.lang, state.basemap))])
-    groups = [_fresh(g) for key in mapmodel.SPECS if key in state.layers
-              and (g := overlay_group_once(mapmodel.cache_key(state, key))) is not None]
+                   tile_notice=t("tiles_failed", state.lang), publish=publish)
+    groups = overlay_groups(state, view)
+    base = build_base_map(view, base_groups(view), prefetch=[u for g in groups for u in remote_urls(g)])
     if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):
         groups.append(highlight_group(hit[1], view))
     sync = st.sidebar.toggle(t("sync_view", state.lang), key="w_sync")

@@ -61,6 +61,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tiles_failed": ("在线底图瓦片无法加载(需要互联网)。叠加图层不受影响；离线请选“无底图”。",
                      "Web basemap tiles could not load (they need the internet). Overlays are unaffected; "
                      "offline, choose “No basemap”."),
+    "map_data_failed": ("图层数据未能加载，请刷新页面", "Layer data could not be loaded: reload the page"),
     "legend_land": ("青岛市陆域", "Qingdao land"), "legend_bay": ("胶州湾水域", "Jiaozhou Bay water"),
     "legend_outside": ("市域以外(邻市陆地与海域未区分)", "Outside Qingdao (land and sea not told apart)"),
     "legend_approx": ("位置为近似(误差 > {m} 米)", "Approximate position (± > {m} m)"),

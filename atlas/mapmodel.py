@@ -81,6 +81,17 @@ def overlay(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> 
                     approximate_aware(spec.style), show=key in state.layers, point_radius=spec.point_radius)
 
 
+def shown_ids(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> list[str] | None:
+    """Ids of ``key``'s features left by the state's filters; None when no filter applies (all shown).
+
+    A served layer file holds every feature; the map script sends only this list.
+    """
+    gdf, spec = frames.get(key), SPECS[key]
+    if gdf is None or not spec.filterable or not any(getattr(state, f) for f in spec.filters):
+        return None
+    return filter_frame(gdf, **{f: getattr(state, f) for f in spec.filters})["id"].astype(str).tolist()
+
+
 def cache_key(state: ViewState, key: str) -> tuple:
     """What ``key``'s overlay depends on: its filters (if it is filterable), language and basemap."""
     spec = SPECS[key]

@@ -118,7 +118,12 @@ def _walk(element):
 
 
 def localize(m: folium.Map, *, prefix: str = STATIC_URL) -> folium.Map:
-    """Point every JS/CSS asset of ``m`` (and its children) at the local copies."""
+    """Point every JS/CSS asset of ``m`` (and its children) at the local copies.
+
+    jQuery is loaded only when a ``folium.Popup`` (the one element that uses it) is on the map:
+    each script is loaded one after the other before the map can draw.
+    """
+    jquery = any(isinstance(e, folium.Popup) for e in _walk(m))
     for element in _walk(m):
         for attr in ("default_js", "default_css"):
             assets = getattr(element, attr, None)
@@ -127,7 +132,7 @@ def localize(m: folium.Map, *, prefix: str = STATIC_URL) -> folium.Map:
             localized = []
             for name, url in assets:
                 new = local_url(url, prefix=prefix)
-                if new is not None:
+                if new is not None and (jquery or "jquery" not in name):
                     localized.append((name, new))
             setattr(element, attr, localized)  # instance attribute: class lists untouched
     return m

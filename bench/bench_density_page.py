@@ -68,10 +68,10 @@ def atlas_drawn(page, n: int) -> bool:
 def run_atlas(browser, url: str, csv: Path, n: int) -> dict:
     probe = Probe(browser)
     page = probe.page
-    page.goto(url + "/density", wait_until="domcontentloaded")
+    page.goto(url + "/density?lang=en", wait_until="domcontentloaded")
     page.frame_locator(FRAME).first.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
     probe.wait_idle()
-    page.get_by_text("上传 Upload").click()
+    page.get_by_text("Upload", exact=True).click()
     page.get_by_text("Upload a CSV or GeoJSON").wait_for(timeout=60_000)
     probe.wait_idle()
     probe.reset()
@@ -86,7 +86,7 @@ def run_atlas(browser, url: str, csv: Path, n: int) -> dict:
     frame.locator(".leaflet-container").first.evaluate("e => e.__old = true")
     probe.reset()
     t0 = time.perf_counter()
-    page.get_by_text("数量 count").click()
+    page.get_by_text("Point count", exact=True).click()
     t1 = _wait(lambda: frame.locator(".leaflet-container").count() > 0
                and not frame.locator(".leaflet-container").first.evaluate("e => !!e.__old")
                and atlas_drawn(page, n), 60, "atlas widget change")

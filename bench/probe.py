@@ -11,6 +11,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.browser import block_external  # noqa: E402
 
+#: where the main page's layer files are served (layers.datastore.DATA_URL)
+DATA_PATH = "/app/static/data/"
+
 LONGTASK_JS = """
 window.__longtasks = [];
 try {
@@ -29,9 +32,24 @@ class Probe:
         self.ctx.add_init_script(LONGTASK_JS)
         self.page = self.ctx.new_page()
         self.ws_bytes = 0
+        self.data_bytes = 0  # layer files over HTTP (/app/static/data/, as sent: gzip-compressed)
+        self.data_files = 0
+        self._data_requests: set[str] = set()
         cdp = self.ctx.new_cdp_session(self.page)
         cdp.send("Network.enable")
         cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+
+    def _response(self, event) -> None:
+        if DATA_PATH in event["response"]["url"]:
+            self._data_requests.add(event["requestId"])
+
+    def _finished(self, event) -> None:
+        if event["requestId"] in self._data_requests:
+            self._data_requests.discard(event["requestId"])
+            self.data_bytes += int(event.get("encodedDataLength", 0))
+            self.data_files += 1
 
     def _frame(self, event) -> None:
         resp = event["response"]
@@ -41,7 +59,7 @@ class Probe:
 
     def reset(self) -> None:
         """Start a new measuring phase: zero the bytes and every frame's long-task list."""
-        self.ws_bytes = 0
+        self.ws_bytes = self.data_bytes = self.data_files = 0
         for frame in self.page.frames:
             try:
                 frame.evaluate("window.__longtasks = []")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import folium
@@ -14,6 +17,7 @@ from atlas.webassets import localize
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
 from layers.legend import Legend
 from layers.mapscripts import Background, Spread, TileNotice, ZoomLabels
+from layers.remote import BASE_PANE, TOP_PANE, RemoteLayer, RemoteSupport, add_prefetch, payload, remote_urls
 from layers.render import PopupStyle, geojson_layer, use_compact_json
 
 
@@ -41,6 +45,8 @@ class MapView:
     land: gpd.GeoDataFrame | None = None  # Qingdao's land, shaded when there is no basemap
     water: gpd.GeoDataFrame | None = None  # Jiaozhou Bay's water, shaded likewise
     tile_notice: str = ""  # shown on the map when web tiles fail to load
+    #: (stem, build bytes) -> URL the browser fetches them from (layers.datastore.Publisher); None = inline
+    publish: Callable[[str, Callable[[], bytes]], str] | None = None
 
 
 #: Offline shading (no basemap): Qingdao's land, the bay's water, and outside the city.
@@ -66,21 +72,47 @@ def overlay_group(layer: MapLayer, view: MapView) -> folium.FeatureGroup:
                          show=layer.show, point_radius=layer.point_radius)
 
 
+def data_stem(key: str, view: MapView) -> str:
+    """The served file's name stem: layer, language and display datum (ASCII, see layers.datastore)."""
+    return re.sub(r"[^a-z0-9_]", "", f"{key}_{view.lang}_{display_datum(view.basemap)}".lower())
+
+
+def publish_layer(layer: MapLayer, view: MapView) -> str:
+    """Serve ``layer`` (all its features, in the basemap's datum) as a file; returns its URL."""
+    if view.publish is None:
+        raise ValueError("MapView.publish is not set: this map draws its data inline")
+    return view.publish(data_stem(layer.key, view),
+                        lambda: payload(shift_for_display(layer.frame, view.basemap), layer.style, view.lang))
+
+
+def remote_group(layer: MapLayer, url: str, ids: list[str] | None = None) -> folium.FeatureGroup:
+    """``layer`` as a FeatureGroup whose features the browser fetches from ``url`` (only ``ids``, if given)."""
+    group = folium.FeatureGroup(name=html.escape(layer.title), show=layer.show)
+    RemoteLayer(url, ids=ids, radius=layer.point_radius).add_to(group)
+    return group
+
+
 def highlight_group(frame: gpd.GeoDataFrame, view: MapView) -> folium.FeatureGroup:
-    """A bright ring around the located/selected feature(s)."""
+    """A bright ring around the located/selected feature(s) (over the overlays when data is remote)."""
     group = folium.FeatureGroup(name="★", control=False)
+    pane = {"pane": TOP_PANE} if view.publish is not None else {}
     shifted = shift_for_display(frame, view.basemap)
     for geom in shifted.geometry:
         if geom is None or geom.is_empty:
             continue
         point = geom if geom.geom_type == "Point" else geom.representative_point()
         folium.CircleMarker([point.y, point.x], radius=16, color="#ffd400", weight=5,
-                            fill=False, interactive=False).add_to(group)
+                            fill=False, interactive=False, **pane).add_to(group)
     return group
 
 
-def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGroup] = ()) -> folium.Map:
-    """The map without its overlays: basemap, base layers (or prebuilt groups), tools and legend."""
+def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGroup] = (),
+                   prefetch: list[str] = ()) -> folium.Map:
+    """The map without its overlays: basemap, base layers (or prebuilt groups), tools and legend.
+
+    With served data (``view.publish``), the browser starts downloading this map's layer files and
+    the ``prefetch`` URLs (the overlays') before Leaflet has loaded.
+    """
     use_compact_json()
     m = folium.Map(
         location=list(view.center), zoom_start=view.zoom, tiles=None, control_scale=True,
@@ -88,15 +120,23 @@ def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGro
     )
     tiles = add_basemap(m, view.basemap, token=view.tianditu_token)
     PopupStyle().add_to(m)
+    if view.publish is not None:
+        RemoteSupport(view.lang).add_to(m)
     if tiles is not None and view.tile_notice:
         TileNotice(tiles, view.tile_notice).add_to(m)
     if tiles is None and view.land is not None:
         Background(OUTSIDE_COLOUR).add_to(m)
-        for frame, style in ((view.land, LAND_STYLE), (view.water, WATER_STYLE)):
-            if frame is not None and not frame.empty:
-                folium.GeoJson(shift_for_display(frame[["geometry"]], view.basemap).to_json(drop_id=True),
-                               style_function=lambda _f, s=style: dict(s), interactive=False,
-                               control=False).add_to(m)
+        for key, frame, style in (("land", view.land, LAND_STYLE), ("water", view.water, WATER_STYLE)):
+            if frame is None or frame.empty:
+                continue
+            shifted = lambda f=frame: shift_for_display(f[["geometry"]], view.basemap)  # noqa: E731
+            if view.publish is not None:
+                url = view.publish(data_stem(key, view),
+                                   lambda s=style, f=shifted: payload(f(), s, view.lang, popups=False))
+                RemoteLayer(url, interactive=False, pane=BASE_PANE).add_to(m)
+            else:
+                folium.GeoJson(shifted().to_json(drop_id=True), style_function=lambda _f, s=style: dict(s),
+                               interactive=False, control=False).add_to(m)
     for layer in base_layers:
         (layer if isinstance(layer, folium.FeatureGroup) else overlay_group(layer, view)).add_to(m)
     if view.tools:
@@ -111,7 +151,10 @@ def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGro
         ZoomLabels().add_to(m)
     if view.legend:
         Legend(view.legend, title="图例" if view.lang == "zh" else "Legend").add_to(m)
-    return localize(m)
+    localize(m)
+    if view.publish is not None:
+        add_prefetch(m, [*remote_urls(m), *prefetch])
+    return m
 
 
 def build_map(layers: list[MapLayer], view: MapView) -> folium.Map:

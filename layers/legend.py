@@ -86,9 +86,9 @@ class Legend(MacroElement):
         self.items_count = len(items)
 
 
-def _js_json(value) -> str:
+def _js_json(value, *, compact: bool = False) -> str:
     """JSON safe to inline in a <script>: no '</script>' or HTML comment can close it."""
     return (
-        json.dumps(value, ensure_ascii=False)
+        json.dumps(value, ensure_ascii=False, separators=(",", ":") if compact else None)
         .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     )

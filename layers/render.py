@@ -195,6 +195,11 @@ def field_value(props: Mapping, name: str, lang: str = "zh"):
     return props.get(name)
 
 
+#: "N more at this point" in popups (here and in layers.remote's browser code).
+ALSO_HERE = {"zh": "此处还有 {n} 个要素：", "en": "{n} more at this point:"}
+ALSO_SEP = "；"
+
+
 def popup_html(props: Mapping, lang: str = "zh", also_here: tuple[str, ...] = ()) -> str:
     """Popup markup for one feature (and the names of others at the same point); every value escaped."""
     idx = 1 if lang == "zh" else 2
@@ -207,8 +212,8 @@ def popup_html(props: Mapping, lang: str = "zh", also_here: tuple[str, ...] = ()
     )
     more = ""
     if also_here:
-        head = f"此处还有 {len(also_here)} 个要素：" if lang == "zh" else f"{len(also_here)} more at this point:"
-        more = f'<div class="atlas-also"><b>{html.escape(head)}</b> ' + "；".join(_text(n) for n in also_here) + "</div>"
+        head = ALSO_HERE[lang if lang in ALSO_HERE else "en"].format(n=len(also_here))
+        more = f'<div class="atlas-also"><b>{html.escape(head)}</b> ' + ALSO_SEP.join(_text(n) for n in also_here) + "</div>"
     return f'<div class="atlas-popup">{title}<table>{rows}</table>{more}</div>'
 
 
@@ -217,8 +222,12 @@ def tooltip_html(props: Mapping, lang: str = "zh") -> str:
     return f"{_text(props.get(first))} · {_text(props.get(second))}"
 
 
-def display_frame(gdf: gpd.GeoDataFrame, lang: str = "zh") -> gpd.GeoDataFrame:
-    """A copy fit for the browser: simplified, rounded, with escaped _popup/_tooltip."""
+def display_frame(gdf: gpd.GeoDataFrame, lang: str = "zh", *, also_here: bool = True) -> gpd.GeoDataFrame:
+    """A copy fit for the browser: simplified, rounded, with escaped _popup/_tooltip.
+
+    ``also_here``: popups name the other features at the same point (remote layers list them in
+    the browser instead, across layers).
+    """
     out = gdf.copy()
     geoms = out.geometry.values
     not_point = ~shapely.is_empty(geoms) & (shapely.get_type_id(geoms) != 0)
@@ -233,7 +242,8 @@ def display_frame(gdf: gpd.GeoDataFrame, lang: str = "zh") -> gpd.GeoDataFrame:
     for i, key in enumerate(here):
         if key is not None:
             at.setdefault(key, []).append(i)
-    also = [tuple(names[j] for j in reversed(at[key]) if j != i) if key is not None else () for i, key in enumerate(here)]
+    also = [tuple(names[j] for j in reversed(at[key]) if j != i) if key is not None and also_here else ()
+            for i, key in enumerate(here)]
     out["_popup"] = [popup_html(r, lang, a) for r, a in zip(records, also, strict=True)]
     out["_tooltip"] = [tooltip_html(r, lang) for r in records]
     keep = [c for c in ("id", *STYLE_COLUMNS, "_popup", "_tooltip") if c in out] + ["geometry"]

@@ -1,13 +1,16 @@
-"""The main page builds each overlay once per (layer, its filters, language, basemap): a rerun
-with the same view builds nothing, a district filter rebuilds only the filterable layers."""
+"""The main page builds each overlay once per (layer, language, basemap) and serves it as a file
+(layers.datastore); a rerun re-sends only a small script naming the files and, under a filter,
+the ids to show — never the features themselves."""
 
 import json
+import re
 
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from atlas import mapmodel
 from atlas.viewstate import ViewState
+from layers import datastore
 from tests.conftest import ROOT
 
 
@@ -16,7 +19,15 @@ def _map_args(at) -> dict:
     return json.loads(maps[0].proto.json_args)
 
 
-def test_overlays_are_built_once_per_filter_set(monkeypatch):
+def _urls(text: str) -> list[str]:
+    return re.findall(r'"url":"(/app/static/data/[a-z0-9_]+-[0-9a-f]{16}\.json)"', text)
+
+
+def _served(url: str) -> dict:
+    return json.loads((datastore.DATA_DIR / url.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
+
+
+def test_overlays_are_built_once_and_a_filter_sends_ids_only(monkeypatch):
     built = []
     real = mapmodel.overlay
 
@@ -30,7 +41,16 @@ def test_overlays_are_built_once_per_filter_set(monkeypatch):
     assert not at.exception, at.exception
     visible = [k for k in mapmodel.SPECS if k in ViewState().layers]
     assert sorted(k for k, _ in built) == sorted(visible)
-    first = _map_args(at)["feature_group"]
+    args = _map_args(at)
+    first = args["feature_group"]
+    # the script carries no features: land, water and districts are files too
+    assert len(_urls(args["script"])) == 3 and '"coordinates"' not in args["script"]
+    assert len(args["script"].encode()) < 20_000, len(args["script"].encode())
+    urls = _urls(first)
+    assert len(urls) == len(visible) and '"coordinates"' not in first and '"ids":null' in first
+    frames, _ = mapmodel.load_frames()
+    resources = next(u for u in urls if "/resources_zh_" in u)
+    assert len(_served(resources)["features"]) == len(frames["resources"])  # every feature, filters apply in the browser
 
     built.clear()
     at.run()  # same view: nothing rebuilt, the same overlays sent
@@ -39,6 +59,11 @@ def test_overlays_are_built_once_per_filter_set(monkeypatch):
 
     at.multiselect(key="w_districts").select("laoshan").run()
     assert not at.exception, at.exception
-    assert sorted(k for k, _ in built) == sorted(k for k in visible if mapmodel.SPECS[k].filterable)
-    assert all(d == ("laoshan",) for _, d in built)
-    assert _map_args(at)["feature_group"] != first
+    assert built == []  # a filter builds nothing: the same files, other ids
+    after = _map_args(at)
+    assert _urls(after["feature_group"]) == urls and after["script"] == args["script"]
+    ids = json.loads(re.search(r'/resources_zh_[^"]+","ids":(\[[^\]]*\])', after["feature_group"]).group(1))
+    state = ViewState(districts=("laoshan",))
+    expected = mapmodel.filtered(frames, state)["resources"]["id"].tolist()
+    assert sorted(ids) == sorted(expected) and 0 < len(ids) < len(frames["resources"])
+    assert len(after["feature_group"].encode()) < 8_000, len(after["feature_group"].encode())

@@ -192,3 +192,43 @@ def test_cluster_filter_applies_to_the_cluster_layer(server, page, artifacts_dir
     metric = page.locator("[data-testid='stMetric']", has_text="三湾科创集聚区")
     assert metric.locator("[data-testid='stMetricValue']").inner_text().strip() == "2"  # the bay + the corridor
     page.screenshot(path=str(artifacts_dir / "12_cluster_filter.png"))
+
+
+def test_served_layer_data_escapes_filters_and_lists_colocated(browser, artifacts_dir):
+    """The main page's remote layers (layers.remote): hostile names stay text in the popup and in
+    the browser-built 'more at this point' list; the ids filter leaves the third feature out."""
+    with streamlit_server("tests/apps/hostile_remote_map.py") as url:
+        context = browser.new_context(viewport={"width": 1000, "height": 700})
+        block_external(context, [])
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        fetched = []
+        page.on("response", lambda r: fetched.append((r.url, r.status)) if "/app/static/data/" in r.url else None)
+        frame = _open(page, url)
+        page.wait_for_timeout(1000)
+        assert _markers(frame) == 2  # 'hidden' is in the file but not in the ids
+        assert [s for _, s in fetched] == [200] and "/app/static/data/evil_en_wgs84-" in fetched[0][0]
+        frame.locator("path.leaflet-interactive").last.click(force=True)  # the heavier one, drawn on top
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        page.wait_for_timeout(400)  # the popup fades in
+        text = popup.inner_text()
+        assert "<img src=x" in text and "1 more at this point:" in text and 'Second <b onmouseover' in text
+        page.screenshot(path=str(artifacts_dir / "06b_hostile_remote_popup.png"))
+        assert frame.locator("body").evaluate("() => window.__xss === undefined")
+        assert not dialogs
+        context.close()
+
+
+def test_a_layer_file_that_cannot_load_is_reported_on_the_map(browser, artifacts_dir):
+    with streamlit_server("tests/apps/hostile_remote_map.py") as url:
+        context = browser.new_context(viewport={"width": 1000, "height": 700})
+        block_external(context, [])
+        page = context.new_page()
+        page.goto(url + "/?broken=1", wait_until="domcontentloaded")
+        notice = map_frame(page).locator(".atlas-data-notice")
+        notice.wait_for(timeout=30_000)
+        assert "Layer data could not be loaded: reload the page" in notice.inner_text() and "404" in notice.inner_text()
+        page.screenshot(path=str(artifacts_dir / "06c_data_notice.png"))
+        context.close()

@@ -37,7 +37,12 @@ def test_the_served_folder_holds_only_the_listed_files():
     assert served == set(webassets.served_files())
     assert all(p.suffix in (".js", ".css", ".png", ".svg") for p in map(webassets.Path, served))
     top = {p.name for p in webassets.STATIC_DIR.iterdir()}
-    assert top == {"vendor"}, "nothing but the vendored map files may sit in the served static/ folder"
+    assert top <= {"vendor", "data", "atlas"}, "only the vendored map files, the atlas's script and layer data"
+    assert [p.name for p in (webassets.STATIC_DIR / "atlas").iterdir()] == ["prefetch.js"]
+    data = webassets.STATIC_DIR / "data"
+    if data.is_dir():  # layers.datastore: the app's own layer files, content-addressed JSON
+        names = [p.name for p in data.iterdir() if not p.name.startswith(".tmp-")]  # a write in progress
+        assert all(re.fullmatch(r"[a-z0-9_]+-[0-9a-f]{16}\.json", n) for n in names), names
 
 
 def test_every_image_the_css_refers_to_is_served():
@@ -73,6 +78,7 @@ def test_the_static_route_serves_the_map_files_and_nothing_else():
         base = server.url + "/app/static/"
         assert _status(base + "vendor/leaflet/dist/leaflet.js") == 200
         assert _status(base + "vendor/leaflet/dist/images/layers.png") == 200
+        assert _status(base + "atlas/prefetch.js") == 200
         for path in ("package.json", "package-lock.json", "node_modules/leaflet/package.json",
                      "node_modules/leaflet.fullscreen/index.html", "vendor/leaflet/package.json",
                      "vendor/leaflet.fullscreen/index.html", "node_modules/.package-lock.json"):
