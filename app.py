@@ -22,7 +22,7 @@ from atlas.briefing import render_briefing
 from atlas.export import export_bytes, human_size
 from atlas.filters import search
 from atlas.i18n import LANGS, label, lang_of, t
-from atlas.pagekit import boundary, md
+from atlas.pagekit import boundary, counters_html, md
 from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
 from atlas.webassets import missing_files
 from atlas.settings import MAP
@@ -57,8 +57,8 @@ def overlay_group_once(cache_key: tuple):
     """One overlay's FeatureGroup, built once per (layer, its filters, language, basemap), shared."""
     key, filters, lang, basemap = cache_key
     spec = mapmodel.SPECS[key]
-    chosen = dict(zip(spec.filters, filters, strict=True)) if spec.filterable else {}
-    state = ViewState(basemap=basemap, lang=lang, layers=(key,), **chosen)
+    picked = dict(zip(spec.filters, filters, strict=True)) if spec.filterable else {}
+    state = ViewState(basemap=basemap, lang=lang, layers=(key,), **picked)
     layer = mapmodel.overlay(frames_once()[0], state, key)
     return None if layer is None else overlay_group(layer, MapView(basemap=basemap, lang=lang))
 
@@ -119,8 +119,6 @@ MAP_HEIGHT = 540  # px: with the title and counters, the whole map fits a 1280x7
 COMPACT_CSS = """<style>
 [data-testid="stMainBlockContainer"]{padding-top:2.2rem;padding-bottom:1rem}
 h1{font-size:1.8rem !important;padding:0 0 .4rem 0 !important}
-[data-testid="stMetricLabel"] p{white-space:normal !important;font-size:.8rem;line-height:1.15}
-[data-testid="stMetricValue"]{font-size:1.5rem}
 [data-testid="stTable"] tr > *:first-child{white-space:nowrap}
 </style>"""
 
@@ -151,39 +149,46 @@ def initial_state() -> ViewState:
     return state
 
 
-def sidebar(state: ViewState, token: str | None) -> ViewState:
-    lang = lang_of(st.session_state, st.query_params)
+def chosen(state: ViewState, token: str | None) -> ViewState:
+    """The view the sidebar's widgets hold (read before they are drawn: the map is sent first)."""
+    if st.session_state.get("w_basemap") not in available(token):
+        st.session_state["w_basemap"] = "none"
+    ss = st.session_state
+    return ViewState(state.lat, state.lon, state.zoom, ss["w_basemap"], lang_of(ss, st.query_params),
+                     tuple(ss["w_layers"]), tuple(ss["w_clusters"]), tuple(ss["w_districts"]), tuple(ss["w_types"]),
+                     tuple(ss["w_statuses"]), str(ss["w_q"] or "")[:60].strip(), state.selected)
+
+
+def sidebar(box, state: ViewState, token: str | None) -> None:
+    """The sidebar's widgets, drawn into ``box`` after the map (their values were read by :func:`chosen`)."""
+    lang = state.lang
     fmt = lambda v: label(v, lang)  # noqa: E731
     keys = available(token)
-    if st.session_state.get("w_basemap") not in keys:
-        st.session_state["w_basemap"] = "none"
-    basemap = st.sidebar.selectbox(t("basemap", lang), keys, key="w_basemap",
-                                   format_func=lambda k: getattr(BASEMAPS[k], f"label_{lang}"))
+    basemap = box.selectbox(t("basemap", lang), keys, key="w_basemap",
+                            format_func=lambda k: getattr(BASEMAPS[k], f"label_{lang}"))
     if basemap == "amap":
-        st.sidebar.caption(t("amap_note", lang))
+        box.caption(t("amap_note", lang))
     if not token:
-        st.sidebar.caption(t("tianditu_hint", lang))
+        box.caption(t("tianditu_hint", lang))
     choose = {"placeholder": t("choose", lang)}
-    layers = st.sidebar.multiselect(t("layers", lang), OVERLAYS, key="w_layers", format_func=fmt, **choose)
-    st.sidebar.subheader(t("filters", lang))
-    clusters = st.sidebar.multiselect(t("cluster", lang), list(CLUSTERS), key="w_clusters",
-                                      format_func=lambda v: label(v, lang, "cluster"), **choose)
-    dists = st.sidebar.multiselect(t("district", lang), list(DISTRICTS), key="w_districts",
-                                   format_func=lambda v: label(v, lang, "district"), **choose)
-    types = st.sidebar.multiselect(t("rtype", lang), RESOURCE_TYPES, key="w_types", format_func=fmt, **choose)
-    statuses = st.sidebar.multiselect(t("status", lang), sorted(STATUS), key="w_statuses", format_func=fmt, **choose)
-    q = st.sidebar.text_input(t("search", lang), key="w_q", placeholder=t("search_hint", lang), max_chars=60)
-    return ViewState(state.lat, state.lon, state.zoom, basemap, lang, tuple(layers), tuple(clusters),
-                     tuple(dists), tuple(types), tuple(statuses), q.strip(), state.selected)
+    box.multiselect(t("layers", lang), OVERLAYS, key="w_layers", format_func=fmt, **choose)
+    box.subheader(t("filters", lang))
+    box.multiselect(t("cluster", lang), list(CLUSTERS), key="w_clusters",
+                    format_func=lambda v: label(v, lang, "cluster"), **choose)
+    box.multiselect(t("district", lang), list(DISTRICTS), key="w_districts",
+                    format_func=lambda v: label(v, lang, "district"), **choose)
+    box.multiselect(t("rtype", lang), RESOURCE_TYPES, key="w_types", format_func=fmt, **choose)
+    box.multiselect(t("status", lang), sorted(STATUS), key="w_statuses", format_func=fmt, **choose)
+    box.text_input(t("search", lang), key="w_q", placeholder=t("search_hint", lang), max_chars=60)
 
 
-def search_box(state: ViewState, frames) -> ViewState:
+def search_box(box, state: ViewState, frames) -> ViewState:
     """Matches with their type and layer; choosing one selects it, turns its layer on and zooms to it."""
     if not state.q:
         return state
     matches = search(frames, state.q)
     if not matches:
-        st.sidebar.info(t("no_match", state.lang, q=md(state.q)))
+        box.info(t("no_match", state.lang, q=md(state.q)))
         return state
     lang = state.lang
     names = {m.id: t("match_line", lang, name=m.name_zh if lang == "zh" else m.name_en, kind=label(m.kind, lang),
@@ -192,15 +197,15 @@ def search_box(state: ViewState, frames) -> ViewState:
     key = f"w_match_{state.q}"
     if st.session_state.pop("sync_match", False) and state.selected in ids:
         st.session_state[key] = state.selected  # a click on the map moved the selection: the radio follows
-    chosen = st.sidebar.radio(t("matches", lang), ids, format_func=names.get, key=key,
+    picked = box.radio(t("matches", lang), ids, format_func=names.get, key=key,
                               index=ids.index(state.selected) if state.selected in ids else 0)
-    if chosen == state.selected:
+    if picked == state.selected:
         return state
-    hit = mapmodel.find_feature(frames, chosen)
+    hit = mapmodel.find_feature(frames, picked)
     if hit is None:
         return state
     point = hit[1].geometry.iloc[0].representative_point()
-    state = replace(state, lat=round(point.y, 5), lon=round(point.x, 5), zoom=max(state.zoom, 14), selected=chosen)
+    state = replace(state, lat=round(point.y, 5), lon=round(point.x, 5), zoom=max(state.zoom, 14), selected=picked)
     if hit[0] not in state.layers:  # the hit's layer was off: turn it on (the widget follows on the rerun)
         state = replace(state, layers=(*state.layers, hit[0]))
         remember(state)
@@ -315,10 +320,12 @@ def main() -> None:
         st.error(t("assets_missing", state.lang) + " " + ", ".join(missing))
         return
     token = tianditu_token(_secrets())
-    state = sidebar(state, token)
+    # The sidebar's places, in order; the widgets are drawn after the map so the map reaches the browser first.
+    side_widgets, side_matches, side_sync = st.sidebar.container(), st.sidebar.container(), st.sidebar.container()
+    state = chosen(state, token)
     frames, errors = frames_once()
     state = fit_to_filters(state, frames)
-    state = search_box(state, frames)
+    state = search_box(side_matches, state, frames)
     st.title(t("title", state.lang))
     for key in st.session_state["view"].notices:
         st.warning(t("bad_query", state.lang, param=key))
@@ -326,9 +333,7 @@ def main() -> None:
         st.error(t("layer_error", state.lang, name=label(key, state.lang), err=err))
 
     counts = mapmodel.counts(frames, state)
-    cols = st.columns(max(1, len(counts)))
-    for col, (key, n) in zip(cols, counts.items(), strict=False):
-        col.metric(label(key, state.lang), n)
+    st.html(counters_html(counts, {k: label(k, state.lang) for k in counts}))
 
     here = (state.lat, state.lon, state.zoom)
     if here != st.session_state.get("synced_view"):  # moved by a link, search, filter: the map follows
@@ -349,7 +354,7 @@ def main() -> None:
     base = build_base_map(view, base_groups(view), prefetch=[u for g in groups for u in remote_urls(g)])
     if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):
         groups.append(highlight_group(hit[1], view))
-    sync = st.sidebar.toggle(t("sync_view", state.lang), key="w_sync")
+    sync = bool(st.session_state.get("w_sync", False))
     returned = ["last_object_clicked_tooltip"] + (["center", "zoom"] if sync else [])
     map_col, side_col = st.columns([3, 1])
     with map_col:
@@ -357,6 +362,8 @@ def main() -> None:
                         use_container_width=True, center=[lat, lon], zoom=zoom,
                         feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
                         returned_objects=returned) or {}
+    sidebar(side_widgets, state, token)
+    side_sync.toggle(t("sync_view", state.lang), key="w_sync")
     if sync and out.get("center"):
         state = replace(state, lat=round(out["center"]["lat"], 5), lon=round(out["center"]["lng"], 5),
                         zoom=int(out.get("zoom") or state.zoom))

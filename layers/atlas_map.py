@@ -101,8 +101,9 @@ def highlight_group(frame: gpd.GeoDataFrame, view: MapView) -> folium.FeatureGro
         if geom is None or geom.is_empty:
             continue
         point = geom if geom.geom_type == "Point" else geom.representative_point()
-        folium.CircleMarker([point.y, point.x], radius=16, color="#ffd400", weight=5,
-                            fill=False, interactive=False, **pane).add_to(group)
+        ring = folium.CircleMarker([point.y, point.x], radius=16, color="#ffd400", weight=5, fill=False)
+        ring.options.update({"interactive": False, **pane})  # folium's path options drop both keywords
+        ring.add_to(group)
     return group
 
 

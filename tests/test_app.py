@@ -1,5 +1,8 @@
 """The Streamlit app, headless (AppTest): widgets, filters, language, URL state."""
 
+import html
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -21,7 +24,11 @@ def _run(**query):
 
 
 def _metrics(at):
-    return {m.label: int(m.value) for m in at.metric}
+    """The counters above the map (atlas.pagekit.counters_html): label -> number."""
+    strips = [e.proto.body for e in at.get("html") if "atlas-counts" in e.proto.body]
+    assert len(strips) == 1, strips
+    return {html.unescape(k): int(v.replace(",", "")) for k, v in
+            re.findall(r"<span>(.*?)</span><b>([\d,]+)</b>", strips[0])}
 
 
 def test_app_runs_and_shows_widgets():

@@ -126,7 +126,7 @@ def test_language_switch_keeps_layers_and_filters(server, page, artifacts_dir):
     query = page.evaluate("() => decodeURIComponent(location.search)")
     page.screenshot(path=str(artifacts_dir / "09_english_keeps_selection.png"))
     assert "layers=resources,parks" in query and "districts=laoshan" in query, query
-    assert page.locator("[data-testid='stMetric']").count() == 2  # counters for the two layers
+    assert page.locator(".atlas-count").count() == 2  # counters for the two layers
     page.get_by_text("中文", exact=True).click()
     page.wait_for_function("() => !location.search.includes('lang=')", timeout=20_000)
     page.wait_for_timeout(1500)
@@ -189,8 +189,9 @@ def test_sync_while_panning_updates_the_url(server, page, artifacts_dir):
 
 def test_cluster_filter_applies_to_the_cluster_layer(server, page, artifacts_dir):
     _open(page, server + "/?clusters=jiaozhou")
-    metric = page.locator("[data-testid='stMetric']", has_text="三湾科创集聚区")
-    assert metric.locator("[data-testid='stMetricValue']").inner_text().strip() == "2"  # the bay + the corridor
+    counter = page.locator(".atlas-count[data-layer='clusters']")
+    assert "三湾科创集聚区" in counter.inner_text()
+    assert counter.locator("b").inner_text().strip() == "2"  # the bay + the corridor
     page.screenshot(path=str(artifacts_dir / "12_cluster_filter.png"))
 
 

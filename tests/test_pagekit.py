@@ -64,3 +64,11 @@ def test_page_lang_prefers_the_session_then_the_url():
     assert page_lang({"view": _View()}, {"lang": "zh"}) == "en"
     assert page_lang({}, {"lang": "en"}) == "en"
     assert page_lang({}, {"lang": "<script>"}) == "zh"
+
+
+def test_counters_strip_escapes_labels_and_formats_numbers():
+    from atlas.pagekit import counters_html
+
+    out = counters_html({"resources": 1234, "x": 2}, {"resources": "创新资源", "x": "<img src=x onerror=alert(1)>"})
+    assert '<div class="atlas-count" data-layer="resources"><span>创新资源</span><b>1,234</b></div>' in out
+    assert "<img" not in out and "&lt;img" in out

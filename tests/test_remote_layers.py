@@ -127,3 +127,14 @@ def test_shown_ids_follow_the_filters():
     ids = mapmodel.shown_ids(frames, ViewState(districts=("laoshan",)), "resources")
     assert ids == mapmodel.filtered(frames, ViewState(districts=("laoshan",)))["resources"]["id"].tolist()
     assert 0 < len(ids) < len(frames["resources"])
+
+
+def test_the_selection_ring_is_drawn_over_served_layers_and_never_catches_clicks(tmp_path):
+    from layers.atlas_map import highlight_group
+    from layers.remote import TOP_PANE
+
+    ring = highlight_group(_frame().iloc[:1], MapView(publish=datastore.Publisher(folder=tmp_path)))
+    m = folium.Map()
+    ring.add_to(m)
+    out = m.get_root().render()
+    assert f'"pane":"{TOP_PANE}"' in out.replace(" ", "") and '"interactive":false' in out.replace(" ", "")
