@@ -20,6 +20,16 @@ def _open(page, url):
     return frame
 
 
+def _watched_page(browser):
+    """A fresh offline context and page whose JS dialogs (alert/confirm) are recorded and dismissed."""
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    block_external(context, [])
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return context, page, dialogs
+
+
 def _markers(frame) -> int:
     return frame.locator("path.leaflet-interactive").count()
 
@@ -74,11 +84,7 @@ def test_search_zooms_to_feature(server, page, artifacts_dir):
 
 def test_hostile_name_does_not_execute(browser, artifacts_dir, chromium_path):
     with streamlit_server("tests/apps/hostile_map.py") as url:
-        context = browser.new_context(viewport={"width": 1000, "height": 700})
-        block_external(context, [])
-        page = context.new_page()
-        dialogs = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        context, page, dialogs = _watched_page(browser)
         frame = _open(page, url)
         frame.locator("path.leaflet-interactive").first.click()
         popup = frame.locator(".leaflet-popup-content")
@@ -199,11 +205,7 @@ def test_served_layer_data_escapes_filters_and_lists_colocated(browser, artifact
     """The main page's remote layers (layers.remote): hostile names stay text in the popup and in
     the browser-built 'more at this point' list; the ids filter leaves the third feature out."""
     with streamlit_server("tests/apps/hostile_remote_map.py") as url:
-        context = browser.new_context(viewport={"width": 1000, "height": 700})
-        block_external(context, [])
-        page = context.new_page()
-        dialogs = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        context, page, dialogs = _watched_page(browser)
         fetched = []
         page.on("response", lambda r: fetched.append((r.url, r.status)) if "/app/static/data/" in r.url else None)
         frame = _open(page, url)
@@ -224,9 +226,7 @@ def test_served_layer_data_escapes_filters_and_lists_colocated(browser, artifact
 
 def test_a_layer_file_that_cannot_load_is_reported_on_the_map(browser, artifacts_dir):
     with streamlit_server("tests/apps/hostile_remote_map.py") as url:
-        context = browser.new_context(viewport={"width": 1000, "height": 700})
-        block_external(context, [])
-        page = context.new_page()
+        context, page, _ = _watched_page(browser)
         page.goto(url + "/?broken=1", wait_until="domcontentloaded")
         notice = map_frame(page).locator(".atlas-data-notice")
         notice.wait_for(timeout=30_000)
