@@ -67,3 +67,32 @@ def test_overlays_are_built_once_and_a_filter_sends_ids_only(monkeypatch):
     expected = mapmodel.filtered(frames, state)["resources"]["id"].tolist()
     assert sorted(ids) == sorted(expected) and 0 < len(ids) < len(frames["resources"])
     assert len(after["feature_group"].encode()) < 8_000, len(after["feature_group"].encode())
+
+
+def test_a_gcj02_basemap_gets_its_own_shifted_files():
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["basemap"] = "amap"
+    at.run()
+    assert not at.exception, at.exception
+    urls = _urls(_map_args(at)["feature_group"])
+    assert urls and all("_zh_gcj02-" in u for u in urls)
+    frames, _ = mapmodel.load_frames(("resources",))
+    shifted = _served(next(u for u in urls if "/resources_" in u))["features"][0]["geometry"]["coordinates"]
+    plain = frames["resources"].set_index("id").geometry
+    first = _served(next(u for u in urls if "/resources_" in u))["features"][0]["properties"]["id"]
+    assert 0.001 < abs(shifted[0] - plain[first].x) < 0.01  # GCJ-02 is a few hundred metres east here
+
+
+def test_a_read_only_static_folder_falls_back_to_inline_layers(monkeypatch):
+    def refuse(self):
+        raise datastore.DataStoreError("cannot write map data to static/data (read-only)")
+
+    monkeypatch.setattr(datastore.Publisher, "check", refuse)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert not at.exception, at.exception
+    args = _map_args(at)
+    assert not _urls(args["feature_group"]) and "atlasRemote" not in args["script"]
+    assert "geo_json" in args["feature_group"] and "天安中韩科技园" in args["feature_group"]  # the same map, inline
+    st.cache_resource.clear()  # the next test gets the served files again

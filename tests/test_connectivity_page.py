@@ -1,5 +1,7 @@
 """The connectivity page runs headless, shows its panels, and degrades when layers are missing."""
 
+import re
+
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -22,6 +24,9 @@ def test_page_runs_and_shows_panels():
     assert [tab.label for tab in at.tabs][4:] == ["路线", "一小时通勤圈", "模型校验"]
     assert any("config_id" in c.value for c in at.caption)
     assert len(at.get("download_button")) >= 3
+    indices = at.table[0].value.iloc[:, 0].to_dict()  # written for reading, not 0.873456
+    assert indices["60分钟内占比"].endswith("%") and re.fullmatch(r"\d+\.\d", indices["平均时间 (分)"])
+    assert re.fullmatch(r"[\d,]+", indices["起讫对数"]), indices
 
 
 def test_page_switches_mode_and_language():

@@ -176,9 +176,19 @@ def heat_table(matrix: pd.DataFrame, net, lang: str, *, diverging: bool = False)
     return shown.style.background_gradient(cmap="RdYlGn_r", axis=None).format("{:.0f}", na_rep=t("c_unreachable", lang))
 
 
+#: How each index is written in the tables (numbers stay exact in the downloads).
+INDEX_FORMAT = {"pairs": "{:,.0f}", "unreachable_pairs": "{:,.0f}", "mean_min": "{:.1f}", "worst_min": "{:.1f}",
+                "mean_penalised_min": "{:.1f}", "share_within": "{:.1%}", "efficiency": "{:.4f}",
+                "efficiency_norm": "{:.2f}", "gravity": "{:.2f}"}
+
+
 def indices_table(indices: pd.DataFrame | pd.Series, lang: str) -> pd.DataFrame:
     frame = indices.to_frame() if isinstance(indices, pd.Series) else indices
-    out = frame.copy()
+    out = frame.astype(object).copy()
+    for key in frame.index:
+        fmt = INDEX_FORMAT.get(key, "{:.2f}")
+        out.loc[key] = [("—" if pd.isna(v) else fmt.format(v)) if isinstance(v, (int, float)) else v
+                        for v in frame.loc[key]]
     out.index = [tr(k, lang, INDEX_LABELS) for k in frame.index]
     return out.rename(columns={"value": "值" if lang == "zh" else "value"})
 
@@ -264,8 +274,8 @@ def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     cols[0].table(indices_table(indices, lang))
     cols[1].caption(tr("gravity_note", lang))
     shown = pd.Series(gravity.to_numpy(), index=cd.node_labels(net.graph, list(gravity.index), lang), name="A_i")
-    cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.background_gradient(cmap="Blues"),
-                      use_container_width=True)
+    cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.background_gradient(cmap="Blues")
+                      .format(precision=2), use_container_width=True)
     st.download_button("CSV", csv_bytes(cd.with_params(matrix)),
                        file_name=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}.csv", mime="text/csv",
                        key="dl_matrix")
@@ -354,7 +364,8 @@ def critical_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     bar.empty()
     names = ranking["name_zh" if lang == "zh" else "name_en"]
     shown = ranking.drop(columns=["name_zh", "name_en"]).assign(name=names).set_index("name")
-    st.dataframe(shown.head(25).style.background_gradient(subset=["delta_min"], cmap="Reds"), use_container_width=True)
+    st.dataframe(shown.head(25).style.background_gradient(subset=["delta_min"], cmap="Reds").format(precision=1),
+                 use_container_width=True)
     shown_geoms = geoms.dropna(subset=["geometry"])
     _map([style.critical_layer(shown_geoms, ranking, lang=lang)] if len(shown_geoms) else [], lang, f"crit_map_{lang}")
     if not len(shown_geoms):
