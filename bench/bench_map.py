@@ -128,8 +128,8 @@ def main() -> int:
     verdict += (f" Where the time goes: the browser creates the map's iframe {split['atlas'][0]:.2f} s after navigation "
                 f"on the atlas page ({split['naive'][0]:.2f} s on the naive page: Streamlit's frontend first renders "
                 f"the navigation and the sidebar's widgets, fetching each widget's code from the same server), and the "
-                f"map is drawn {split['atlas'][1]:.2f} s after that ({split['naive'][1]:.2f} s: the atlas's Leaflet "
-                f"plugins load one after another, the layer files in parallel with them).")
+                f"map is drawn {split['atlas'][1]:.2f} s after that ({split['naive'][1]:.2f} s: the atlas also fetches "
+                f"its layer files, in parallel with Leaflet, and shades land and bay; its tools load after the map).")
     body = (f"`bench/bench_map.py` — {where}; median of {args.runs} fresh browser contexts, network blocked; "
             f"websocket payload bytes (before permessage-deflate) and layer files fetched over HTTP (bytes on "
             f"the wire, gzip; number of files in brackets), from CDP. Both pages draw the same {before} features "

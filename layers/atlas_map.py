@@ -13,10 +13,10 @@ from folium import plugins
 
 from analysis.crs import convert_geoseries
 from atlas.settings import MAP
-from atlas.webassets import localize
+from atlas.webassets import local_url, localize
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
 from layers.legend import Legend
-from layers.mapscripts import Background, Spread, TileNotice, ZoomLabels
+from layers.mapscripts import Background, LazyTools, Spread, TileNotice, ZoomLabels
 from layers.remote import BASE_PANE, TOP_PANE, RemoteLayer, RemoteSupport, add_prefetch, payload, remote_urls
 from layers.render import PopupStyle, geojson_layer, use_compact_json
 
@@ -141,9 +141,14 @@ def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGro
     for layer in base_layers:
         (layer if isinstance(layer, folium.FeatureGroup) else overlay_group(layer, view)).add_to(m)
     if view.tools:
-        plugins.Fullscreen(position="topleft").add_to(m)
-        plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
-                               primary_area_unit="sqkilometers").add_to(m)
+        fullscreen = plugins.Fullscreen(position="topleft")
+        measure = plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
+                                         primary_area_unit="sqkilometers")
+        if view.publish is not None:  # the app: tools load after the map, not before it
+            LazyTools(fullscreen, measure, local_url).add_to(m)
+        else:  # standalone HTML (exports, screenshots): files listed in the page as usual
+            fullscreen.add_to(m)
+            measure.add_to(m)
         base = BASEMAPS.get(view.basemap)
         if base is not None and base.tiles and not base.needs_key:
             tiles = folium.TileLayer(base.tiles, attr=base.attribution, subdomains=base.subdomains)

@@ -158,3 +158,53 @@ class Background(MacroElement):
         super().__init__()
         self._name = "Background"
         self.colour = _js_json(colour)
+
+
+class LazyTools(MacroElement):
+    """The fullscreen and measure controls, loaded after the map is drawn (served-data maps).
+
+    streamlit-folium loads every plugin file one after another before the map script runs; these
+    two are tools, not the map, so they arrive a moment later instead of delaying every feature.
+    ``fullscreen``/``measure`` are the folium plugin objects (their options and files are used).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, files = {{ this.files }};
+            function script(src) {
+                return new Promise(function (ok, fail) {
+                    var s = document.createElement("script");
+                    s.src = src; s.onload = ok; s.onerror = fail;
+                    document.head.appendChild(s);
+                });
+            }
+            files.css.forEach(function (href) {
+                var link = document.createElement("link");
+                link.rel = "stylesheet"; link.href = href;
+                document.head.appendChild(link);
+            });
+            Promise.all(files.js.map(script)).then(function () {
+                L.control.fullscreen({{ this.fullscreen }}).addTo(map);
+                map.addControl(new L.Control.Measure({{ this.measure }}));
+                L.Control.Measure.include({  // as folium's MeasureControl: leaflet-measure with Leaflet >= 1.8
+                    _setCaptureMarkerIcon: function () {
+                        this._captureMarker.options.autoPanOnFocus = false;
+                        this._captureMarker.setIcon(L.divIcon({iconSize: this._map.getSize().multiplyBy(2)}));
+                    }
+                });
+            }, function () {});  // offline without the vendored files: the map works without its tools
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fullscreen, measure, local_url):
+        super().__init__()
+        self._name = "LazyTools"
+        assets = [*fullscreen.default_js, *measure.default_js]
+        styles = [*fullscreen.default_css, *measure.default_css]
+        self.files = _js_json({"js": [local_url(u) for _, u in assets], "css": [local_url(u) for _, u in styles]})
+        self.fullscreen = _js_json(fullscreen.options)
+        self.measure = _js_json(measure.options)

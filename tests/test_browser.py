@@ -42,6 +42,8 @@ def test_map_draws_offline_with_all_default_layers(server, page, artifacts_dir):
     if not legend.evaluate("e => e.open"):  # folded on narrow maps: one click opens it
         legend.locator("summary").click()
     assert "图例" in legend.inner_text() and "国家实验室" in legend.inner_text()
+    frame.locator(".leaflet-control-measure").wait_for(timeout=10_000)  # the tools arrive after the map
+    frame.locator("[class*='fullscreen']").first.wait_for(timeout=10_000)
     page.screenshot(path=str(artifacts_dir / "02_default_view.png"))
     assert not [u for u in page.blocked if "leaflet" in u.lower()]
 

@@ -101,6 +101,8 @@ def test_remote_map_script_names_files_and_prefetches_them(tmp_path):
     assert "resources_en_wgs84-" in prefetch[0]
     assert m.default_js[0][0] == "atlas_prefetch"  # first: the files download while Leaflet loads
     assert not any("jquery" in u for _, u in m.default_js)  # no folium.Popup on this map
+    assert [n for n, _ in m.default_js] == ["atlas_prefetch", "leaflet"]  # the tools load after the map
+    assert '"/app/static/vendor/leaflet-measure/dist/leaflet-measure.js"' in html and "L.Control.Measure" in html
     fg = folium.Map()
     group.add_to(fg)
     assert '"ids":["a"]' in fg.get_root().render()
