@@ -50,6 +50,11 @@ SPECS: dict[str, OverlaySpec] = {
 assert tuple(SPECS) == OVERLAYS, "SPECS and viewstate.OVERLAYS must list the same layers in order"
 
 
+def _apply_filters(gdf: gpd.GeoDataFrame, spec: OverlaySpec, state: ViewState) -> gpd.GeoDataFrame:
+    """``gdf`` with the filters its layer takes (unfiltered layers unchanged)."""
+    return filter_frame(gdf, **{f: getattr(state, f) for f in spec.filters}) if spec.filterable else gdf
+
+
 def filtered(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str, gpd.GeoDataFrame]:
     """Every overlay frame with the state's filters applied (unfilterable ones unchanged)."""
     out = {}
@@ -57,9 +62,7 @@ def filtered(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str,
         gdf = frames.get(key)
         if gdf is None:
             continue
-        if spec.filterable:
-            gdf = filter_frame(gdf, **{f: getattr(state, f) for f in spec.filters})
-        out[key] = gdf
+        out[key] = _apply_filters(gdf, spec, state)
     return out
 
 
@@ -75,8 +78,7 @@ def overlay(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> 
     gdf, spec = frames.get(key), SPECS[key]
     if gdf is None:
         return None
-    if spec.filterable:
-        gdf = filter_frame(gdf, **{f: getattr(state, f) for f in spec.filters})
+    gdf = _apply_filters(gdf, spec, state)
     return MapLayer(key, label(key, state.lang), with_labels(key, _heaviest_last(gdf), state.lang),
                     approximate_aware(spec.style), show=key in state.layers, point_radius=spec.point_radius)
 
@@ -89,7 +91,7 @@ def shown_ids(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -
     gdf, spec = frames.get(key), SPECS[key]
     if gdf is None or not spec.filterable or not any(getattr(state, f) for f in spec.filters):
         return None
-    return filter_frame(gdf, **{f: getattr(state, f) for f in spec.filters})["id"].astype(str).tolist()
+    return _apply_filters(gdf, spec, state)["id"].astype(str).tolist()
 
 
 def cache_key(state: ViewState, key: str) -> tuple:

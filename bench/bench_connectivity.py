@@ -149,7 +149,7 @@ def main() -> None:
     parser.add_argument("--sample-pairs", type=int, default=20)
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
-    from bench.report import machine, table, write_block
+    from bench.report import machine, report, table
 
     where = machine()
     a = strategic_case()
@@ -164,9 +164,7 @@ def main() -> None:
             f"(checked).\n\n{md}\n\nFor reference only: networkx `shortest_path_length` per pair would take "
             f"~{b['pair_total']:,.0f} s for the {b['n'] * b['n']:,} pairs of the grid matrix (extrapolated from "
             f"{b['pairs']} pairs), ~{b['pair_total'] / b['ours']:,.0f}× the atlas.")
-    print(body)
-    if args.write_readme:
-        write_block("connectivity", body)
+    report("connectivity", body, write=args.write_readme)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from analysis.density import counts_by_zone, hexagons, kernel_density  # noqa: E
 from analysis.density.scale import (counts_by_zone_dask, dask_client, hexagons_dask,  # noqa: E402
                                     kernel_density_dask, write_partitioned)
 from bench.bench_density import synthetic_points  # noqa: E402
-from bench.report import machine, table, write_block  # noqa: E402
+from bench.report import machine, report, table  # noqa: E402
 from layers import coast, districts  # noqa: E402
 
 CELL_M, RES, POINTS_PER_PART = 250.0, 8, 250_000
@@ -90,9 +90,7 @@ def main() -> int:
                "it is for data that does not fit in one machine's memory, or for a cluster with more cores.")
     body = (f"`bench/bench_dask.py` — {where}; LocalCluster start-up {startup:.1f} s (not included); "
             f"counts by district + H3 res {RES} + KDE {CELL_M:.0f} m, from the same GeoParquet.\n\n{md}\n\n{verdict}")
-    print(body)
-    if args.write_readme:
-        write_block("dask", body)
+    report("dask", body, write=args.write_readme)
     return 0
 
 

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.probe import Probe  # noqa: E402
-from bench.report import machine, table, write_block  # noqa: E402
+from bench.report import machine, report, table  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 FRAME = "iframe[title*='streamlit_folium']"
@@ -183,9 +183,7 @@ def main() -> int:
                 "longest task"], rows)
     body = (f"`bench/bench_density_page.py` — {where}; median of {args.runs} fresh browser contexts, network "
             f"blocked, websocket bytes from CDP. Every point is represented on both pages (checked).\n\n{md}")
-    print(body)
-    if args.write_readme:
-        write_block("density_page", body)
+    report("density_page", body, write=args.write_readme)
     return 0
 
 

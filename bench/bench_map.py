@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.probe import Probe  # noqa: E402
-from bench.report import machine, table, write_block  # noqa: E402
+from bench.report import machine, report, table  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 FRAME = "iframe[title*='streamlit_folium']"
@@ -134,9 +134,7 @@ def main() -> int:
             f"websocket payload bytes (before permessage-deflate) and layer files fetched over HTTP (bytes on "
             f"the wire, gzip; number of files in brackets), from CDP. Both pages draw the same {before} features "
             f"({after} after the filter; checked).\n\n{md}\n\n{verdict}")
-    print(body)
-    if args.write_readme:
-        write_block("map", body)
+    report("map", body, write=args.write_readme)
     return 0
 
 

@@ -106,7 +106,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
-    from bench.report import machine, table, write_block
+    from bench.report import machine, report, table
 
     where = machine()
     rows, errors = [], 0
@@ -119,9 +119,7 @@ def main() -> int:
             "cores, so large N mostly measures the clients.\n\n"
             + table(["sessions", "first map drawn (median)", "rerun p50 / p95", "errors", "server RSS idle → peak",
                      "layer loads"], rows))
-    print(body)
-    if args.write_readme:
-        write_block("sessions", body)
+    report("sessions", body, write=args.write_readme)
     return 1 if errors else 0
 
 

@@ -48,6 +48,13 @@ def write_block(name: str, body: str, *, readme: Path = README) -> None:
     readme.write_text(text, encoding="utf-8")
 
 
+def report(name: str, body: str, *, write: bool) -> None:
+    """Print a bench's result and, with ``write`` (``--write-readme``), put it in README block ``name``."""
+    print(body)
+    if write:
+        write_block(name, body)
+
+
 def table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
     """A Markdown table; ``align`` like "lrr" (default: first column left, others right)."""
     align = align or "l" + "r" * (len(header) - 1)
