@@ -17,13 +17,13 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Leaflet + plugins from the npm registry into web/ (never served); then only the files the map
-# uses (atlas/webassets.py) are copied to static/vendor/, which the app serves (offline maps).
+# uses (layers/webassets.py) are copied to static/vendor/, which the app serves (offline maps).
 web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-web/.vendored: web/node_modules/.installed atlas/webassets.py $(VENV)/.installed
-	$(PY) -m atlas.webassets
+web/.vendored: web/node_modules/.installed layers/webassets.py $(VENV)/.installed
+	$(PY) -m layers.webassets
 	touch $@
 
 run: setup fonts

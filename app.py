@@ -4,7 +4,7 @@ The router (``st.navigation``): one language switch for every page, kept in the
 URL and the session; the map page is :func:`main` below, the analysis pages live
 in ``views/`` (not ``pages/``: Streamlit would list that folder itself before the router runs). Widgets, caching and calls into the pure packages. The view lives in the URL
 (atlas.viewstate); the map is built by layers.atlas_map; filtering, search and
-styling by atlas.mapmodel / atlas.filters.
+styling by atlas.mapmodel / layers.filters.
 """
 
 from __future__ import annotations
@@ -17,22 +17,30 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas import briefmodel, mapmodel
-from atlas.briefing import render_briefing
-from atlas.export import export_bytes, human_size
-from atlas.filters import search
-from atlas.i18n import LANGS, label, lang_of, t
+from atlas import mapmodel
+from atlas.briefing import model as briefmodel
+from atlas.briefing.render import render_briefing
+from atlas.export.formats import export_bytes, human_size
 from atlas.pagekit import boundary, counters_html, md
-from atlas.viewstate import OVERLAYS, RESOURCE_TYPES, ViewState, from_query, to_query
-from atlas.webassets import missing_files
-from atlas.settings import MAP
+from atlas.viewstate import OVERLAYS, ViewState, from_query, to_query
+from core.i18n import LANGS, label, lang_of, t
+from core.settings import MAP
+from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
 from layers import coast, datastore, districts
-from layers.atlas_map import (MapLayer, MapView, build_base_map, highlight_group, overlay_group, publish_layer,
-                              remote_group)
+from layers.atlas_map import (
+    MapLayer,
+    MapView,
+    build_base_map,
+    highlight_group,
+    overlay_group,
+    publish_layer,
+    remote_group,
+)
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
+from layers.filters import search
 from layers.remote import remote_urls
 from layers.render import field_value, uncertainty_text
-from layers.schema import CLUSTERS, DISTRICTS, STATUS
+from layers.webassets import missing_files
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
 PAGES = (("views/density.py", "page_density", "density"), ("views/connectivity.py", "page_connectivity", "connectivity"),

@@ -22,11 +22,11 @@ import numpy as np
 from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
-from analysis.crs import to_measure_crs
 from analysis.graph_base import HUB_KINDS
 from analysis.graph_base import add_edge as _add_edge
 from analysis.graph_base import minutes as _minutes
 from analysis.network_config import NetworkConfig
+from core.crs import to_measure_crs
 
 
 def representative_points(frame: gpd.GeoDataFrame, *, id_col: str = "id") -> gpd.GeoDataFrame:

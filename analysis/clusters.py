@@ -37,9 +37,9 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
-from analysis.crs import MEASURE_CRS, WGS84, to_measure_crs
-from atlas.settings import DATA, GEODATA_DIR
-from layers.schema import CLUSTERS
+from core.crs import MEASURE_CRS, WGS84, to_measure_crs
+from core.settings import DATA, GEODATA_DIR
+from core.vocab import CLUSTERS
 
 #: Open-bay anchor polygons (lon, lat): headland, offshore, offshore, headland, inland...
 #: The closing line runs between the two named headlands; inland points only make

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.connectivity import Scenario, _compiled, clean_polygons, isochrones, travel_time_matrix, to_wgs84_valid
-from analysis.crs import MEASURE_CRS
+from analysis.connectivity import Scenario, _compiled, clean_polygons, isochrones, to_wgs84_valid, travel_time_matrix
+from core.crs import MEASURE_CRS
 
 CUTOFFS = (30, 45, 60)
 

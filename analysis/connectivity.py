@@ -20,8 +20,8 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from analysis.crs import MEASURE_CRS, WGS84
 from analysis.network import resolve_modes, resolve_statuses
+from core.crs import MEASURE_CRS, WGS84
 
 _MIN_WEIGHT = 1e-9  # csgraph drops explicit zeros; zero-minute edges get this instead
 

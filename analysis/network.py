@@ -27,7 +27,6 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
 from analysis.access import add_park_ride
-from analysis.crs import MEASURE_CRS, to_measure_crs
 from analysis.graph_base import HUB_KINDS, STATUS_ORDER, worst_status
 from analysis.graph_base import add_edge as _add_edge
 from analysis.graph_base import add_node as _add_node
@@ -35,6 +34,7 @@ from analysis.graph_base import minutes as _minutes
 from analysis.network_config import DEFAULT_CONFIG, NetworkConfig, config_dict, config_id
 from analysis.road_graph import add_osm_roads, add_road_lines
 from analysis.timetable import section_minutes
+from core.crs import MEASURE_CRS, to_measure_crs
 
 STATUS_SETS: dict[str, frozenset[str]] = {
     "today": frozenset({"operating"}),

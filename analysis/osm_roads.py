@@ -20,7 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from atlas.settings import CACHE_DIR, CONNECTIVITY
+from core.settings import CACHE_DIR, CONNECTIVITY
 
 
 def cache_path(cache_dir: Path | None = None) -> Path:

@@ -25,10 +25,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.crs import WEB_DATUMS, WGS84, _datum_name, convert_xy
 from analysis.density.points import transform_xy
-from atlas.settings import UPLOAD
-from layers.schema import QINGDAO_BBOX
+from core.crs import WEB_DATUMS, WGS84, _datum_name, convert_xy
+from core.settings import UPLOAD
+from core.vocab import QINGDAO_BBOX
 
 MESSAGES: dict[str, str] = {
     "missing_coordinate": "row {row}: {column} is empty",

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import points_io
-from analysis.crs import WGS84
-from atlas.settings import UPLOAD
+from core.crs import WGS84
+from core.settings import UPLOAD
 
 ACCEPTED = "CSV/TSV, Excel .xlsx, GeoJSON, JSON records, zipped shapefile, KML/KMZ, GeoPackage"
 MESSAGES: dict[str, str] = {

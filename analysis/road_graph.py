@@ -17,12 +17,12 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 from shapely.geometry import LineString, Point
 
-from analysis.crs import MEASURE_CRS, WGS84, to_measure_crs
 from analysis.graph_base import add_edge as _add_edge
 from analysis.graph_base import add_node as _add_node
 from analysis.graph_base import minutes as _minutes
 from analysis.graph_base import worst_status
 from analysis.network_config import NetworkConfig
+from core.crs import MEASURE_CRS, WGS84, to_measure_crs
 
 
 def _node_key(pt: Point) -> str:

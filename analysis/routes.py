@@ -16,7 +16,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from analysis.connectivity import Scenario, _compiled, _indices, _params, edge_mask, to_csr
-from analysis.crs import MEASURE_CRS
+from core.crs import MEASURE_CRS
 
 #: how each edge mode is shown, and which ones merge with the following edges of the same link
 LEG_KIND = {"walk": "walk", "feeder": "feeder", "drive": "drive", "road": "drive", "park_ride": "park_ride",

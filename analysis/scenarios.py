@@ -19,10 +19,20 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from analysis.connectivity import (
-    CompiledNetwork, Scenario, _compiled, clean_polygons, to_wgs84_valid, _indices, _params, corridor_indices, edge_mask, isochrones, to_csr,
+    CompiledNetwork,
+    Scenario,
+    _compiled,
+    _indices,
+    _params,
+    clean_polygons,
+    corridor_indices,
+    edge_mask,
+    isochrones,
+    to_csr,
+    to_wgs84_valid,
     travel_time_matrix,
 )
-from analysis.crs import MEASURE_CRS, WGS84
+from core.crs import MEASURE_CRS, WGS84
 
 CANDIDATE_MODES = frozenset({"road", "rail", "metro", "ferry"})
 

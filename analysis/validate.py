@@ -1,4 +1,4 @@
-"""The model against published trip times: ``python -m analysis.validate [--readme]``.
+"""The model against published trip times: ``python -m analysis.validate``.
 
 ``analysis/reference_trips.csv`` lists published trips, each with its source, date,
 the sentence it comes from, whether it is *reliable* (an operator figure or a
@@ -23,12 +23,11 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
+from analysis import corridor as cd
 from analysis.connectivity import Scenario, compile_network, edge_mask, to_csr
 
 TRIPS = Path(__file__).with_name("reference_trips.csv")
 TOLERANCE = {"metro": 0.20, "rail": 0.20, "road": 0.40, "ferry": 0.40}
-README = Path(__file__).resolve().parents[1] / "README.md"
-BEGIN, END = "<!-- connectivity-figures:begin -->", "<!-- connectivity-figures:end -->"
 
 
 def load_trips(path: str | Path = TRIPS) -> pd.DataFrame:
@@ -63,8 +62,6 @@ def model_minutes(trip, net, frames=None) -> float:
     if kind == "road_link":
         return _road_link(net, trip)
     if kind in ("car", "transit"):
-        from atlas import connectivity_data as cd
-
         a, b = (cd.resolve_place(frames, trip[k]) for k in ("from_id", "to_id"))
         return float(cd.route_between(net.graph, a, b, modes=kind, scenario="today")[0])
     return np.nan
@@ -72,8 +69,6 @@ def model_minutes(trip, net, frames=None) -> float:
 
 def validate(net=None, frames=None, trips: pd.DataFrame | None = None) -> pd.DataFrame:
     """The trips with ``model_min``, ``ratio`` (model/published) and ``ok`` (within the tolerance)."""
-    from atlas import connectivity_data as cd
-
     if frames is None:
         frames, error = cd.load_transport_frames()
         if frames is None:
@@ -106,27 +101,24 @@ def table_markdown(result: pd.DataFrame) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print model vs published for every trip; exit 1 when a reliable trip is outside its tolerance.
+
+    ``python -m atlas.connectivity.report`` writes the README's figures block from the same numbers.
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--readme", action="store_true", help="rewrite the marked figures block in README.md")
-    args = parser.parse_args(argv)
+    parser.parse_args(argv)
     result = validate()
     shown = result[["trip_id", "mode_class", "use", "reliable", "published_min", "model_min", "ratio", "ok"]]
     print(shown.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
-    bad = result[(result["reliable"] == "yes") & ~result["ok"] & np.isfinite(result["model_min"])]
+    bad = outside_tolerance(result)
     print(f"\n{len(result)} trips, {int((result['reliable'] == 'yes').sum())} reliable, "
           f"{len(bad)} reliable outside tolerance {TOLERANCE}")
-    if args.readme:
-        from atlas.connectivity_report import readme_block
-
-        text = README.read_text(encoding="utf-8")
-        if BEGIN not in text or END not in text:
-            print(f"README has no {BEGIN} … {END} block", file=sys.stderr)
-            return 2
-        head, rest = text.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        README.write_text(f"{head}{BEGIN}\n{readme_block(result)}\n{END}{tail}", encoding="utf-8")
-        print(f"rewrote the figures block in {README}")
     return 1 if len(bad) else 0
+
+
+def outside_tolerance(result: pd.DataFrame) -> pd.DataFrame:
+    """The reliable, modelled trips whose model time is outside the tolerance."""
+    return result[(result["reliable"] == "yes") & ~result["ok"] & np.isfinite(result["model_min"])]
 
 
 if __name__ == "__main__":

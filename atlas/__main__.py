@@ -2,6 +2,6 @@
 
 import sys
 
-from atlas.cli import main
+from atlas.cli.main import main
 
 sys.exit(main())

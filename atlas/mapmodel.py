@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from atlas.filters import filter_frame
-from atlas.i18n import label, t
-from atlas.settings import MAP
 from atlas.viewstate import OVERLAYS, ViewState
+from core.i18n import label, t
+from core.settings import MAP
 from layers import coast, links, metro, park_sites, parks, resources, transport
+from layers.filters import filter_frame
 
 if TYPE_CHECKING:  # folium (via atlas_map) only where a web map is built: the CLI's briefing skips it
     from layers.atlas_map import MapLayer

@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from atlas.i18n import lang_of, t
+from core.i18n import lang_of, t
 
 LOG = logging.getLogger("atlas.pages")
 _PUNCT = frozenset(string.punctuation)
@@ -92,7 +92,7 @@ def boundary(show_error: Callable[[str], object], lang: str = "zh", *, where: st
 
 
 def page_lang(session: Mapping, query: Mapping) -> str:
-    """The app's one language (:func:`atlas.i18n.lang_of`: the switch, the map view's, the URL's)."""
+    """The app's one language (:func:`core.i18n.lang_of`: the switch, the map view's, the URL's)."""
     return lang_of(session, query)
 
 

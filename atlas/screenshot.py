@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from atlas.webassets import STATIC_URL, VENDOR_DIR, localize
+from layers.webassets import STATIC_URL, VENDOR_DIR, localize
 
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
@@ -71,7 +71,7 @@ def screenshot_map(folium_map, *, width: int = 1600, height: int = 1000, timeout
 def view_map(frames: dict, state):
     """The app's map for ``state`` (districts base + visible filtered overlays + legend), offline basemap."""
     from atlas import mapmodel
-    from atlas.i18n import label
+    from core.i18n import label
     from layers import districts
     from layers.atlas_map import MapLayer, MapView, build_map
 

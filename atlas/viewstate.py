@@ -11,10 +11,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
-from atlas.i18n import DEFAULT_LANG, LANGS
-from atlas.settings import MAP
+from core.i18n import DEFAULT_LANG, LANGS
+from core.settings import MAP
+from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP
-from layers.schema import CLUSTERS, DISTRICTS, STATUS
 
 MAX_PARAM_LEN = 500  # longer query values are refused outright
 MAX_SEARCH_LEN = 60
@@ -26,10 +26,6 @@ OVERLAYS: tuple[str, ...] = (
 )
 DEFAULT_OVERLAYS: tuple[str, ...] = (
     "clusters", "parks", "links", "metro_lines", "transport_nodes", "park_sites", "resources",
-)
-RESOURCE_TYPES: tuple[str, ...] = (
-    "university", "campus", "college", "vocational_college", "national_lab", "institute", "platform", "facility",
-    "incubator", "zone",
 )
 QINGDAO_VIEW_BOUNDS = (35.0, 37.5, 119.0, 121.6)  # lat_min, lat_max, lon_min, lon_max
 

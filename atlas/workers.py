@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from analysis.readers import read_upload
-from atlas.settings import UPLOAD
+from core.settings import UPLOAD
 
 _LOCK = threading.Lock()
 _POOL: ProcessPoolExecutor | None = None

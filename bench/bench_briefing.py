@@ -31,11 +31,14 @@ sys.path.insert(0, str(ROOT))
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from atlas import briefmodel, mapmodel  # noqa: E402
-from atlas.briefing import load_base, render_briefing, sheet_pixels  # noqa: E402
-from atlas.cli_common import BRIEF_DEFAULT_LAYERS  # noqa: E402
-from atlas.settings import BRIEFING  # noqa: E402
+from atlas import mapmodel  # noqa: E402
+from atlas.briefing import model as briefmodel  # noqa: E402
+from atlas.briefing.render import load_base, render_briefing, sheet_pixels  # noqa: E402
 from atlas.viewstate import ViewState  # noqa: E402
+from core.settings import (
+    BRIEF_DEFAULT_LAYERS,  # noqa: E402
+    BRIEFING,  # noqa: E402
+)
 
 README = ROOT / "README.md"
 BEGIN, END = "<!-- bench:briefing:begin -->", "<!-- bench:briefing:end -->"

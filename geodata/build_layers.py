@@ -19,8 +19,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
 
-from analysis.crs import WGS84, convert_geoseries
-from atlas.settings import GEODATA_DIR
+from core.crs import WGS84, convert_geoseries
+from core.settings import GEODATA_DIR
 from layers import catalog
 from layers.base import read_geojson
 from layers.registry import REGISTRY_PATH, describe_file, load_registry, write_registry

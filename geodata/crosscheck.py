@@ -23,8 +23,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.crs import convert_geoseries
-from atlas.settings import GEODATA_DIR
+from core.crs import convert_geoseries
+from core.settings import GEODATA_DIR
 from geodata.metro_match import base_name
 from layers.base import read_geojson
 

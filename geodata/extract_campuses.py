@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from atlas.settings import GEODATA_DIR
+from core.settings import GEODATA_DIR
 
 EXT_DIR = GEODATA_DIR / "src" / "ext"
 PG7GO = {"repo": "pg7go/The-Location-Data-of-Schools-in-China",

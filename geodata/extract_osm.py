@@ -18,7 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from layers.schema import QINGDAO_BBOX
+from core.vocab import QINGDAO_BBOX
 
 EXT_DIR = Path(__file__).resolve().parent / "src" / "ext"
 STATIONS_CSV = EXT_DIR / "osm_railway_stations_qingdao.csv"

@@ -16,8 +16,8 @@ import numpy as np
 import osmnx as ox
 import pandas as pd
 
-from analysis.crs import MEASURE_CRS, WGS84, convert_xy, to_measure_crs
-from atlas.settings import OSM
+from core.crs import MEASURE_CRS, WGS84, convert_xy, to_measure_crs
+from core.settings import OSM
 
 OSM_NAME_COLUMNS = ("name", "name:zh", "name:zh-Hans", "name:en", "official_name", "alt_name")
 TAG_COLUMNS = ("railway", "station", "subway", "light_rail", "train", "public_transport",

@@ -28,8 +28,8 @@ import pandas as pd
 import requests
 from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 
-from analysis.crs import WGS84
-from atlas.settings import CACHE_DIR, GEODATA_DIR, OSM
+from core.crs import WGS84
+from core.settings import CACHE_DIR, GEODATA_DIR, OSM
 from geodata.osm_match import (  # noqa: F401  (re-exported: the pure half)
     curated_points,
     format_report,

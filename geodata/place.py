@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from analysis.crs import to_measure_crs
-from atlas.settings import GEODATA_DIR
+from core.crs import to_measure_crs
+from core.settings import GEODATA_DIR
 
 
 def districts_of(lon: pd.Series, lat: pd.Series) -> pd.Series:

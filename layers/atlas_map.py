@@ -11,14 +11,14 @@ import folium
 import geopandas as gpd
 from folium import plugins
 
-from analysis.crs import convert_geoseries
-from atlas.settings import MAP
-from atlas.webassets import local_url, localize
+from core.crs import convert_geoseries
+from core.settings import MAP
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
 from layers.legend import Legend
 from layers.mapscripts import Background, LazyTools, Spread, TileNotice, ZoomLabels
 from layers.remote import BASE_PANE, TOP_PANE, RemoteLayer, RemoteSupport, add_prefetch, payload, remote_urls
 from layers.render import PopupStyle, geojson_layer, use_compact_json
+from layers.webassets import local_url, localize
 
 
 @dataclass

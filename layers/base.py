@@ -11,9 +11,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from analysis.crs import WGS84, to_measure_crs
-from atlas.settings import GEODATA_DIR
-from layers.schema import QINGDAO_BBOX, LayerSchema, split_multi, validate_properties
+from core.crs import WGS84, to_measure_crs
+from core.settings import GEODATA_DIR
+from core.vocab import QINGDAO_BBOX, split_multi
+from layers.schema import LayerSchema, validate_properties
 
 #: A point may lie this far outside the district it claims (piers, reclaimed coast).
 COAST_TOLERANCE_M = 300.0

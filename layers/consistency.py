@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from analysis.crs import to_measure_crs
-from layers.schema import split_multi
+from core.crs import to_measure_crs
+from core.vocab import split_multi
 
 #: (layer, id, layer, id, max metres): one place recorded in two layers.
 COLOCATED: tuple[tuple[str, str, str, str, float], ...] = (

@@ -26,9 +26,9 @@ import pandas as pd
 from PIL import Image, ImageDraw
 from pyproj import Transformer
 
-from analysis.crs import MEASURE_CRS
-from atlas.webassets import localize
+from core.crs import MEASURE_CRS
 from layers.atlas_map import MapLayer, MapView, build_base_map, overlay_group
+from layers.webassets import localize
 
 POINT_MARKER_LIMIT = 500  # up to this many points are drawn as clickable circle markers
 HEX_VECTOR_LIMIT = 200  # up to this many hexagons are drawn as clickable polygons

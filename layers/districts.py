@@ -5,8 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-from analysis.crs import MEASURE_CRS, WGS84, to_measure_crs
-
+from core.crs import MEASURE_CRS, WGS84, to_measure_crs
 from layers.base import Layer, load_layer
 from layers.schema import LayerSchema
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from atlas.settings import GEODATA_DIR
+from core.settings import GEODATA_DIR
 
 REGISTRY_PATH = GEODATA_DIR / "registry.json"
 ENTRY_FIELDS = (

@@ -24,7 +24,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from atlas.settings import MAP
+from core.settings import MAP
 from layers.legend import _js_json
 from layers.render import _PACKED_DEPTH, _UNPACK_JS, ALSO_HERE, ALSO_SEP, display_frame, pack_lines
 
@@ -156,7 +156,7 @@ class RemoteSupport(MacroElement):
     def __init__(self, lang: str = "zh"):
         super().__init__()
         self._name = "RemoteSupport"
-        from atlas.i18n import t  # the one string catalogue
+        from core.i18n import t  # the one string catalogue
 
         self.text = _js_json({"failed": t("map_data_failed", lang), "sep": ALSO_SEP,
                               "also": ALSO_HERE[lang if lang in ALSO_HERE else "en"]})

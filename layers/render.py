@@ -12,14 +12,14 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import markupsafe
 import numpy as np
-import geopandas as gpd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template, pass_eval_context
 
-from atlas.settings import MAP
+from core.settings import MAP
 
 if TYPE_CHECKING:  # folium is imported where a map is built, not by every importer (CLI start)
     import folium
@@ -75,7 +75,7 @@ def _display_value(name: str, value, lang: str) -> str:
         return uncertainty_text(value, lang)
     if name not in CODED_FIELDS or _is_blank(value):
         return value
-    from atlas.i18n import label  # labels live with the UI strings
+    from core.i18n import label  # labels live with the UI strings
 
     return " / ".join(label(v, lang, CODED_FIELDS[name]) for v in str(value).split(";") if v)
 

@@ -16,11 +16,13 @@ from matplotlib.ft2font import FT2Font
 from PIL import Image
 from shapely.geometry import Point, box
 
-from atlas import briefbase, briefmodel, fonts, mapmodel
-from atlas.briefing import attribution, build_sheet, load_base, render_briefing, sheet_pixels
-from atlas.briefstyle import BriefLayer, dashes, mpl_style
-from atlas.cli_common import BRIEF_DEFAULT_LAYERS
+from atlas import fonts, mapmodel
+from atlas.briefing import basemap as briefbase
+from atlas.briefing import model as briefmodel
+from atlas.briefing.render import attribution, build_sheet, load_base, render_briefing, sheet_pixels
+from atlas.briefing.style import BriefLayer, dashes, mpl_style
 from atlas.viewstate import ViewState
+from core.settings import BRIEF_DEFAULT_LAYERS
 from tests.conftest import ROOT
 
 TITLE = "青岛湾区科创走廊 · 创新资源"
@@ -131,7 +133,7 @@ def test_a_focus_sheet_shows_the_focused_area(view_layers, base):
 
 
 def test_sea_qingdao_land_and_neighbouring_land_differ(base, view_layers):
-    from atlas.briefing import LAND, NEIGHBOUR, SEA
+    from atlas.briefing.render import LAND, NEIGHBOUR, SEA
 
     city = base.city.to_crs("EPSG:4549").geometry.union_all()
     near = city.envelope.buffer(20_000)
@@ -171,7 +173,7 @@ def test_one_collection_per_layer_not_per_feature(base):
 
 
 def test_approximate_positions_are_drawn_pale_and_explained(base):
-    from atlas.briefdraw import APPROX_ALPHA, approx_threshold_m
+    from atlas.briefing.draw import APPROX_ALPHA, approx_threshold_m
 
     pts = gpd.GeoDataFrame({"pos_uncertainty_m": [0, 50.0, 2500.0]},
                            geometry=[Point(120.40, 36.10), Point(120.42, 36.11), Point(120.45, 36.12)], crs="EPSG:4326")

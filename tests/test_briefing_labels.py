@@ -4,14 +4,13 @@ the important ones present, district names clear of markers, the bay clusters na
 import numpy as np
 import pytest
 
-from atlas import briefmodel, mapmodel
-from atlas.briefing import load_base
-from atlas.briefing import build_sheet
-from atlas.brieflabels import MM, marker_boxes, overlap_area
-from atlas.briefdraw import Markers
-from atlas.cli_common import BRIEF_DEFAULT_LAYERS
-from atlas.settings import BRIEFING
+from atlas import mapmodel
+from atlas.briefing import model as briefmodel
+from atlas.briefing.draw import Markers
+from atlas.briefing.labels import MM, marker_boxes, overlap_area
+from atlas.briefing.render import build_sheet, load_base
 from atlas.viewstate import ViewState
+from core.settings import BRIEF_DEFAULT_LAYERS, BRIEFING
 
 CASES = [("zh", "A4-landscape", "corridor"), ("en", "slide-16:9", "corridor"), ("zh", "slide-16:9", "corridor"),
          ("en", "A4-landscape", "corridor"), ("zh", "slide-16:9", "cluster:aoshan")]

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas import cli_analysis
-from atlas.cli import main
-from atlas.export import read_bytes
+from atlas.cli import analyse as cli_analysis
+from atlas.cli.main import main
+from atlas.export.formats import read_bytes
 from tests.conftest import ROOT
 
 

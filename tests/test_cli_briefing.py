@@ -6,7 +6,7 @@ import sys
 import pytest
 from PIL import Image
 
-from atlas.cli import main
+from atlas.cli.main import main
 from tests.conftest import ROOT
 
 
@@ -27,9 +27,9 @@ def test_a_bad_focus_is_refused_with_the_choices(focus, tmp_path, capsys):
 
 def test_a_briefing_does_not_import_the_web_map_or_the_analyses(tmp_path):
     """CLI start cost: a PNG needs neither folium nor the analysis modules."""
-    code = ("import sys; from atlas.cli import main; "
+    code = ("import sys; from atlas.cli.main import main; "
             f"rc = main(['briefing', '--title', 't', '--dpi', '50', '--out', {str(tmp_path / 'b.png')!r}]); "
-            "heavy = ('folium', 'streamlit', 'atlas.cli_analysis', 'networkx'); "
+            "heavy = ('folium', 'streamlit', 'atlas.cli.analyse', 'networkx'); "
             "print(rc, sorted(m for m in heavy if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "[]"], done.stdout + done.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import export
+from core import files as export
 
 ROOT = Path(__file__).resolve().parents[1]
 

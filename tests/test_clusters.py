@@ -7,7 +7,7 @@ import pytest
 from shapely.geometry import Point
 
 from analysis.clusters import build_bay_clusters, write_clusters
-from analysis.crs import to_measure_crs
+from core.crs import to_measure_crs
 from layers import clusters, coast, districts
 from layers.base import read_geojson, schema_problems
 

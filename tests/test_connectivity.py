@@ -7,12 +7,17 @@ import pytest
 
 from analysis.access import attach_points
 from analysis.connectivity import (
-    Scenario, compile_network, corridor_indices, gravity_accessibility, ideal_matrix, isochrones,
+    Scenario,
+    compile_network,
+    corridor_indices,
+    gravity_accessibility,
+    ideal_matrix,
+    isochrones,
     travel_time_matrix,
 )
-from analysis.crs import MEASURE_CRS
 from analysis.network import build_network
 from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
+from core.crs import MEASURE_CRS
 from tests.toy_network import TOY_CONFIG, metro_frames, metro_points, pt, two_route_links, two_route_points
 
 

@@ -39,7 +39,7 @@ def test_page_switches_mode_and_language():
 
 
 def test_page_without_transport_layers(monkeypatch):
-    from atlas import connectivity_data
+    from analysis import corridor as connectivity_data
 
     monkeypatch.setattr(connectivity_data, "load_transport_frames", lambda: (None, "Transport layers are missing"))
     at = _fresh().run()
@@ -71,7 +71,7 @@ def test_page_isochrones_from_a_custom_point():
 
 
 def test_page_route_tab_draws_the_same_trip_as_the_cli():
-    from atlas import connectivity_data as cd
+    from analysis import corridor as cd
 
     at = _fresh().run()
     assert not at.exception, at.exception

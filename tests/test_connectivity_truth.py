@@ -14,8 +14,9 @@ import pytest
 from analysis.cluster_access import cluster_members, group_matrix
 from analysis.routes import fastest_route
 from analysis.timetable import line_run_minutes, section_minutes
-from analysis.validate import BEGIN, END, README, TOLERANCE, validate
-from atlas import connectivity_report as report
+from analysis.validate import TOLERANCE, validate
+from atlas.connectivity import report
+from atlas.connectivity.report import BEGIN, END, README
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,8 +29,8 @@ def city():
 @pytest.fixture(scope="module")
 def validation(city):
     frames, net = city
+    from analysis import corridor as cd
     from analysis.connectivity import compile_network
-    from atlas import connectivity_data as cd
 
     return validate(compile_network(cd.base_network(frames)), frames)
 
@@ -195,7 +196,7 @@ def test_commute_circle_shares(city):
 def test_readme_figures_match_the_code(validation):
     text = README.read_text(encoding="utf-8")
     block = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    assert block == report.readme_block(validation).strip(), "run: python -m analysis.validate --readme"
+    assert block == report.readme_block(validation).strip(), "run: python -m atlas.connectivity.report"
 
 
 LOWER = ("graph_base", "timetable", "access", "road_graph")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from analysis import crs
+from core import crs
 
 # Published sample pairs (WGS84 -> GCJ-02) from the eviltransform test-suite and
 # the coordtransform README (GCJ-02 <-> BD-09), lon/lat order.

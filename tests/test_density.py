@@ -5,10 +5,16 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from analysis.crs import MEASURE_CRS, WGS84
 from analysis.density import (
-    clark_evans, compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density, location_quotients,
+    clark_evans,
+    compare_bays,
+    counts_by_zone,
+    hexagons,
+    hot_spots,
+    kernel_density,
+    location_quotients,
 )
+from core.crs import MEASURE_CRS, WGS84
 
 X0, Y0 = 500_000.0, 4_000_000.0
 
@@ -182,7 +188,7 @@ def test_command_line_on_an_analysts_csv(tmp_path, capsys):
 
     import pandas as pd
 
-    from analysis.density.__main__ import main
+    from atlas.cli.density_report import main
 
     csv = tmp_path / "pts.csv"
     csv.write_text("name,lon,lat\na,120.38,36.07\nb,120.39,36.08\nc,120.48,36.12\nbad,,36.1\n", encoding="utf-8")

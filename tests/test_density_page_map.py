@@ -5,7 +5,7 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from atlas.i18n import t
+from core.i18n import t
 from tests.conftest import ROOT
 
 PAGE = ROOT / "views" / "density.py"

@@ -10,10 +10,11 @@ import pytest
 import shapely
 from shapely.geometry import LinearRing, LineString, Point, Polygon
 
-from analysis.crs import MEASURE_CRS
-from atlas import export
-from atlas.export import export_bytes, gpkg_metadata, human_size, read_bytes, safe_filename, write_atomic
-from atlas.exportmeta import build_metadata, metadata_bytes
+from atlas.export.formats import export_bytes, gpkg_metadata, human_size, read_bytes, safe_filename
+from atlas.export.metadata import build_metadata, metadata_bytes
+from core import files as export
+from core.crs import MEASURE_CRS
+from core.files import write_atomic
 
 FORMATS = ("geojson", "gpkg", "csv")
 
@@ -214,7 +215,7 @@ def test_write_atomic_replaces_and_leaves_nothing_half_written(tmp_path, monkeyp
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_filtered_layer_has_no_stray_index_column(fmt):
-    from atlas.cli_data import apply_filters, load_named
+    from atlas.cli.common import apply_filters, load_named
 
     frame = apply_filters(load_named("resources"), {"district": ("laoshan",)})
     assert list(frame.index) != list(range(len(frame)))  # filtering left gaps in the row numbers
@@ -252,8 +253,8 @@ def test_an_analysis_export_carries_parameters_and_units():
 
 
 def test_every_layer_has_a_human_title():
-    from atlas.cli_data import loaders
-    from atlas.i18n import label
+    from core.i18n import label
+    from layers.catalog import loaders
 
     for name in loaders():
         for lang in ("zh", "en"):

@@ -6,8 +6,7 @@ from shapely.geometry import Point
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest, app_test
 
-from atlas.export import read_bytes
-
+from atlas.export.formats import read_bytes
 from atlas.viewstate import ViewState
 from tests.conftest import ROOT
 

@@ -1,7 +1,7 @@
 import geopandas as gpd
 from shapely.geometry import Point
 
-from atlas.filters import filter_frame, normalise, search
+from layers.filters import filter_frame, normalise, search
 
 
 def _frame():

@@ -3,10 +3,10 @@
 import geopandas as gpd
 import pytest
 
-from analysis.crs import to_measure_crs
+from core.crs import to_measure_crs
+from core.vocab import DISTRICTS
 from layers import catalog, districts
 from layers.base import district_problems, read_layer, schema_problems
-from layers.schema import DISTRICTS
 
 PRESENT = [name for name, layer in catalog.LAYERS.items() if layer.path.exists()]
 

@@ -9,9 +9,10 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from atlas.export import export_bytes, read_bytes, safe_filename, write_atomic
-from atlas.exportmeta import build_metadata, metadata_bytes
-from atlas.settings import EXPORT
+from atlas.export.formats import export_bytes, read_bytes, safe_filename
+from atlas.export.metadata import build_metadata, metadata_bytes
+from core.files import write_atomic
+from core.settings import EXPORT
 from tests.corpus.hostile_text import hostile_strings
 
 STRINGS = hostile_strings()
@@ -84,7 +85,7 @@ def test_metadata_with_hostile_title_is_valid_json(hostile_frame):
 
 @pytest.mark.parametrize("title", [STRINGS[0] + "\x00\u202e" + "青" * 300, "a" * 10_000])
 def test_briefing_renders_with_hostile_titles(title):
-    from atlas.briefing import load_base, render_briefing
+    from atlas.briefing.render import load_base, render_briefing
 
     data = render_briefing([], title=title, subtitle=STRINGS[1], data_date=STRINGS[2], dpi=50, base=load_base())
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

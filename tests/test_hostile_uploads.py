@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from analysis.points_io import read_points
-from atlas.settings import UPLOAD
+from core.settings import UPLOAD
 from tests.corpus.make_inputs import LAT, LON, upload_cases, write_inputs
 
 CASES = upload_cases()

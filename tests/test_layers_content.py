@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.crs import to_measure_crs
+from core.crs import to_measure_crs
 from layers import links, metro, park_sites, parks, resources, transport
 from layers.base import read_layer
 

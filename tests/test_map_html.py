@@ -2,9 +2,9 @@
 
 import re
 
+from core.vocab import DISTRICTS
 from layers import districts
 from layers.atlas_map import MapLayer, MapView, build_map
-from layers.schema import DISTRICTS
 
 
 def _html(layers, **view):
@@ -27,13 +27,12 @@ def test_map_loads_no_cdn_asset():
 
 import json
 
-import numpy as np
-
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from analysis.crs import wgs84_to_gcj02_xy
+from core.crs import wgs84_to_gcj02_xy
 
 HOSTILE = '<img src=x onerror=alert(1)><script>alert("x")</script>'
 

@@ -7,7 +7,7 @@ field went unnoticed here, the data tests could not be trusted.
 import pytest
 import shapely
 
-from analysis.crs import convert_geoseries
+from core.crs import convert_geoseries
 from layers import catalog, districts
 from layers.base import district_problems, read_layer, schema_problems
 from layers.consistency import all_problems

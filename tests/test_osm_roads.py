@@ -9,8 +9,8 @@ from shapely.geometry import LineString
 from analysis import osm_roads
 from analysis.access import attach_points
 from analysis.connectivity import Scenario, compile_network, travel_time_matrix
-from analysis.crs import WGS84
 from analysis.network import build_network
+from core.crs import WGS84
 from tests.toy_network import TOY_CONFIG
 
 FIXTURE = Path(__file__).parent / "fixtures" / "corridor_roads.osm"

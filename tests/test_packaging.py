@@ -40,7 +40,7 @@ def test_streamlit_only_in_app_layer():
 
 
 def test_streamlit_upload_limit_matches_the_loader_limit():
-    from atlas.settings import UPLOAD
+    from core.settings import UPLOAD
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == UPLOAD.max_bytes

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from atlas.i18n import t
 from atlas.pagekit import boundary, html_text, md, page_lang
+from core.i18n import t
 
 
 def test_md_escapes_every_markdown_construct():

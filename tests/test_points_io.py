@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.crs import convert_xy
 from analysis.density.points import transform_xy
 from analysis.points_io import read_points, suggest_crs
+from core.crs import convert_xy
 
 GOOD = [(120.3845, 36.0622), (120.4800, 36.1200), (120.1900, 35.9600)]  # 五四广场, 崂山, 西海岸
 

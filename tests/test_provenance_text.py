@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from atlas.exportmeta import OSM_ATTRIBUTION, build_metadata
+from atlas.export.metadata import OSM_ATTRIBUTION, build_metadata
 from geodata.build_layers import SRC_DIR
 from layers import metro, resources
 from layers.registry import load_registry

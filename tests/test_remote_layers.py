@@ -10,9 +10,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point
 
-from atlas import mapmodel, webassets
+from atlas import mapmodel
 from atlas.viewstate import ViewState
-from layers import datastore
+from layers import datastore, webassets
 from layers.atlas_map import MapLayer, MapView, build_base_map, data_stem, publish_layer, remote_group
 from layers.remote import PREFETCH_URL, payload
 from layers.render import display_frame

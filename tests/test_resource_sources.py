@@ -5,11 +5,11 @@ import re
 import pandas as pd
 import pytest
 
+from core.vocab import QINGDAO_BBOX
 from geodata.build_layers import read_table
 from geodata.extract_campuses import PG7GO, UNISOKET, qingdao_rows
 from layers import park_sites, parks, resources
 from layers.base import read_layer
-from layers.schema import QINGDAO_BBOX
 
 SRC = PG7GO["out"].parent.parent
 TABLES = ("resources", "parks", "park_sites")

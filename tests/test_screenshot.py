@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from atlas import screenshot
-from atlas.cli import main
+from atlas.cli.main import main
 
 
 @pytest.mark.browser

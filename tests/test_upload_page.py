@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.i18n import t
+from core.i18n import t
 from tests.conftest import ROOT
 from tests.corpus.make_files import PAYLOADS, file_cases
 

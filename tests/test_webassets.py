@@ -6,12 +6,12 @@ import folium
 import pytest
 from folium import plugins
 
-from atlas import webassets
+from layers import webassets
 from tests.browser import app_server
 
 
 def test_every_served_asset_is_in_place():
-    assert webassets.missing_files() == [], "run `make setup` (npm ci --prefix web; python -m atlas.webassets)"
+    assert webassets.missing_files() == [], "run `make setup` (npm ci --prefix web; python -m layers.webassets)"
 
 
 def test_localized_map_references_no_cdn():

@@ -11,8 +11,8 @@ from dataclasses import replace
 import geopandas as gpd
 from shapely.geometry import LineString, Point
 
-from analysis.crs import MEASURE_CRS, WGS84
 from analysis.network_config import DEFAULT_CONFIG
+from core.crs import MEASURE_CRS, WGS84
 
 X0, Y0 = 520_000.0, 4_000_000.0
 #: round numbers: walking 80 m/min x detour 1.0, driving 30 km/h = 500 m/min x detour 1.0

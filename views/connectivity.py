@@ -11,22 +11,27 @@ import streamlit as st
 from shapely.geometry import Point
 from streamlit_folium import st_folium
 
+from analysis import corridor as cd
 from analysis import osm_roads
 from analysis.access import attach_points
+from analysis.cluster_access import cluster_members, group_matrix, unreachable_reason
 from analysis.connectivity import (
-    Scenario, compile_network, corridor_indices, gravity_accessibility, ideal_matrix, isochrones,
+    Scenario,
+    compile_network,
+    corridor_indices,
+    gravity_accessibility,
+    ideal_matrix,
+    isochrones,
     travel_time_matrix,
 )
-from analysis.crs import MEASURE_CRS, WGS84
 from analysis.network import STATUS_SETS
 from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
-from analysis.cluster_access import cluster_members, group_matrix, unreachable_reason
-from atlas import connectivity_data as cd
-from atlas import connectivity_report as report
-from atlas.export import csv_bytes
-from atlas.i18n import lang_of, t
+from atlas.connectivity import report
+from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, md
-from atlas.settings import CONNECTIVITY
+from core.crs import MEASURE_CRS, WGS84
+from core.i18n import lang_of, t
+from core.settings import CONNECTIVITY
 from layers import connectivity_style as style
 from layers.atlas_map import MapView, build_map
 

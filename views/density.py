@@ -9,17 +9,30 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.density import (clark_evans, compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density,
-                              within_uncertainty)
-from atlas.export import csv_bytes
-from atlas.i18n import lang_of, t
+from analysis.density import (
+    clark_evans,
+    compare_bays,
+    counts_by_zone,
+    hexagons,
+    hot_spots,
+    kernel_density,
+    within_uncertainty,
+)
+from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, md, page_lang
-from atlas.settings import DENSITY, UPLOAD
 from atlas.workers import read_upload_isolated
+from core.i18n import lang_of, t
+from core.settings import DENSITY, UPLOAD
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView
-from layers.density_map import (HEX_VECTOR_LIMIT, POINT_MARKER_LIMIT, build_density_map, hex_raster, kde_raster,
-                                points_raster)
+from layers.density_map import (
+    HEX_VECTOR_LIMIT,
+    POINT_MARKER_LIMIT,
+    build_density_map,
+    hex_raster,
+    kde_raster,
+    points_raster,
+)
 from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
 
 ZONES = {"clusters": ("d_zone_clusters", "cluster"), "districts": ("d_zone_districts", "id")}

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import briefmodel, mapmodel
-from atlas.briefbase import focus_choices, load_base
-from atlas.briefing import PRESETS, render_briefing
-from atlas.cli_data import FILTERS, loaders
-from atlas.export import FORMATS, export_bytes, human_size, safe_filename
-from atlas.exportmeta import build_metadata, metadata_bytes
-from atlas.i18n import label, lang_of, t
+from atlas import mapmodel
+from atlas.briefing import model as briefmodel
+from atlas.briefing.basemap import focus_choices, load_base
+from atlas.briefing.render import PRESETS, render_briefing
+from atlas.export.formats import FORMATS, export_bytes, human_size, safe_filename
+from atlas.export.metadata import build_metadata, metadata_bytes
 from atlas.pagekit import boundary
-from atlas.settings import DATA, EXPORT
 from atlas.viewstate import ViewState
+from core.i18n import label, lang_of, t
+from core.settings import DATA, EXPORT
+from layers.catalog import loaders
+from layers.filters import FILTERS
 
 
 @st.cache_resource(show_spinner=False)

@@ -19,7 +19,7 @@ from analysis.density.kde import kernel_density
 from analysis.density.pattern import clark_evans, location_quotients
 from analysis.density.points import measured, zone_index
 from analysis.density.zones import counts_by_zone
-from atlas.settings import DENSITY
+from core.settings import DENSITY
 
 COLUMNS = ("count", "weighted", "area_km2", "per_km2", "weighted_per_km2", "share", "weighted_share",
            "kde_peak", "kde_mean", "hexes_occupied", "hot_hexes", "hot_share_km2", "ce_R", "ce_z",

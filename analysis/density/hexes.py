@@ -23,9 +23,9 @@ import shapely
 from libpysal.weights import W
 from scipy.stats import norm
 
-from analysis.crs import WGS84
 from analysis.density.points import lonlat, measured, weights_of
-from atlas.settings import DENSITY
+from core.crs import WGS84
+from core.settings import DENSITY
 
 CLASSES = ("hot", "cold", "not significant")
 

@@ -25,9 +25,9 @@ import numpy as np
 import shapely
 from scipy.signal import fftconvolve
 
-from analysis.crs import MEASURE_CRS, WGS84
 from analysis.density.points import measured, point_xy, weights_of, zone_index
-from atlas.settings import DENSITY
+from core.crs import MEASURE_CRS, WGS84
+from core.settings import DENSITY
 
 TRUNCATE = 4.0  # kernel radius in bandwidths
 
@@ -156,7 +156,7 @@ def kernel_density(
 ) -> gpd.GeoDataFrame:
     """Gaussian kernel density (weight per km²) on a ``cell_m`` grid, clipped to ``land``.
 
-    Defaults (atlas.settings.DensityDefaults): bandwidth 2 km, cell 250 m — see
+    Defaults (core.settings.DensityDefaults): bandwidth 2 km, cell 250 m — see
     there for why. ``min_density`` drops cells below it (lighter maps);
     ``crs`` of the returned squares (EPSG:4326 for maps/exports, EPSG:4549 for
     measuring). Mass falling on the sea is dropped by the land clip.

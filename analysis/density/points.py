@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from analysis.crs import MEASURE_CRS, WGS84
+from core.crs import MEASURE_CRS, WGS84
 
 _POINT = 0  # shapely type id
 

@@ -31,7 +31,7 @@ from analysis.density.hexes import _check_resolution, cell_sums, hex_table, land
 from analysis.density.kde import Grid, _check, bin_points, cells_frame, smooth
 from analysis.density.points import measured, point_xy, weights_of
 from analysis.density.zones import _check_zone_ids, city_totals, zone_sums, zone_table
-from atlas.settings import DENSITY
+from core.settings import DENSITY
 
 
 @contextmanager

@@ -22,8 +22,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.crs import WGS84
 from analysis.density.points import measured, point_xy, weights_of, zone_index
+from core.crs import WGS84
 
 
 def zone_sums(x, y, w, zones_m: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:

@@ -11,11 +11,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas import mapmodel
-from atlas.settings import MAP
 from atlas.viewstate import ViewState
-from atlas.webassets import localize
+from core.settings import MAP
+from core.vocab import DISTRICTS
 from layers import districts
-from layers.schema import DISTRICTS
+from layers.webassets import localize
 
 folium.GeoJson._template.environment.filters["tojson"] = jinja2.filters.do_tojson
 

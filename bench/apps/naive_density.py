@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas.webassets import localize
+from layers.webassets import localize
 
 colour = st.radio("Colour", ["#222222", "#c0392b"], horizontal=True)
 file = st.file_uploader("CSV", type=["csv"])

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas.webassets import localize
+from layers.webassets import localize
 
 n = int(os.environ.get("NAIVE_MARKERS", "500"))
 rng = np.random.default_rng(0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analysis.crs import convert_xy
+from core.crs import convert_xy
 from tests.corpus.hostile_text import hostile_strings
 
 #: a point in Laoshan (WGS84) and the same point in other systems

@@ -11,10 +11,10 @@ import math
 import geopandas as gpd
 
 from atlas import mapmodel
-from atlas.briefstyle import BriefLayer
-from atlas.filters import filter_frame
-from atlas.i18n import label, t
+from atlas.briefing.style import BriefLayer
 from atlas.viewstate import ViewState
+from core.i18n import label, t
+from layers.filters import filter_frame
 
 #: Label importance on the sheet (lower first); the bay clusters are named by the sheet itself.
 #: National labs first, then parks, then universities' main campuses (national ones first); other

@@ -168,7 +168,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "{hexes:,} hexagons are drawn as an image (≈{pixel_m} m per pixel); values in the hexagon download."),
     "dmap_kde_image": ("核密度 {cells:,} 个格网绘为图像（每像素约 {pixel_m} m）。",
                        "Kernel density: {cells:,} grid cells drawn as an image (≈{pixel_m} m per pixel)."),
-    # briefing sheet (atlas/briefing.py)
+    # briefing sheet (atlas/briefing/)
     "b_legend": ("图例", "Legend"), "b_data_date": ("数据截至 {date}", "Data as of {date}"),
     "b_sea": ("海域", "Sea"), "b_land": ("青岛市陆域", "Qingdao (land)"),
     "b_neighbour": ("邻市陆域(示意)", "Neighbouring cities (schematic)"),
@@ -254,7 +254,7 @@ def label(value: str, lang: str, kind: str | None = None) -> str:
 
     ``kind`` ("cluster" or "district") disambiguates ids both use ("jiaozhou").
     """
-    from layers.schema import CLUSTERS, DISTRICTS
+    from core.vocab import CLUSTERS, DISTRICTS
 
     tables = {"cluster": (CLUSTERS,), "district": (DISTRICTS,)}.get(kind or "", (VALUES, DISTRICTS, CLUSTERS))
     for table in tables:

@@ -25,12 +25,14 @@ from matplotlib.patches import Rectangle
 from matplotlib_scalebar.scalebar import ScaleBar
 from shapely.geometry import box
 
-from atlas import briefbase, brieflabels, fonts
-from atlas.briefbase import Base, load_base
-from atlas.briefdraw import Markers, approx_threshold_m, approximate, draw_layer, draw_lines, draw_polygons
-from atlas.briefstyle import BriefLayer, default_legend, legend_handle
-from atlas.i18n import label, t
-from atlas.settings import BRIEFING, DATA
+from atlas import fonts
+from atlas.briefing import basemap as briefbase
+from atlas.briefing import labels as brieflabels
+from atlas.briefing.basemap import Base, load_base
+from atlas.briefing.draw import Markers, approx_threshold_m, approximate, draw_layer, draw_lines, draw_polygons
+from atlas.briefing.style import BriefLayer, default_legend, legend_handle
+from core.i18n import label, t
+from core.settings import BRIEFING, DATA
 
 __all__ = ["FORMATS", "PRESETS", "Base", "attribution", "build_sheet", "load_base", "render_briefing", "sheet_pixels"]
 
@@ -63,7 +65,7 @@ def render_briefing(layers: list[BriefLayer], *, title: str, subtitle: str = "",
 
     ``layers`` are drawn in order over the base map. The area shown is ``bbox``
     (lon_min, lat_min, lon_max, lat_max, WGS84) if given, else ``focus`` (see
-    :func:`atlas.briefbase.focus_choices`; default the corridor). ``sources`` overrides
+    :func:`atlas.briefing.basemap.focus_choices`; default the corridor). ``sources`` overrides
     the attribution line.
     """
     if fmt not in FORMATS:

@@ -1,23 +1,29 @@
 """Headline connectivity figures, computed from the code (README block, page, tests).
 
-``python -m analysis.validate --readme`` writes :func:`readme_block` between the
+``python -m atlas.connectivity.report`` writes :func:`readme_block` between the
 markers in README.md; ``tests/test_connectivity_truth.py`` fails when the README and
 the code disagree.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis import corridor as cd
 from analysis.cluster_access import BAY_CLUSTERS, cluster_members, group_matrix
 from analysis.commute import anchors, commute_circle
 from analysis.connectivity import compile_network, travel_time_matrix
-from analysis.crs import to_measure_crs
-from atlas import connectivity_data as cd
+from analysis.validate import outside_tolerance, table_markdown, validate
+from core.crs import to_measure_crs
+from core.settings import ROOT
 
+README = ROOT / "README.md"
+BEGIN, END = "<!-- connectivity-figures:begin -->", "<!-- connectivity-figures:end -->"
 MODES = ("transit", "car", "combined")
 PAIRS = (("aoshan", "jiaozhou"), ("jiaozhou", "lingshan"), ("aoshan", "lingshan"))
 NAMES = {"aoshan": ("鳌山湾", "Aoshan Bay"), "jiaozhou": ("胶州湾", "Jiaozhou Bay"), "lingshan": ("灵山湾", "Lingshan Bay"),
@@ -62,12 +68,10 @@ def commute(net=None, frames=None):
 
 
 def readme_block(validation: pd.DataFrame) -> str:
-    from analysis.validate import table_markdown
-
     frames, net = _net()
     mats = cluster_matrices(net, frames)
     lines = ["Between the clusters' resources (resource-weighted mean door-to-door minutes, today; "
-             "`python -m analysis.validate --readme` writes this block):", "",
+             "`python -m atlas.connectivity.report` writes this block):", "",
              "| pair | transit | car | combined |", "|---|---:|---:|---:|"]
     for a, b in PAIRS:
         cells = [f"{mats[m][0].loc[a, b]:.0f}" if np.isfinite(mats[m][0].loc[a, b]) else "unreachable" for m in MODES]
@@ -84,3 +88,21 @@ def readme_block(validation: pd.DataFrame) -> str:
     lines += ["", f"Validation against {len(validation)} published trips ({len(reliable)} reliable; tolerance ±20 % "
               "metro/rail, ±40 % road):", "", table_markdown(validation)]
     return "\n".join(lines)
+
+
+def write_readme(readme: Path = README) -> int:
+    """Rewrite the figures block between the markers in README.md (exit 1 when a reliable trip fails)."""
+    result = validate()
+    text = readme.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        print(f"README has no {BEGIN} … {END} block", file=sys.stderr)
+        return 2
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{BEGIN}\n{readme_block(result)}\n{END}{tail}", encoding="utf-8")
+    print(f"rewrote the figures block in {readme}")
+    return 1 if len(outside_tolerance(result)) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(write_readme())

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon, box
 
-from atlas.settings import BRIEFING
+from core.settings import BRIEFING
 from layers import coast, districts
 
 CRS = BRIEFING.crs

@@ -18,10 +18,9 @@ import sys
 
 import pandas as pd
 
-from analysis.crs import to_measure_crs
-from atlas.cli_common import EXIT_UNAVAILABLE, CliError
-from atlas.cli_data import apply_filters, load_named, parse_filters, write_export
-from atlas.export import as_table
+from atlas.cli.common import EXIT_UNAVAILABLE, CliError, apply_filters, load_named, parse_filters, write_export
+from atlas.export.formats import as_table
+from core.crs import to_measure_crs
 
 #: command -> modules whose public table-returning functions are its methods (the first is required)
 MODULES: dict[str, tuple[str, ...]] = {
@@ -94,7 +93,7 @@ def parse_params(items: list[str]) -> dict:
 
 def build_network():
     """The default network: the first builder found, given the layers its parameters name."""
-    from atlas.cli_data import loaders
+    from layers.catalog import loaders
 
     for module_name, fn_name in NETWORK_BUILDERS:
         try:

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from layers.schema import split_multi
+from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS, split_multi
+
+#: filter key (command line, exports) -> (filter_frame keyword, allowed values)
+FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "district": ("districts", tuple(DISTRICTS)),
+    "cluster": ("clusters", tuple(CLUSTERS)),
+    "type": ("types", RESOURCE_TYPES),
+    "status": ("statuses", tuple(sorted(STATUS))),
+}
 
 
 def _matches_any(column: pd.Series, wanted: tuple[str, ...]) -> pd.Series:

@@ -19,9 +19,8 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.path import Path
 
-from atlas.briefstyle import BriefLayer, feature_style, mpl_style
-from atlas.settings import BRIEFING
-
+from atlas.briefing.style import BriefLayer, feature_style, mpl_style
+from core.settings import BRIEFING
 
 APPROX_ALPHA = 0.4  # fill of an approximate marker (its rim stays in full colour, dashed)
 

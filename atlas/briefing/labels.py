@@ -19,8 +19,8 @@ from adjustText import adjust_text
 from matplotlib import patheffects
 from matplotlib.transforms import Bbox
 
-from atlas.briefdraw import Markers
-from atlas.settings import BRIEFING
+from atlas.briefing.draw import Markers
+from core.settings import BRIEFING
 
 HALO = [patheffects.withStroke(linewidth=2.4, foreground="white")]
 MM = 72 / 25.4  # points per millimetre

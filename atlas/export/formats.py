@@ -12,10 +12,7 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import re
-import shutil
-import stat
 import tempfile
 import unicodedata
 from datetime import date, datetime
@@ -27,8 +24,8 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from analysis.crs import WGS84
-from atlas.settings import EXPORT
+from core.crs import WGS84
+from core.settings import EXPORT
 
 FORMATS: dict[str, tuple[str, str]] = {name: (suffix, mime) for name, suffix, mime in EXPORT.formats}
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.I)
@@ -257,104 +254,3 @@ def human_size(n_bytes: int) -> str:
             return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GB"
-
-
-def writable_target(path: str | Path) -> Path:
-    """The file to (re)place for ``path``: refuses anything that is not a regular file.
-
-    A character/block device, FIFO, socket or folder — or a symbolic link to one, or a
-    dangling link — is never replaced (as root, ``--out /dev/null`` would otherwise
-    swap the system's ``/dev/null`` for a file). A link to a regular file is followed:
-    the real file is replaced and the link stays.
-    """
-    path = Path(path)
-    if path.is_symlink():
-        real = Path(os.path.realpath(path))
-        if not real.exists():
-            msg = f"refusing to write through {path}: it is a symbolic link to nothing or to a special file"
-            raise ValueError(msg)
-        path = real
-    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
-        msg = f"refusing to replace {path}: it is not a regular file (a device, pipe, socket or folder)"
-        raise ValueError(msg)
-    return path
-
-
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file + ``os.replace``: never half a file,
-    never over anything but a regular file (:func:`writable_target`)."""
-    return write_together([(path, data)])[0]
-
-
-def write_together(files: list[tuple[str | Path, bytes]]) -> list[Path]:
-    """Write several files (a result and its sidecar) all or none.
-
-    Every file is first written and synced to a ``.part`` beside its target; only
-    when all are complete are they renamed into place. If a rename fails, targets
-    already replaced get their previous content back (kept as hard links) or are
-    removed; on any error or interrupt no ``.part`` is left behind.
-    """
-    targets = [writable_target(p) for p, _ in files]
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    staged: list[str] = []
-    backups: list[tuple[Path, str | None, bool]] = []  # (target, previous content, replaced yet)
-    try:
-        for target, (_, data) in zip(targets, files, strict=True):
-            staged.append(_stage(target, data))
-        for target, tmp in zip(targets, staged, strict=True):
-            backups.append((target, _backup(target), False))
-            os.replace(tmp, target)
-            backups[-1] = (target, backups[-1][1], True)
-    except BaseException:
-        _roll_back(staged, backups)
-        raise
-    for _, old, _ in backups:
-        if old is not None:
-            Path(old).unlink(missing_ok=True)
-    return targets
-
-
-def _roll_back(staged: list[str], backups: list[tuple[Path, str | None, bool]]) -> None:
-    for tmp in staged:
-        Path(tmp).unlink(missing_ok=True)
-    for target, old, replaced in backups:
-        if replaced and old is not None:
-            os.replace(old, target)  # the previous content comes back
-        elif replaced:
-            target.unlink(missing_ok=True)  # it did not exist before
-        elif old is not None:
-            Path(old).unlink(missing_ok=True)
-
-
-def _stage(target: Path, data: bytes) -> str:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".atlas-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file is wanted
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _backup(target: Path) -> str | None:
-    """A hard link to the file about to be replaced (None when there is none)."""
-    if not target.exists():
-        return None
-    backup = f"{target.parent}/.atlas-{os.getpid()}-{target.name[:40]}.bak"
-    Path(backup).unlink(missing_ok=True)
-    try:
-        os.link(target, backup)
-    except OSError:  # a file system without hard links
-        shutil.copy2(target, backup)
-    return backup
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

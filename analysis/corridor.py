@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.access import attach_points, representative_points
-from analysis.crs import WGS84
 from analysis.network import build_network
+from core.crs import WGS84
 
 ORIGIN_SETS = ("clusters", "parks", "resources", "hubs")
 
@@ -75,7 +75,7 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
     search) or ``lon,lat``; ValueError with the closest names when nothing fits."""
     from shapely.geometry import Point
 
-    from atlas.filters import search
+    from layers.filters import search
 
     parts = [p.strip() for p in str(text).split(",")]
     if len(parts) == 2:

@@ -4,7 +4,7 @@ folium and its plugins point at public CDNs. Offline, on a government intranet
 or behind networks where those CDNs are unreliable, the page loads but the map
 never appears. The npm packages are installed at setup time into ``web/``
 (``web/package.json``, ``npm ci --prefix web``) and :func:`assemble` (``make
-setup`` runs ``python -m atlas.webassets``) copies only the files listed here —
+setup`` runs ``python -m layers.webassets``) copies only the files listed here —
 :data:`LOCAL_ASSETS` and the images their CSS refers to (:data:`IMAGES`) — into
 ``static/vendor/``, which Streamlit serves at ``/app/static/vendor/``
 (``server.enableStaticServing``). Nothing else of ``node_modules`` (lock files,
@@ -101,7 +101,7 @@ def local_url(cdn_url: str, *, prefix: str = STATIC_URL) -> str | None:
             return f"{prefix}/{rel}"
     msg = (
         f"No local copy of {cdn_url}. Add the npm package to web/package.json and map it "
-        "in atlas.webassets.LOCAL_ASSETS, then run `make setup`."
+        "in layers.webassets.LOCAL_ASSETS, then run `make setup`."
     )
     raise MissingAssetError(msg)
 
@@ -138,10 +138,10 @@ def localize(m: folium.Map, *, prefix: str = STATIC_URL) -> folium.Map:
     return m
 
 
-if __name__ == "__main__":  # make setup: python -m atlas.webassets
+if __name__ == "__main__":  # make setup: python -m layers.webassets
     try:
         files = assemble()
     except FileNotFoundError as exc:
-        print(f"atlas.webassets: error: {exc}", file=sys.stderr)
+        print(f"layers.webassets: error: {exc}", file=sys.stderr)
         sys.exit(1)
-    print(f"atlas.webassets: {len(files)} files -> {VENDOR_DIR}")
+    print(f"layers.webassets: {len(files)} files -> {VENDOR_DIR}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from atlas.cli_common import EXIT_FAIL, CliError
+from atlas.cli.common import EXIT_FAIL, CliError
 
 
 class _NetworkChoices:
@@ -45,8 +45,8 @@ def add_parser(sub) -> None:
 
 
 def cmd_route(args) -> int:
+    from analysis import corridor as cd
     from analysis.routes import describe_leg
-    from atlas import connectivity_data as cd
 
     frames, error = cd.load_transport_frames()
     if frames is None:

@@ -52,7 +52,7 @@ def require_projected(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
     if not gdf.crs.is_projected:
         msg = (
             f"The data is in a geographic CRS ({gdf.crs.to_string()}); measurements in degrees "
-            "are meaningless. Project it first with analysis.crs.to_measure_crs()."
+            "are meaningless. Project it first with core.crs.to_measure_crs()."
         )
         raise ValueError(msg)
 

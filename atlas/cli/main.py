@@ -16,9 +16,10 @@ import signal
 import sys
 import threading
 
-from atlas import cli_route  # light: its heavy imports happen when a route is asked for
-from atlas.cli_common import BRIEF_DEFAULT_LAYERS, EXIT_FAIL, EXIT_OK, CliError
-from atlas.settings import BRIEFING, DATA, EXPORT
+from atlas.cli import density_report  # light: its analysis imports happen when a report is asked for
+from atlas.cli import route as cli_route  # light: its heavy imports happen when a route is asked for
+from atlas.cli.common import EXIT_FAIL, EXIT_OK, CliError
+from core.settings import BRIEF_DEFAULT_LAYERS, BRIEFING, DATA, EXPORT
 
 EXAMPLES = """examples:
   qd-atlas layers
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_output(p)
 
     cli_route.add_parser(sub)
+    density_report.add_parser(sub)
 
     p = sub.add_parser("briefing", help="render a print-quality briefing sheet (PNG/PDF)")
     p.add_argument("--title", required=True)
@@ -121,17 +123,29 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
 
+def _handler(command: str):
+    """The command's ``cmd_*`` function, imported only when it is asked for."""
+    import importlib
+
+    module, name = COMMANDS[command]
+    return getattr(importlib.import_module(f"atlas.cli.{module}"), name)
+
+
+#: command -> (module in atlas/cli/, function)
+COMMANDS = {"layers": ("list_layers", "cmd_layers"), "export": ("export", "cmd_export"),
+            "briefing": ("briefing", "cmd_briefing"), "screenshot": ("screenshot", "cmd_screenshot"),
+            "density-report": ("density_report", "cmd_density_report")}
+
+
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     # imported per command, not at start: a briefing does not pay for the analysis modules
     if args.command in ("density", "connectivity"):
-        from atlas.cli_analysis import cmd_analysis as handler
+        from atlas.cli.analyse import cmd_analysis as handler
     elif args.command == "route":
         handler = cli_route.cmd_route
     else:
-        from atlas import cli_data
-
-        handler = getattr(cli_data, f"cmd_{args.command}")
+        handler = _handler(args.command)
     try:
         return handler(args) or EXIT_OK
     except CliError as exc:

@@ -12,9 +12,9 @@ import json
 
 import pandas as pd
 
-from atlas.settings import DATA, EXPORT
+from core.settings import DATA, EXPORT
+from core.vocab import split_multi
 from layers.registry import load_registry
-from layers.schema import split_multi
 
 GENERATOR = "qingdao-corridor-atlas (python -m atlas)"
 

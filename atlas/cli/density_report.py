@@ -1,6 +1,6 @@
-"""Command line: the density analysis on the atlas's resources or the analyst's own points.
+"""``qd-atlas density-report``: every density result for the atlas's resources or the analyst's own points.
 
-    python -m analysis.density [points.csv|points.geojson] --crs GCJ-02 --out results/
+    qd-atlas density-report [points.csv|points.geojson] --crs GCJ-02 --out results/
 
 Writes to ``--out``: zones_clusters.geojson/.csv, zones_districts.geojson/.csv,
 hexagons.geojson (with Gi*), kde.geojson, bay_comparison.csv and, for a file,
@@ -13,16 +13,22 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
+from core.files import write_atomic
+from core.settings import DENSITY
 
-from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density, within_uncertainty
-from analysis.readers import read_upload
-from atlas.export import csv_bytes, write_atomic
-from atlas.settings import DENSITY
+
+def add_parser(sub) -> None:
+    add_arguments(sub.add_parser("density-report", help="write every density result (zones, hexagons, KDE, "
+                                 "bays) to a folder"))
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="python -m analysis.density", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="qd-atlas density-report", description=__doc__.splitlines()[0])
+    add_arguments(ap)
+    return ap.parse_args(argv)
+
+
+def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("points", nargs="?", help="CSV, Excel, GeoJSON, JSON, zipped shapefile, KML or GeoPackage (default: the atlas's resources layer)")
     ap.add_argument("--crs", default="WGS84", help="WGS84 | GCJ-02 | BD-09 | EPSG:xxxx (default WGS84)")
     ap.add_argument("--lon"), ap.add_argument("--lat")
@@ -33,7 +39,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--max-uncertainty-m", type=float, default=None,
                     help="leave out points whose pos_uncertainty_m is larger (default: keep all)")
     ap.add_argument("--out", type=Path, default=Path("density_results"))
-    return ap.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,15 +46,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except (ValueError, OSError) as exc:
-        print(f"python -m analysis.density: error: {exc}", file=sys.stderr)
+        print(f"qd-atlas density-report: error: {exc}", file=sys.stderr)
         return 2
 
 
 def _csv(path: Path, frame) -> None:
+    from atlas.export.formats import csv_bytes
+
     write_atomic(path, csv_bytes(frame))  # the atlas's one CSV writer (Excel-safe)
 
 
+def cmd_density_report(args: argparse.Namespace) -> int:
+    return run(args)
+
+
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density, within_uncertainty
+    from analysis.readers import read_upload
     from layers import clusters, coast, districts, resources
 
     if args.points:

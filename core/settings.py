@@ -143,6 +143,8 @@ class BriefingDefaults:
 
 EXPORT = ExportDefaults()
 BRIEFING = BriefingDefaults()
+#: overlays on a briefing sheet unless the user says otherwise (the bay clusters are always drawn)
+BRIEF_DEFAULT_LAYERS = ("parks", "links", "metro_lines", "transport_nodes", "park_sites", "resources")
 OSM = OsmRefreshDefaults()
 
 

@@ -1,0 +1,1 @@
+"""Connectivity reporting: the headline figures the README, the page and the tests share."""

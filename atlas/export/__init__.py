@@ -1,0 +1,1 @@
+"""Exports for analysts: file formats (GeoJSON, GeoPackage, CSV) and their metadata."""

@@ -1,0 +1,1 @@
+"""The app's analysis pages (Streamlit runs each file; ``app.py`` routes to them)."""
