@@ -1,23 +1,22 @@
-"""Bring your own points: read a CSV or GeoJSON into WGS84 points, reporting bad rows.
+"""Bring your own points: an analyst's file -> WGS84 points, reporting bad rows (the second step).
 
-:func:`read_points` returns ``(GeoDataFrame in EPSG:4326, problems)``; each problem
-is ``{"row": n, "reason": key, "message": text}`` (``row`` counts data rows from 1,
-as a spreadsheet shows them after the header). Invalid rows are skipped and
-reported, never silently dropped. All messages live in :data:`MESSAGES` so the
-app can translate them.
+:func:`read_upload` (bytes + the file's name, as the app and the command line get them)
+and :func:`read_points` (a path or bytes) return ``(GeoDataFrame in EPSG:4326,
+problems)``. Each goes bytes → table (:func:`analysis.readers.read_table`) → points
+(:func:`points_from_table`), each step once. Each problem is ``{"row": n, "reason":
+key, "message": text}`` (``row`` counts data rows from 1, as a spreadsheet shows them
+after the header; ``None`` for the file as a whole). Invalid rows are skipped and
+reported, never silently dropped. All messages live in :data:`MESSAGES` and
+:data:`analysis.readers.MESSAGES` so the app can translate them.
 
-Declared CRS: "WGS84", "GCJ-02", "BD-09" or any EPSG code ("EPSG:4549").
-Encodings: UTF-8 (with or without BOM) or GBK. When most points fall outside
-Qingdao, :func:`suggest_crs` tries the usual mistakes (swapped columns,
-GCJ-02/BD-09, projected metres in EPSG:4549/32650/32651) and names the one that
-puts the points in the city.
+Declared CRS: "WGS84", "GCJ-02", "BD-09" or any EPSG code ("EPSG:4549"). When most
+points fall outside Qingdao, :func:`suggest_crs` tries the usual mistakes (swapped
+columns, GCJ-02/BD-09, projected metres in EPSG:4549/32650/32651) and names the one
+that puts the points in the city.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import unicodedata
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.density.points import transform_xy
+from analysis.readers import GEOMETRY_XY, read_table
 from core.crs import WEB_DATUMS, WGS84, _datum_name, convert_xy
 from core.settings import UPLOAD
 from core.vocab import QINGDAO_BBOX
@@ -36,15 +36,11 @@ MESSAGES: dict[str, str] = {
     "out_of_range": "row {row}: ({x}, {y}) is not a valid longitude/latitude",
     "outside_qingdao": "row {row}: ({x:.5f}, {y:.5f}) lies outside Qingdao",
     "bad_weight": "row {row}: weight {value!r} is not a non-negative number",
-    "not_a_point": "row {row}: geometry is {value}, not a Point",
     "no_columns": "no longitude/latitude columns found among {value}; choose them explicitly",
-    "encoding": "the file is neither UTF-8 nor GBK text",
     "too_large": "the file is {size} bytes; the limit is {limit} bytes (settings.UPLOAD.max_bytes)",
-    "bad_csv": "the CSV could not be read: {value}",
-    "bad_json": "the GeoJSON could not be read: {value}",
-    "not_geojson": "not a GeoJSON FeatureCollection/Feature: {value}",
     "suggest_crs": "{share:.0%} of the points fall outside Qingdao; as {crs} they would fall inside: try crs={crs!r}",
 }
+
 LON_NAMES = ("lon", "lng", "longitude", "x", "经度", "long")
 LAT_NAMES = ("lat", "latitude", "y", "纬度")
 #: Reading candidates for :func:`suggest_crs`: (label, crs, swap columns).
@@ -55,15 +51,6 @@ CANDIDATES = (("swapped lon/lat", "WGS84", True), ("GCJ-02", "GCJ-02", False), (
 
 def problem(reason: str, **fields) -> dict:
     return {"row": fields.get("row"), "reason": reason, "message": MESSAGES[reason].format(**fields)}
-
-
-def decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gbk"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(MESSAGES["encoding"])
 
 
 def detect_columns(columns) -> tuple[str | None, str | None]:
@@ -132,7 +119,8 @@ def points_from_table(
     weight: str | None = None, clip_to_qingdao: bool = True,
 ) -> tuple[gpd.GeoDataFrame, list[dict]]:
     """A table with coordinate columns -> WGS84 points plus row problems."""
-    frame = frame.reset_index(drop=True)
+    if not (pd.api.types.is_integer_dtype(frame.index) and frame.index.is_unique):
+        frame = frame.reset_index(drop=True)  # row numbers are the index + 1
     if lon is None or lat is None:
         found = detect_columns(frame.columns)
         lon, lat = lon or found[0], lat or found[1]
@@ -144,7 +132,7 @@ def points_from_table(
     if weight is not None:
         w = pd.to_numeric(frame[weight], errors="coerce")
         for i in np.flatnonzero((ok & ~(w >= 0)).to_numpy()):
-            problems.append(problem("bad_weight", row=i + 1, value=frame[weight].iloc[i]))
+            problems.append(problem("bad_weight", row=int(frame.index[i]) + 1, value=frame[weight].iloc[i]))
         ok &= w >= 0
     gx, gy = to_wgs84(xs[ok].to_numpy(), ys[ok].to_numpy(), crs)
     out = frame[ok.to_numpy()].copy()
@@ -152,7 +140,7 @@ def points_from_table(
     problems += _range_problems(out, xs[ok], ys[ok], clip_to_qingdao)
     hint = suggest_crs(xs[ok], ys[ok], declared=str(crs))
     good = out[~out.index.isin([p["row"] - 1 for p in problems])]
-    gdf = gpd.GeoDataFrame(typed_columns(good.drop(columns=["_lon", "_lat"])),
+    gdf = gpd.GeoDataFrame(good.drop(columns=["_lon", "_lat"]).reset_index(drop=True),
                            geometry=gpd.points_from_xy(good["_lon"], good["_lat"]), crs=WGS84)
     if hint is not None:
         share = 1 - inside_qingdao(gx, gy).mean()
@@ -161,23 +149,6 @@ def points_from_table(
     gdf.attrs["params"] = {"lon": lon, "lat": lat, "crs": crs, "weight": weight, "clip_to_qingdao": clip_to_qingdao,
                            "rows": len(frame), "kept": len(gdf)}
     return gdf, sorted(problems, key=lambda p: (p["row"] is None, p["row"] or 0))
-
-
-def typed_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns whose every non-empty value is a number become numeric (a CSV ``weight`` can weight).
-
-    Codes with leading zeros ("007") stay text: typing them would lose the zeros.
-    """
-    out = frame.copy()
-    for col in [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]:
-        text = out[col].map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
-        filled = text[text.notna() & (text != "")]
-        if filled.empty or filled.astype(str).str.match(r"^[+-]?0\d").any():
-            continue
-        values = pd.to_numeric(filled, errors="coerce")
-        if values.notna().all():
-            out[col] = pd.to_numeric(text.replace("", np.nan), errors="coerce")
-    return out
 
 
 def _range_problems(out, xs, ys, clip) -> list[dict]:
@@ -192,78 +163,42 @@ def _range_problems(out, xs, ys, clip) -> list[dict]:
     return problems
 
 
+def read_upload(
+    data: bytes, name: str = "", *, crs: str = "WGS84", lon: str | None = None, lat: str | None = None,
+    weight: str | None = None, clip_to_qingdao: bool = True, kind: str | None = None,
+) -> tuple[gpd.GeoDataFrame, list[dict]]:
+    """An analyst's file (bytes + its name) -> (points in EPSG:4326, problems): bytes → table → points.
+
+    Raises ValueError (only) with a clear message when the file as a whole cannot be used:
+    larger than ``UPLOAD.max_bytes``, not a readable kind (:mod:`analysis.readers`), no
+    coordinate columns. ``kind`` ('csv' | 'geojson') forces the reading; by default the
+    content decides.
+    """
+    if len(data) > UPLOAD.max_bytes:
+        raise ValueError(MESSAGES["too_large"].format(size=len(data), limit=UPLOAD.max_bytes))
+    table = read_table(data, name, kind=kind, crs=crs, lon=lon, lat=lat)
+    if table.frame.empty and table.lon in GEOMETRY_XY:
+        gdf, problems = gpd.GeoDataFrame(geometry=[], crs=WGS84), []
+    else:
+        gdf, problems = points_from_table(table.frame, lon=table.lon, lat=table.lat, crs=table.crs, weight=weight,
+                                          clip_to_qingdao=clip_to_qingdao)
+    gdf = gdf.drop(columns=[c for c in GEOMETRY_XY if c in gdf.columns])
+    rows = sorted(table.problems + problems, key=lambda p: (p["row"] is None, p["row"] or 0))
+    return gdf, table.notes + rows
+
+
 def read_points(
     source: str | Path | bytes, *, kind: str | None = None, lon: str | None = None, lat: str | None = None,
     crs: str = "WGS84", weight: str | None = None, clip_to_qingdao: bool = True,
 ) -> tuple[gpd.GeoDataFrame, list[dict]]:
-    """Read a CSV or GeoJSON (path or bytes) -> (points in EPSG:4326, row problems).
+    """:func:`read_upload` for a path or bytes; ``kind`` 'csv' | 'geojson' or None (the suffix or content decides).
 
-    ``kind`` 'csv' | 'geojson' (guessed from the suffix or content when None).
     GeoJSON is taken as WGS84 unless ``crs`` says otherwise (RFC 7946 files are WGS84).
-
-    Raises ValueError (only) with a clear message when the file as a whole cannot
-    be used: larger than ``UPLOAD.max_bytes``, not UTF-8/GBK, unreadable CSV or
-    JSON, not a GeoJSON FeatureCollection, no coordinate columns.
     """
     size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
     if size > UPLOAD.max_bytes:
         raise ValueError(MESSAGES["too_large"].format(size=size, limit=UPLOAD.max_bytes))
-    data = Path(source).read_bytes() if not isinstance(source, bytes) else source
-    text = decode(data)
-    if kind is None:
-        suffix = Path(source).suffix.lower() if not isinstance(source, bytes) else ""
-        kind = "geojson" if suffix in (".geojson", ".json") or text.lstrip().startswith("{") else "csv"
-    if kind == "csv":
-        frame = _read_csv(text)
-        return points_from_table(frame, lon=lon, lat=lat, crs=crs, weight=weight, clip_to_qingdao=clip_to_qingdao)
-    return _from_geojson(_read_json(text), crs=crs, weight=weight, clip=clip_to_qingdao)
-
-
-def _read_csv(text: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-        raise ValueError(MESSAGES["bad_csv"].format(value=str(exc).strip() or type(exc).__name__)) from exc
-
-
-def _read_json(text: str) -> dict:
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(MESSAGES["bad_json"].format(value=str(exc)[:200])) from exc
-    if isinstance(data, dict) and data.get("type") == "Feature":
-        data = {"type": "FeatureCollection", "features": [data]}
-    features = data.get("features") if isinstance(data, dict) else None
-    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
-        raise ValueError(MESSAGES["not_geojson"].format(value=f"top level is {type(data).__name__}"
-                                                        + ("" if not isinstance(data, dict) else
-                                                           f" with type {str(data.get('type'))[:40]!r}")))
-    return data
-
-
-def _from_geojson(collection: dict, *, crs, weight, clip) -> tuple[gpd.GeoDataFrame, list[dict]]:
-    rows, problems = [], []
-    for i, feat in enumerate(collection.get("features", []), start=1):
-        geom = feat.get("geometry") if isinstance(feat.get("geometry"), dict) else {}
-        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
-        props = {k: v for k, v in props.items() if k not in ("_x", "_y")}  # never overrides the coordinates
-        coords = geom.get("coordinates")
-        if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
-            problems.append(problem("not_a_point", row=i, value=str(geom.get("type", "empty"))[:40]))
-            rows.append({**props, "_x": None, "_y": None})
-            continue
-        rows.append({**props, "_x": coords[0], "_y": coords[1]})
-    frame = pd.DataFrame(rows)
-    bad_rows = {p["row"] for p in problems}
-    keep = frame[[r + 1 not in bad_rows for r in range(len(frame))]] if len(frame) else frame
-    if keep.empty:
-        return gpd.GeoDataFrame(geometry=[], crs=WGS84), problems
-    gdf, more = points_from_table(keep, lon="_x", lat="_y", crs=crs, weight=weight, clip_to_qingdao=clip)
-    # rows of ``keep`` were renumbered; map them back to feature numbers
-    original = [int(i) + 1 for i in keep.index]
-    for p in more:
-        if p["row"] is not None:
-            p["row"] = original[p["row"] - 1]
-            p["message"] = p["message"].split(": ", 1)[-1] if p["message"].startswith("row ") else p["message"]
-            p["message"] = f"row {p['row']}: {p['message']}"
-    return gdf.drop(columns=["_x", "_y"]), sorted(problems + more, key=lambda p: (p["row"] is None, p["row"] or 0))
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    name = "" if isinstance(source, bytes) else Path(source).name
+    return read_upload(data, name, kind=kind, lon=lon, lat=lat, crs=crs, weight=weight,
+                       clip_to_qingdao=clip_to_qingdao)

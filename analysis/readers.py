@@ -1,22 +1,24 @@
-"""The files analysts bring, recognised by content and read by the well-kept readers.
+"""An analyst's file as a table: bytes in, one typed table out (the first step of an upload).
 
-:func:`read_upload` takes the bytes and the file's name and returns what
-:func:`analysis.points_io.read_points` returns — ``(points in EPSG:4326, problems)``
-— for any of:
+:func:`read_table` recognises the file by its *content*, reads it with the well-kept
+readers and returns a :class:`Table` — the rows, which columns hold the coordinates
+(when the file says so) and in which CRS. :mod:`analysis.points_io` takes it from there
+(table → points); an upload passes each step once. Accepted:
 
 * CSV/TSV text in any common dialect: delimiter sniffed (``, ; TAB |``), decimal
   commas recognised when the delimiter is not a comma, encodings UTF-8 (± BOM),
   GBK/GB18030 and UTF-16 (Excel's "Unicode text");
 * Excel workbooks ``.xlsx`` (pandas + openpyxl, first sheet);
-* GeoJSON (``points_io``) and JSON arrays of records ``[{"lon": …, "lat": …}]``;
+* GeoJSON FeatureCollections/Features and JSON arrays of records ``[{"lon": …, "lat": …}]``;
 * zipped shapefiles, KML/KMZ and GeoPackage (pyogrio/GDAL; the file's own CRS wins
   over the declared one, a file without CRS uses the declared one).
 
-The *content* decides, not the name: an ``.xlsx`` renamed ``.csv`` is read as a
-workbook and a note says so; content that is none of these is refused with a
-message naming what is accepted. Columns come out typed: a column whose every
-non-empty value is a number is numeric (full-width digits and decimal commas
-included); list/dict values (JSON) become their JSON text. Every refusal is a
+An ``.xlsx`` renamed ``.csv`` is read as a workbook and a note says so; content that
+is none of these is refused with a message naming what is accepted. Columns come out
+typed once, here: a column whose every non-empty value is a number is numeric
+(full-width digits and decimal commas included) unless it holds codes with leading
+zeros ("007"); list/dict values (JSON) become their JSON text. Rows that carry a
+geometry other than a point are left out of the table and reported. Every refusal is a
 ``ValueError`` whose message says what to do.
 """
 
@@ -28,12 +30,12 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis import points_io
 from core.crs import WGS84
 from core.settings import UPLOAD
 
@@ -51,6 +53,11 @@ MESSAGES: dict[str, str] = {
     "no_geometry": "the {kind} file has no geometry (a plain table?); save it as CSV or Excel with lon/lat columns",
     "too_many_rows": "the file has {rows} rows; the limit is {limit} (settings.UPLOAD.max_rows)",
     "recognised_as": "the file is named {name!r} but its content is {kind}: read as {kind}",
+    "encoding": "the file is neither UTF-8 nor GBK text (UTF-16 is read too; accepted kinds: {accepted})",
+    "bad_csv": "the CSV could not be read: {value}",
+    "bad_json": "the GeoJSON could not be read: {value}",
+    "not_geojson": "not a GeoJSON FeatureCollection/Feature: {value}",
+    "not_a_point": "row {row}: geometry is {value}, not a Point",
 }
 SIGNATURES = ((b"PK\x03\x04", "zip"), (b"SQLite format 3\x00", "gpkg"), (b"\xd0\xcf\x11\xe0", "xls"),
               (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
@@ -59,6 +66,55 @@ SUFFIX_KIND = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".g
                ".json": "json", ".zip": "zip", ".kml": "kml", ".kmz": "zip", ".gpkg": "gpkg"}
 DELIMITERS = (",", ";", "\t", "|")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+(,\d+)?$")
+#: the coordinate columns of a table read from a geometry (GeoJSON, shapefile, KML, GeoPackage)
+GEOMETRY_XY = ("_x", "_y")
+
+
+@dataclass
+class Table:
+    """One file's rows, typed. ``frame``'s index is the row number minus one (rows left out keep theirs)."""
+
+    frame: pd.DataFrame
+    kind: str
+    crs: str
+    lon: str | None = None
+    lat: str | None = None
+    notes: list[dict] = field(default_factory=list)  # about the file as a whole (row None)
+    problems: list[dict] = field(default_factory=list)  # rows left out while reading
+
+
+def problem(reason: str, **fields) -> dict:
+    return {"row": fields.get("row"), "reason": reason, "message": MESSAGES[reason].format(**fields)}
+
+
+def read_table(data: bytes, name: str = "", *, kind: str | None = None, crs: str = "WGS84",
+               lon: str | None = None, lat: str | None = None) -> Table:
+    """The file's rows as a :class:`Table` (``kind`` 'csv' or 'geojson' forces the reading)."""
+    kind = kind or sniff_kind(data)
+    notes = _mismatch(name, kind)
+    if kind in ("zip", "kml", "gpkg"):
+        frame, crs, dropped = _vector_table(read_vector(data, kind), crs)
+        return _table(frame, kind, crs, GEOMETRY_XY, notes, dropped)
+    if kind == "geojson":
+        frame, dropped = geojson_table(decode(data))
+        return _table(frame, kind, crs, GEOMETRY_XY, notes, dropped)
+    if kind == "json":
+        frame = read_records(decode(data))
+    elif kind == "xlsx":
+        frame = read_excel(data)
+    else:
+        frame = read_table_text(decode(data))
+    frame = frame.rename(columns=lambda c: str(c))
+    for role, wanted in (("lon", lon), ("lat", lat)):
+        if wanted is not None and wanted not in frame.columns:
+            raise ValueError(MESSAGES["no_such_column"].format(role=role, name=wanted, columns=list(frame.columns)[:20]))
+    return _table(frame, kind, crs, (lon, lat), notes, [])
+
+
+def _table(frame: pd.DataFrame, kind: str, crs: str, xy: tuple, notes: list[dict], dropped: list[dict]) -> Table:
+    if len(frame) + len(dropped) > UPLOAD.max_rows:
+        raise ValueError(MESSAGES["too_many_rows"].format(rows=len(frame) + len(dropped), limit=UPLOAD.max_rows))
+    return Table(typed(frame), kind, crs, xy[0], xy[1], notes, dropped)
 
 
 def sniff_kind(data: bytes) -> str:
@@ -105,7 +161,7 @@ def decode(data: bytes, *, partial: bool = False) -> str:
                 return data[: exc.start].decode(enc)
     if partial:
         return data.decode("latin-1")
-    raise ValueError(points_io.MESSAGES["encoding"] + f" (UTF-16 is read too; accepted kinds: {ACCEPTED})")
+    raise ValueError(MESSAGES["encoding"].format(accepted=ACCEPTED))
 
 
 def sniff_delimiter(text: str) -> str:
@@ -129,7 +185,7 @@ def read_table_text(text: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise ValueError(points_io.MESSAGES["bad_csv"].format(value=str(exc).strip()[:200] or "empty")) from exc
+        raise ValueError(MESSAGES["bad_csv"].format(value=str(exc).strip()[:200] or "empty")) from exc
     if delim != ",":
         for col in frame.columns:
             values = frame[col].str.strip()
@@ -148,17 +204,44 @@ def read_excel(data: bytes) -> pd.DataFrame:
         raise ValueError(MESSAGES["bad_excel"].format(value=str(exc)[:200] or type(exc).__name__)) from exc
 
 
-def read_records(text: str) -> pd.DataFrame:
+def _json(text: str):
     try:
-        items = json.loads(text)
+        return json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(points_io.MESSAGES["bad_json"].format(value=str(exc)[:200])) from exc
+        raise ValueError(MESSAGES["bad_json"].format(value=str(exc)[:200])) from exc
+
+
+def read_records(text: str) -> pd.DataFrame:
+    items = _json(text)
     if not isinstance(items, list):
         raise ValueError(MESSAGES["bad_records"].format(value=0))
     bad = next((i for i, item in enumerate(items, start=1) if not isinstance(item, dict)), None)
     if bad is not None:
         raise ValueError(MESSAGES["bad_records"].format(value=bad))
     return pd.DataFrame.from_records(items)
+
+
+def geojson_table(text: str) -> tuple[pd.DataFrame, list[dict]]:
+    """A GeoJSON FeatureCollection (or one Feature) -> (properties + ``_x``/``_y`` of its points, non-points)."""
+    data = _json(text)
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = {"type": "FeatureCollection", "features": [data]}
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise ValueError(MESSAGES["not_geojson"].format(value=f"top level is {type(data).__name__}" + (
+            "" if not isinstance(data, dict) else f" with type {str(data.get('type'))[:40]!r}")))
+    rows, dropped = [], []
+    for i, feat in enumerate(features, start=1):
+        geom = feat.get("geometry") if isinstance(feat.get("geometry"), dict) else {}
+        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
+        props = {k: v for k, v in props.items() if k not in GEOMETRY_XY}  # never overrides the coordinates
+        coords = geom.get("coordinates")
+        if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
+            dropped.append(problem("not_a_point", row=i, value=str(geom.get("type", "empty"))[:40]))
+            continue
+        rows.append(({**props, "_x": coords[0], "_y": coords[1]}, i - 1))
+    frame = pd.DataFrame([r for r, _ in rows], index=pd.Index([i for _, i in rows], dtype=int))
+    return _with_xy(frame), dropped
 
 
 def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
@@ -180,23 +263,31 @@ def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
     return frame
 
 
-def _vector_table(gdf: gpd.GeoDataFrame, declared: str) -> tuple[pd.DataFrame, str]:
-    """A vector layer as a table with ``_x``/``_y`` (non-points get none) and the CRS to read them in."""
+def _vector_table(gdf: gpd.GeoDataFrame, declared: str) -> tuple[pd.DataFrame, str, list[dict]]:
+    """A vector layer's points as a table with ``_x``/``_y``, the CRS to read them in, and the non-points."""
     crs = declared
     if gdf.crs is not None:
         gdf, crs = gdf.to_crs(WGS84), "WGS84"
-    geoms = gdf.geometry.values
+    gdf = gdf.reset_index(drop=True)
     is_point = np.asarray(gdf.geometry.geom_type == "Point") & ~np.asarray(gdf.geometry.is_empty)
-    table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    table["_x"] = np.where(is_point, gdf.geometry.x.where(is_point), np.nan) if len(gdf) else []
-    table["_y"] = np.where(is_point, gdf.geometry.y.where(is_point), np.nan) if len(gdf) else []
-    table.attrs["not_points"] = [(i + 1, str(g.geom_type) if g is not None else "empty")
-                                 for i, g in enumerate(geoms) if not is_point[i]]
-    return table, crs
+    dropped = [problem("not_a_point", row=i + 1, value=str(g.geom_type) if g is not None else "empty")
+               for i, g in enumerate(gdf.geometry.values) if not is_point[i]]
+    points = gdf[is_point]
+    table = pd.DataFrame(points.drop(columns=points.geometry.name))
+    table["_x"], table["_y"] = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+    return _with_xy(table), crs, dropped
+
+
+def _with_xy(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in GEOMETRY_XY:
+        if col not in frame:
+            frame[col] = pd.Series(dtype=float)
+    return frame
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Numbers as numbers, lists/dicts as JSON text (hashable, exportable)."""
+    """Numbers as numbers, lists/dicts as JSON text (hashable, exportable); codes with leading zeros
+    ("007") stay text: typing them would lose the zeros."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype != object and not pd.api.types.is_string_dtype(out[col]):
@@ -205,61 +296,12 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
         text = values.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
         filled = text[text.map(lambda v: not (v is None or v == "" or (isinstance(v, float) and np.isnan(v))))]
         numbers = pd.to_numeric(filled, errors="coerce")
-        if len(filled) and numbers.notna().all():
+        codes = filled.map(lambda v: isinstance(v, str) and re.match(r"^[+-]?0\d", v) is not None)
+        if len(filled) and numbers.notna().all() and not codes.any():
             out[col] = pd.to_numeric(text.replace("", np.nan), errors="coerce").astype(float)
         else:
             out[col] = values
     return out
-
-
-def read_upload(
-    data: bytes, name: str = "", *, crs: str = "WGS84", lon: str | None = None, lat: str | None = None,
-    weight: str | None = None, clip_to_qingdao: bool = True,
-) -> tuple[gpd.GeoDataFrame, list[dict]]:
-    """Any accepted file (bytes + its name) -> (points in EPSG:4326, problems); see the module text."""
-    if len(data) > UPLOAD.max_bytes:
-        raise ValueError(points_io.MESSAGES["too_large"].format(size=len(data), limit=UPLOAD.max_bytes))
-    kind = sniff_kind(data)
-    notes = _mismatch(name, kind)
-    if kind == "geojson":
-        gdf, problems = points_io.read_points(decode(data).encode("utf-8"), kind="geojson", crs=crs,
-                                              weight=weight, clip_to_qingdao=clip_to_qingdao)
-        return _finish(gdf, problems, notes)
-    opts = {"weight": weight, "clip_to_qingdao": clip_to_qingdao}
-    if kind in ("zip", "kml", "gpkg"):
-        table, crs = _vector_table(read_vector(data, kind), crs)
-        pre = [points_io.problem("not_a_point", row=r, value=t) for r, t in table.attrs["not_points"]]
-        keep = table.drop(index=[r - 1 for r, _ in table.attrs["not_points"]])
-        gdf, problems = _from_table(keep, lon="_x", lat="_y", crs=crs, **opts) if len(keep) else (
-            gpd.GeoDataFrame(geometry=[], crs=WGS84), [])
-        for p in problems:  # rows of ``keep`` were renumbered by points_from_table
-            if p["row"] is not None:
-                p["row"] = int(keep.index[p["row"] - 1]) + 1
-        return _finish(gdf.drop(columns=["_x", "_y"], errors="ignore"), pre + problems, notes)
-    if kind == "json":
-        frame = read_records(decode(data))
-    elif kind == "xlsx":
-        frame = read_excel(data)
-    else:
-        frame = read_table_text(decode(data))
-    return _finish(*_from_table(frame, lon=lon, lat=lat, crs=crs, **opts), notes)
-
-
-def _from_table(frame: pd.DataFrame, **kwargs) -> tuple[gpd.GeoDataFrame, list[dict]]:
-    if len(frame) > UPLOAD.max_rows:
-        raise ValueError(MESSAGES["too_many_rows"].format(rows=len(frame), limit=UPLOAD.max_rows))
-    frame = frame.rename(columns=lambda c: str(c))
-    for role in ("lon", "lat"):
-        wanted = kwargs.get(role)
-        if wanted is not None and wanted not in frame.columns:
-            raise ValueError(MESSAGES["no_such_column"].format(role=role, name=wanted, columns=list(frame.columns)[:20]))
-    return points_io.points_from_table(typed(frame), **kwargs)
-
-
-def _finish(gdf: gpd.GeoDataFrame, problems: list[dict], notes: list[dict]) -> tuple[gpd.GeoDataFrame, list[dict]]:
-    gdf = gpd.GeoDataFrame(typed(pd.DataFrame(gdf.drop(columns=gdf.geometry.name))), geometry=gdf.geometry.values,
-                           crs=WGS84) if len(gdf.columns) > 1 else gdf
-    return gdf, notes + problems
 
 
 def _mismatch(name: str, kind: str) -> list[dict]:

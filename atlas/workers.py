@@ -16,7 +16,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from analysis.readers import read_upload
+from analysis.points_io import read_upload
 from core.settings import UPLOAD
 
 _LOCK = threading.Lock()
@@ -41,7 +41,7 @@ def _reset() -> None:
 
 
 def read_upload_isolated(data: bytes, name: str, **kwargs):
-    """:func:`analysis.readers.read_upload`, in a worker process when the file is big."""
+    """:func:`analysis.points_io.read_upload`, in a worker process when the file is big."""
     if len(data) <= UPLOAD.inline_bytes:
         return read_upload(data, name, **kwargs)
     try:

@@ -82,11 +82,16 @@ def test_empty_rows_are_reported_and_good_rows_kept():
                                              ("only_newlines", "CSV could not be read"),
                                              ("missing_lat", "no longitude/latitude columns"),
                                              ("missing_both", "no longitude/latitude columns"),
-                                             ("utf16", "neither UTF-8 nor GBK"),
                                              ("binary_garbage", "neither UTF-8 nor GBK")])
 def test_unusable_files_raise_a_specific_message(name, match):
     with pytest.raises(ValueError, match=match):
         _read(name)
+
+
+def test_utf16_text_is_read_like_an_upload():
+    """One reader for the page and the command line: Excel's "Unicode text" (UTF-16) is read by both."""
+    gdf, problems = _read("utf16")
+    assert len(gdf) > 0 and not [p for p in problems if p["row"] is None and p["reason"] != "suggest_crs"]
 
 
 def test_header_only_gives_no_points_and_no_problems():

@@ -91,7 +91,7 @@ def test_errors_say_what_to_do():
     with pytest.raises(ValueError, match="choose them explicitly"):
         read_points(b"a,b\n1,2\n")
     with pytest.raises(ValueError, match="neither UTF-8 nor GBK"):
-        read_points(b"\xff\xfe\x00\xd8\x00\xdc")
+        read_points(b"lon,lat\n\xff\xfa\xfb\n")  # neither UTF-8, GB18030 nor UTF-16
 
 
 def test_numeric_csv_columns_are_typed_as_numbers():

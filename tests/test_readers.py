@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from analysis import readers
-from analysis.readers import read_upload
+from analysis.points_io import read_upload
 from tests.corpus.make_files import JIAOZHOU, LAOSHAN, LINGSHAN, file_cases
 from tests.corpus.make_inputs import upload_cases
 
@@ -53,8 +53,10 @@ def test_numbers_are_numbers():
     assert pts["weight"].tolist() == [1, 2, 3]
     pts, _ = read_upload(*cases["weight_null"][1:3][::-1])
     assert pts["weight"].dtype == float and int(pts["weight"].isna().sum()) == 1
+    pts, _ = read_upload("name,lon,lat,code\na,120.4,36.1,１２\nb,120.41,36.1,8\n".encode(), "x.csv")
+    assert pts["code"].tolist() == [12.0, 8.0]  # full-width digits are digits
     pts, _ = read_upload("name,lon,lat,code\na,120.4,36.1,００７\nb,120.41,36.1,8\n".encode(), "x.csv")
-    assert pts["code"].tolist() == [7.0, 8.0]  # full-width digits are digits
+    assert pts["code"].tolist() == ["００７", "8"]  # codes with leading zeros stay text, as written
     pts, _ = read_upload("name,lon,lat,code\na,120.4,36.1,A7\nb,120.41,36.1,8\n".encode(), "x.csv")
     assert pts["code"].tolist() == ["A7", "8"]  # a column with any text stays text
 

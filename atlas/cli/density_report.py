@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density, within_uncertainty
-    from analysis.readers import read_upload
+    from analysis.points_io import read_upload
     from layers import clusters, coast, districts, resources
 
     if args.points:
