@@ -1,15 +1,15 @@
-"""Qingdao Bay-Area Innovation Corridor Atlas — Streamlit entry point (thin).
+"""Qingdao Bay-Area Innovation Corridor Atlas — Streamlit entry point: the router and the map page's wiring.
 
-The router (``st.navigation``): one language switch for every page, kept in the
-URL and the session; the map page is :func:`main` below, the analysis pages live
-in ``views/`` (not ``pages/``: Streamlit would list that folder itself before the router runs). Widgets, caching and calls into the pure packages. The view lives in the URL
-(atlas.viewstate); the map is built by layers.atlas_map; filtering, search and
-styling by atlas.mapmodel / layers.filters.
+The router (``st.navigation``): one language switch for every page, kept in the URL and
+the session; the analysis pages live in ``views/`` (not ``pages/``: Streamlit would list
+that folder itself before the router runs). The map page is :func:`main`: widgets in,
+calls out — its cached data in :mod:`views.map_data`, what it computes in
+:mod:`atlas.mappage` / :mod:`atlas.mapmodel`, the view in the URL (:mod:`atlas.viewstate`),
+the map built by :mod:`layers.atlas_map`.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 
 import folium
@@ -17,118 +17,29 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas import mapmodel
+from atlas import mapmodel, mappage
 from atlas.briefing import model as briefmodel
 from atlas.briefing.render import render_briefing
-from atlas.export.formats import export_bytes, human_size
-from atlas.pagekit import boundary, counters_html, md
+from atlas.export.formats import human_size
+from atlas.pagekit import COMPACT_CSS, boundary, counters_html, md
 from atlas.viewstate import OVERLAYS, ViewState, from_query, to_query
 from core.i18n import LANGS, label, lang_of, t
 from core.settings import MAP
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
-from layers import coast, datastore, districts
-from layers.atlas_map import (
-    MapLayer,
-    MapView,
-    build_base_map,
-    highlight_group,
-    overlay_group,
-    publish_layer,
-    remote_group,
-)
+from layers.atlas_map import MapView, build_base_map, highlight_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
 from layers.filters import search
 from layers.remote import remote_urls
-from layers.render import field_value, uncertainty_text
 from layers.webassets import missing_files
+from views.map_data import base_groups, city_once, frames_once, overlay_groups, publisher, view_geojson
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
-PAGES = (("views/density.py", "page_density", "density"), ("views/connectivity.py", "page_connectivity", "connectivity"),
+PAGES = (("views/density.py", "page_density", "density"),
+         ("views/connectivity.py", "page_connectivity", "connectivity"),
          ("views/export.py", "page_export", "export"))
 
 
-@st.cache_resource(show_spinner=False)
-def frames_once():
-    """All layers, loaded and validated once per process (shared read-only by sessions)."""
-    frames = mapmodel.load_frames()
-    print("atlas: layers loaded", flush=True)  # bench/load_sessions.py counts these
-    return frames
-
-
-@st.cache_resource(show_spinner=False)
-def districts_once():
-    return districts.display_frame()
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def overlay_group_once(cache_key: tuple):
-    """One overlay's FeatureGroup, built once per (layer, its filters, language, basemap), shared."""
-    key, filters, lang, basemap = cache_key
-    spec = mapmodel.SPECS[key]
-    picked = dict(zip(spec.filters, filters, strict=True)) if spec.filterable else {}
-    state = ViewState(basemap=basemap, lang=lang, layers=(key,), **picked)
-    layer = mapmodel.overlay(frames_once()[0], state, key)
-    return None if layer is None else overlay_group(layer, MapView(basemap=basemap, lang=lang))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def districts_group_once(lang: str, basemap: str):
-    return overlay_group(MapLayer("districts", label("districts", lang), districts_once(), districts.STYLE),
-                         MapView(basemap=basemap, lang=lang))
-
-
-@st.cache_resource(show_spinner=False)
-def publisher() -> datastore.Publisher | None:
-    """Layer data served as static files (layers.datastore); None (data inline) if the folder is read-only."""
-    try:
-        return datastore.Publisher().check()
-    except datastore.DataStoreError as exc:
-        print(f"atlas: {exc}; the map carries its data inline instead", flush=True)
-        return None
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def full_layer_once(key: str, lang: str, basemap: str) -> MapLayer | None:
-    """One overlay with every feature (a served file holds them all; filters pick ids in the browser)."""
-    return mapmodel.overlay(frames_once()[0], ViewState(basemap=basemap, lang=lang, layers=(key,)), key)
-
-
-def overlay_groups(state: ViewState, view: MapView) -> list:
-    """The visible overlays: served files + the ids the filters leave, or (no data folder) inline groups."""
-    if view.publish is None:
-        return [_fresh(g) for key in mapmodel.SPECS if key in state.layers
-                and (g := overlay_group_once(mapmodel.cache_key(state, key))) is not None]
-    frames = frames_once()[0]
-    return [remote_group(layer, publish_layer(layer, view), mapmodel.shown_ids(frames, state, key))
-            for key in mapmodel.SPECS if key in state.layers
-            and (layer := full_layer_once(key, state.lang, state.basemap)) is not None]
-
-
-def base_groups(view: MapView) -> list:
-    if view.publish is None:
-        return [_fresh(districts_group_once(view.lang, view.basemap))]
-    layer = MapLayer("districts", label("districts", view.lang), districts_once(), districts.STYLE)
-    return [remote_group(layer, publish_layer(layer, view))]
-
-
-def _fresh(group):
-    """A private copy of a cached group: streamlit-folium renames and re-parents what it renders."""
-    return copy.deepcopy(group)
-
-
-@st.cache_resource(show_spinner=False)
-def city_once():
-    """Qingdao's land outline (offline shading under the overlays)."""
-    return coast.load_city()
-
-
 MAP_HEIGHT = 540  # px: with the title and counters, the whole map fits a 1280x720 screen
-#: Our own layout rules (no user text): less empty space above the title, counters that wrap, not cut.
-COMPACT_CSS = """<style>
-[data-testid="stMainBlockContainer"]{padding-top:2.2rem;padding-bottom:1rem}
-h1{font-size:1.8rem !important;padding:0 0 .4rem 0 !important}
-[data-testid="stTable"] tr > *:first-child{white-space:nowrap}
-</style>"""
 
 
 def _secrets() -> dict:
@@ -198,24 +109,17 @@ def search_box(box, state: ViewState, frames) -> ViewState:
     if not matches:
         box.info(t("no_match", state.lang, q=md(state.q)))
         return state
-    lang = state.lang
-    names = {m.id: t("match_line", lang, name=m.name_zh if lang == "zh" else m.name_en, kind=label(m.kind, lang),
-                     layer=label(m.layer, lang)) for m in matches}
+    names = mappage.match_lines(matches, state.lang)
     ids = list(names)
     key = f"w_match_{state.q}"
     if st.session_state.pop("sync_match", False) and state.selected in ids:
         st.session_state[key] = state.selected  # a click on the map moved the selection: the radio follows
-    picked = box.radio(t("matches", lang), ids, format_func=names.get, key=key,
-                              index=ids.index(state.selected) if state.selected in ids else 0)
+    picked = box.radio(t("matches", state.lang), ids, format_func=names.get, key=key,
+                       index=ids.index(state.selected) if state.selected in ids else 0)
     if picked == state.selected:
         return state
-    hit = mapmodel.find_feature(frames, picked)
-    if hit is None:
-        return state
-    point = hit[1].geometry.iloc[0].representative_point()
-    state = replace(state, lat=round(point.y, 5), lon=round(point.x, 5), zoom=max(state.zoom, 14), selected=picked)
-    if hit[0] not in state.layers:  # the hit's layer was off: turn it on (the widget follows on the rerun)
-        state = replace(state, layers=(*state.layers, hit[0]))
+    state, layer_on = mappage.select_hit(state, frames, picked)
+    if layer_on:  # the hit's layer was off: turn it on (the widget follows on the rerun)
         remember(state)
         st.session_state["force_layers"] = list(state.layers)
         st.rerun()
@@ -230,13 +134,7 @@ def remember(state: ViewState) -> None:
 
 def fit_to_filters(state: ViewState, frames) -> ViewState:
     """When the filters change, the map shows what is left of the visible layers (or the default view)."""
-    before = st.session_state["view"]
-    if (state.clusters, state.districts, state.types, state.statuses) == (
-            before.clusters, before.districts, before.types, before.statuses):
-        return state
-    fit = mapmodel.fit_view(frames, state) if (state.clusters or state.districts or state.types or state.statuses) else None
-    lat, lon, zoom = fit or (ViewState().lat, ViewState().lon, ViewState().zoom)
-    return replace(state, lat=lat, lon=lon, zoom=zoom)
+    return mappage.refit(st.session_state["view"], state, frames)
 
 
 def clicked(state: ViewState, frames, tooltip: str | None) -> ViewState:
@@ -272,30 +170,9 @@ def details(state: ViewState, frames) -> None:
     layer, row = here[pick]
     first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
     st.text(f"{row[first]}\n{row[second]}")  # plain text: a hostile name stays text
-    fields = [("f_layer", label(layer, lang)), ("f_category", label(row.get("category", ""), lang)),
-              ("f_type", label(row.get("type", "") or "", lang)),
-              ("district", " / ".join(label(d, lang, "district") for d in str(row["district"]).split(";"))),
-              ("cluster", " / ".join(label(c, lang, "cluster") for c in str(row["cluster"]).split(";"))),
-              ("status", label(row["status"], lang)), ("f_plan_ref", row["plan_ref"]),
-              ("f_uncertainty", uncertainty_text(row.get("pos_uncertainty_m"), lang)),
-              ("f_source", field_value(row, "source", lang)),
-              ("f_precision", f"{label(row['geom_precision'], lang)} ({row['source_crs']})"), ("f_as_of", row["as_of"]),
-              ("f_licence", row.get("licence", "")), ("f_notes", field_value(row, "notes", lang))]
-    shown = [(t(k, lang), str(v)) for k, v in fields if isinstance(v, str) and v.strip() and v != "nan"]
+    shown = mappage.detail_rows(layer, row, lang)
     table = pd.DataFrame({t("f_name", lang): [k for k, _ in shown], t("f_value", lang): [v for _, v in shown]})
     st.table(table.style.hide(axis="index"))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def view_geojson(layers, clusters, districts_, types, statuses) -> bytes | None:
-    """GeoJSON of the filtered, visible layers (cached per filter set, not rebuilt on every rerun)."""
-    frames, _ = frames_once()
-    state = ViewState(layers=layers, clusters=clusters, districts=districts_, types=types, statuses=statuses)
-    shown = {k: v for k, v in mapmodel.filtered(frames, state).items() if k in layers and not v.empty}
-    if not shown:
-        return None
-    merged = pd.concat([v.assign(layer=k) for k, v in shown.items()], ignore_index=True)
-    return export_bytes(merged, "geojson", layer_name="atlas_view")
 
 
 def quick_outputs(state: ViewState, frames) -> None:
@@ -385,7 +262,7 @@ def main() -> None:
     remember(state)
 
 
-#: Widget keys#: Widget keys whose value cannot be set through st.session_state (buttons, downloads).
+#: Widget keys whose value cannot be set through st.session_state (buttons, downloads).
 ACTION_KEYS = frozenset({"w_brief", "w_brief_dl", "w_geojson_dl", "s_go", "s_download", "x_download", "x_meta",
                          "b_download", "dl_matrix", "dl_iso", "dl_crit", "dl_scen"})
 

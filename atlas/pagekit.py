@@ -107,3 +107,11 @@ def counters_html(counts: Mapping[str, int], labels: Mapping[str, str]) -> str:
     cells = "".join(f'<div class="atlas-count" data-layer="{html_text(k)}"><span>{html_text(labels[k])}</span>'
                     f"<b>{int(n):,}</b></div>" for k, n in counts.items())
     return f'{COUNTERS_CSS}<div class="atlas-counts">{cells}</div>'
+
+
+#: Our own layout rules (no user text): less empty space above the title, counters that wrap, not cut.
+COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"]{padding-top:2.2rem;padding-bottom:1rem}
+h1{font-size:1.8rem !important;padding:0 0 .4rem 0 !important}
+[data-testid="stTable"] tr > *:first-child{white-space:nowrap}
+</style>"""

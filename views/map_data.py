@@ -1,0 +1,102 @@
+"""The map page's data, loaded and built once per process and shared by sessions (Streamlit caches).
+
+``app.py`` wires the page; this module holds what it caches: the layers, the overlay groups
+(served as static files through :mod:`layers.datastore`, or inline when the folder is
+read-only), the city outline and the quick GeoJSON of the visible features.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+from atlas import mapmodel, mappage
+from atlas.export.formats import export_bytes
+from atlas.viewstate import ViewState
+from core.i18n import label
+from layers import coast, datastore, districts
+from layers.atlas_map import MapLayer, MapView, overlay_group, publish_layer, remote_group
+
+
+@st.cache_resource(show_spinner=False)
+def frames_once():
+    """All layers, loaded and validated once per process (shared read-only by sessions)."""
+    frames = mapmodel.load_frames()
+    print("atlas: layers loaded", flush=True)  # bench/load_sessions.py counts these
+    return frames
+
+
+@st.cache_resource(show_spinner=False)
+def districts_once():
+    return districts.display_frame()
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def overlay_group_once(cache_key: tuple):
+    """One overlay's FeatureGroup, built once per (layer, its filters, language, basemap), shared."""
+    key, filters, lang, basemap = cache_key
+    spec = mapmodel.SPECS[key]
+    picked = dict(zip(spec.filters, filters, strict=True)) if spec.filterable else {}
+    state = ViewState(basemap=basemap, lang=lang, layers=(key,), **picked)
+    layer = mapmodel.overlay(frames_once()[0], state, key)
+    return None if layer is None else overlay_group(layer, MapView(basemap=basemap, lang=lang))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def districts_group_once(lang: str, basemap: str):
+    return overlay_group(MapLayer("districts", label("districts", lang), districts_once(), districts.STYLE),
+                         MapView(basemap=basemap, lang=lang))
+
+
+@st.cache_resource(show_spinner=False)
+def publisher() -> datastore.Publisher | None:
+    """Layer data served as static files (layers.datastore); None (data inline) if the folder is read-only."""
+    try:
+        return datastore.Publisher().check()
+    except datastore.DataStoreError as exc:
+        print(f"atlas: {exc}; the map carries its data inline instead", flush=True)
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def full_layer_once(key: str, lang: str, basemap: str) -> MapLayer | None:
+    """One overlay with every feature (a served file holds them all; filters pick ids in the browser)."""
+    return mapmodel.overlay(frames_once()[0], ViewState(basemap=basemap, lang=lang, layers=(key,)), key)
+
+
+def overlay_groups(state: ViewState, view: MapView) -> list:
+    """The visible overlays: served files + the ids the filters leave, or (no data folder) inline groups."""
+    if view.publish is None:
+        return [_fresh(g) for key in mapmodel.SPECS if key in state.layers
+                and (g := overlay_group_once(mapmodel.cache_key(state, key))) is not None]
+    frames = frames_once()[0]
+    return [remote_group(layer, publish_layer(layer, view), mapmodel.shown_ids(frames, state, key))
+            for key in mapmodel.SPECS if key in state.layers
+            and (layer := full_layer_once(key, state.lang, state.basemap)) is not None]
+
+
+def base_groups(view: MapView) -> list:
+    if view.publish is None:
+        return [_fresh(districts_group_once(view.lang, view.basemap))]
+    layer = MapLayer("districts", label("districts", view.lang), districts_once(), districts.STYLE)
+    return [remote_group(layer, publish_layer(layer, view))]
+
+
+def _fresh(group):
+    """A private copy of a cached group: streamlit-folium renames and re-parents what it renders."""
+    return copy.deepcopy(group)
+
+
+@st.cache_resource(show_spinner=False)
+def city_once():
+    """Qingdao's land outline (offline shading under the overlays)."""
+    return coast.load_city()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def view_geojson(layers, clusters, districts_, types, statuses) -> bytes | None:
+    """GeoJSON of the filtered, visible layers (cached per filter set, not rebuilt on every rerun)."""
+    state = ViewState(layers=layers, clusters=clusters, districts=districts_, types=types, statuses=statuses)
+    merged = mappage.visible_features(frames_once()[0], state)
+    return None if merged is None else export_bytes(merged, "geojson", layer_name="atlas_view")
