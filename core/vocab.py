@@ -62,6 +62,12 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Qingdao's extent (lon_min, lat_min, lon_max, lat_max), a little generous.
 QINGDAO_BBOX: tuple[float, float, float, float] = (119.45, 35.30, 121.20, 37.15)
 
+#: What a feature's location is known to (DESIGN.md, "Location tiers"), most specific first:
+#: a site (surveyed or a published POI), a street or town, a district, or only the city.
+LOCATION_TIERS: tuple[str, ...] = ("site", "street", "district", "city")
+#: Tiers drawn, counted, routed and labelled as places; the others have no position of their own.
+PLACED_TIERS: frozenset[str] = frozenset({"site", "street"})
+
 #: Resource types (``type`` of the resources layer) the filters offer, in display order.
 RESOURCE_TYPES: tuple[str, ...] = (
     "university", "campus", "college", "vocational_college", "national_lab", "institute", "platform", "facility",

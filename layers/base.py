@@ -13,7 +13,7 @@ import shapely
 
 from core.crs import WGS84, to_measure_crs
 from core.settings import GEODATA_DIR
-from core.vocab import QINGDAO_BBOX, split_multi
+from core.vocab import PLACED_TIERS, QINGDAO_BBOX, split_multi
 from layers.schema import LayerSchema, validate_properties
 
 #: A point may lie this far outside the district it claims (piers, reclaimed coast).
@@ -150,3 +150,13 @@ def _load_cached(layer: Layer) -> gpd.GeoDataFrame:
 def load_layer(layer: Layer) -> gpd.GeoDataFrame:
     """Load and validate a committed layer; a copy, so callers cannot corrupt the cache."""
     return _load_cached(layer).copy()
+
+
+def located(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The features that stand at a place of their own: a geometry, and (where the layer says) a
+    ``location_tier`` of site or street. A feature known only to its district or the city is never
+    counted, routed, labelled or filtered as if it stood at a point (DESIGN.md, "Location tiers")."""
+    keep = gdf.geometry.notna() & ~gdf.geometry.is_empty
+    if "location_tier" in gdf.columns:
+        keep &= gdf["location_tier"].isin(PLACED_TIERS)
+    return gdf[keep]

@@ -62,3 +62,16 @@ def test_point_in_wrong_district_is_caught(district_frame, toy_districts):
     assert district_problems(gdf, district_frame)
     gdf["district"] = "shinan"
     assert district_problems(gdf, district_frame) == []
+
+
+def test_located_keeps_only_features_with_a_place_of_their_own():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from layers.base import located
+
+    gdf = gpd.GeoDataFrame({"id": list("abcde"), "location_tier": ["site", "street", "district", "city", "site"]},
+                           geometry=[Point(120.4, 36.1), Point(120.5, 36.2), None, None, Point()], crs="EPSG:4326")
+    assert located(gdf)["id"].tolist() == ["a", "b"]
+    no_tier = gdf.drop(columns="location_tier")
+    assert located(no_tier)["id"].tolist() == ["a", "b"]  # without the column, a geometry decides
