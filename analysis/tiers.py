@@ -1,0 +1,56 @@
+"""What an analysis rests on when some features have no place of their own (DESIGN.md, "Location tiers").
+
+A feature known only to its district or to the city has no geometry: it is never a point in a kernel,
+a hexagon, a Gi* neighbourhood, a nearest-neighbour statistic or a route. :func:`placed_points` keeps
+the located features and records the others; :func:`with_district_tier` adds the district-level ones
+to counts by district (they are known to be in it), without changing any density (they have no area
+of their own to be dense in).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from layers.base import located, unlocated
+
+#: ``attrs`` key of the features left out because they have no place of their own, by tier.
+UNLOCATED = "unlocated"
+
+
+def placed_points(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The located features (a copy); ``attrs["unlocated"]`` = ``{tier: [ids]}`` of those left out."""
+    kept = located(features).copy()
+    kept.attrs = dict(features.attrs)
+    out = unlocated(features)
+    tiers = out["location_tier"] if "location_tier" in out.columns else pd.Series("none", index=out.index)
+    ids = out["id"] if "id" in out.columns else pd.Series(out.index.astype(str), index=out.index)
+    left: dict[str, list[str]] = {}
+    for tier, fid in zip(tiers, ids, strict=True):
+        left.setdefault(str(tier), []).append(str(fid))
+    kept.attrs[UNLOCATED] = left
+    return kept
+
+
+def n_unlocated(frame: pd.DataFrame) -> int:
+    """How many features an analysis left out for having no place of their own."""
+    return sum(len(v) for v in frame.attrs.get(UNLOCATED, {}).values())
+
+
+def with_district_tier(table: pd.DataFrame, features: gpd.GeoDataFrame, *, zone_column: str = "zone") -> pd.DataFrame:
+    """Counts by district plus the district-tier features of each district.
+
+    Adds ``district_tier`` (features known only to be in that district) and ``count_in_district``
+    (``count`` + ``district_tier``); ``per_km2`` and the shares stay those of the located features.
+    """
+    out = table.copy()
+    if "location_tier" in features.columns:
+        part = features[features["location_tier"] == "district"]
+        per = part["district"].value_counts()
+    else:
+        per = pd.Series(dtype=int)
+    out["district_tier"] = out[zone_column].map(per).fillna(0).astype(int).to_numpy()
+    out["count_in_district"] = (out["count"].to_numpy() + out["district_tier"].to_numpy()).astype(np.int64)
+    out.attrs = {**table.attrs, "params": {**table.attrs.get("params", {}), "district_tier": int(per.sum())}}
+    return out
