@@ -54,3 +54,28 @@ def with_district_tier(table: pd.DataFrame, features: gpd.GeoDataFrame, *, zone_
     out["count_in_district"] = (out["count"].to_numpy() + out["district_tier"].to_numpy()).astype(np.int64)
     out.attrs = {**table.attrs, "params": {**table.attrs.get("params", {}), "district_tier": int(per.sum())}}
     return out
+
+
+def no_site_reason(text: str, features: dict[str, gpd.GeoDataFrame]) -> str | None:
+    """Why ``text`` cannot be a route's end, when it names (id or name, zh/en) a feature without a place of its
+    own; None otherwise. Bilingual (the reader's language either way): what it is known to, and what to give."""
+    from core.vocab import DISTRICTS
+    from layers.filters import normalise
+
+    query = normalise(text)
+    if not query:
+        return None
+    for frame in features.values():
+        out = unlocated(frame)
+        if out.empty:
+            continue
+        hit = (out["id"].astype(str) == str(text).strip()) | out["name_zh"].map(normalise).eq(query) \
+            | out["name_en"].map(normalise).eq(query)
+        if hit.any():
+            row = out[hit].iloc[0]
+            city = ("青岛市（所在区未公布）", "Qingdao (district not published)")
+            zh, en = DISTRICTS.get(str(row.get("district") or ""), city)
+            return (f"“{row['name_zh']}”没有公布的地点（只知在{zh}），无法作为路线起讫点；请输入“经度,纬度”。"
+                    f" · “{row['name_en']}” has no published site (known only to {en}), so no route can start or "
+                    "end there; enter lon,lat instead.")
+    return None
