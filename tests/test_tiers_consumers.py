@@ -1,6 +1,7 @@
 """No consumer places a feature known only to its district or the city anywhere (issue 21)."""
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
@@ -130,3 +131,17 @@ def test_no_consumer_places_a_city_level_feature_anywhere(res):
         assert not city_ids & set(layer.frame["id"])
     back = read_bytes(export_bytes(res, "geojson"), "geojson")
     assert back.set_index("id").loc[sorted(city_ids & set(res["id"]))].geometry.isna().all()
+
+
+def test_density_command_uses_located_features_and_says_how_many_were_left_out(tmp_path, monkeypatch, capsys):
+    from atlas.cli.main import main
+    from atlas.export.formats import read_bytes
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["density", "hexagons", "--layer", "resources", "--param", "resolution=6", "--format", "csv",
+                 "--out", "h.csv"]) == 0
+    res = resources.load()
+    n_out = len(unlocated(res))
+    assert f"{n_out} features left out: no place of their own" in capsys.readouterr().err
+    hexes = read_bytes((tmp_path / "h.csv").read_bytes(), "csv")
+    assert pd.to_numeric(hexes["count"]).sum() == len(res) - n_out
