@@ -91,7 +91,7 @@ def test_a_route_from_a_feature_without_a_site_says_why():
 
     frames, _ = cd.load_transport_frames()
     with pytest.raises(ValueError, match="no published site.*Qingdao.*lon,lat"):
-        cd.resolve_place(frames, "康复大学")
+        cd.resolve_place(frames, "中国海洋工程研究院")
     with pytest.raises(ValueError, match="没有公布的地点.*即墨区"):
         cd.resolve_place(frames, "res_jimo_nev_cluster")
     assert cd.resolve_place(frames, "res_ouc").geometry.notna().all()
@@ -106,7 +106,7 @@ def test_connectivity_only_between_located_features():
         assert frame.geometry.notna().all()
     res = resources.load()
     assert len(frames.resources) + n_unlocated(frames.resources) == len(res)
-    placeholder = {"res_uhrs", "res_research_vessel_fleet", "res_cn_th_rail_lab"}  # once at one rural point
+    placeholder = {"res_china_ocean_eng_inst", "res_research_vessel_fleet", "res_cn_th_rail_lab"}  # once at one rural point
     graph = cd.corridor_network(frames)
     assert not any(f"resources:{i}" in graph for i in placeholder)
 
