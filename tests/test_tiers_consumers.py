@@ -106,7 +106,7 @@ def test_connectivity_only_between_located_features():
         assert frame.geometry.notna().all()
     res = resources.load()
     assert len(frames.resources) + n_unlocated(frames.resources) == len(res)
-    placeholder = {"res_china_ocean_eng_inst", "res_research_vessel_fleet", "res_cn_th_rail_lab"}  # once at one rural point
+    placeholder = {"res_china_ocean_eng_inst", "res_research_vessel_fleet", "res_cn_th_rail_lab"}  # were at one point
     graph = cd.corridor_network(frames)
     assert not any(f"resources:{i}" in graph for i in placeholder)
 
