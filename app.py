@@ -32,6 +32,7 @@ from layers.filters import search
 from layers.remote import remote_urls
 from layers.webassets import missing_files
 from views.map_data import base_groups, city_once, frames_once, overlay_groups, publisher, view_geojson
+from views.unplaced import panel as unplaced_panel
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
 PAGES = (("views/density.py", "page_density", "density"),
@@ -239,6 +240,7 @@ def main() -> None:
     base = build_base_map(view, base_groups(view), prefetch=[u for g in groups for u in remote_urls(g)])
     if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):
         groups.append(highlight_group(hit[1], view))
+    groups.append(mapmodel.unplaced_group(frames, state, view))  # issue 21: a count per district, no made-up points
     sync = bool(st.session_state.get("w_sync", False))
     returned = ["last_object_clicked_tooltip"] + (["center", "zoom"] if sync else [])
     map_col, side_col = st.columns([3, 1])
@@ -256,6 +258,7 @@ def main() -> None:
     state = clicked(state, frames, out.get("last_object_clicked_tooltip"))
     with side_col:
         details(state, frames)
+        unplaced_panel(state, frames)  # issue 21: district-level lists and "not yet located (N)"
         st.caption(t("share_hint", state.lang))
     st.caption(t("subtitle", state.lang))
     quick_outputs(state, frames)

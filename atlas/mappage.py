@@ -12,6 +12,7 @@ import pandas as pd
 from atlas import mapmodel
 from atlas.viewstate import ViewState
 from core.i18n import label, t
+from core.vocab import PLACED_TIERS
 from layers.filters import Match
 from layers.render import field_value, uncertainty_text
 
@@ -23,7 +24,8 @@ def detail_rows(layer: str, row: pd.Series, lang: str) -> list[tuple[str, str]]:
               ("district", " / ".join(label(d, lang, "district") for d in str(row["district"]).split(";"))),
               ("cluster", " / ".join(label(c, lang, "cluster") for c in str(row["cluster"]).split(";"))),
               ("status", label(row["status"], lang)), ("f_plan_ref", row["plan_ref"]),
-              ("f_uncertainty", uncertainty_text(row.get("pos_uncertainty_m"), lang)),
+              ("f_uncertainty", uncertainty_text(row.get("pos_uncertainty_m"), lang) if _placed(row) else ""),
+              ("t21_tier", t(f"t21_tier_{row['location_tier']}", lang) if row.get("location_tier") else ""),
               ("f_source", field_value(row, "source", lang)),
               ("f_precision", f"{label(row['geom_precision'], lang)} ({row['source_crs']})"), ("f_as_of", row["as_of"]),
               ("f_licence", row.get("licence", "")), ("f_notes", field_value(row, "notes", lang))]
@@ -33,7 +35,14 @@ def detail_rows(layer: str, row: pd.Series, lang: str) -> list[tuple[str, str]]:
 def match_lines(matches: list[Match], lang: str) -> dict[str, str]:
     """Feature id -> the line a search hit shows (name, type, layer)."""
     return {m.id: t("match_line", lang, name=m.name_zh if lang == "zh" else m.name_en, kind=label(m.kind, lang),
-                    layer=label(m.layer, lang)) for m in matches}
+                    layer=label(m.layer, lang)) + ("" if m.placed else f" — {t('t21_location_not_published', lang)}")
+            for m in matches}
+
+
+def _placed(row: pd.Series) -> bool:
+    """The feature stands at a place of its own (issue 21: tiers site/street and a geometry)."""
+    geom = row.get("geometry")
+    return geom is not None and not geom.is_empty and row.get("location_tier", "site") in PLACED_TIERS
 
 
 def select_hit(state: ViewState, frames: dict[str, gpd.GeoDataFrame], fid: str) -> tuple[ViewState, bool]:
@@ -45,6 +54,8 @@ def select_hit(state: ViewState, frames: dict[str, gpd.GeoDataFrame], fid: str) 
     hit = mapmodel.find_feature(frames, fid)
     if hit is None:
         return state, False
+    if not _placed(hit[1].iloc[0]):  # location not published: selected (details say so), the map stays put
+        return replace(state, selected=fid), False
     point = hit[1].geometry.iloc[0].representative_point()
     state = replace(state, lat=round(point.y, 5), lon=round(point.x, 5), zoom=max(state.zoom, 14), selected=fid)
     if hit[0] in state.layers:

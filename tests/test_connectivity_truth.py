@@ -115,7 +115,7 @@ def test_cluster_members_use_the_resource_layer(city):
 
 def test_route_equals_the_matrix_and_sums_its_legs(city):
     frames, net = city
-    a, b = "resources:res_laoshan_lab", "resources:res_ouc_westcoast"
+    a, b = "resources:res_laoshan_lab", "resources:res_upc"
     for mode in ("transit", "car", "combined"):
         minutes, legs = fastest_route(net, a, b, modes=mode)
         assert minutes == pytest.approx(report.resource_matrix(net, frames, mode).loc[a.split(":")[1], b.split(":")[1]])

@@ -18,6 +18,7 @@ from analysis.density import (
     kernel_density,
     within_uncertainty,
 )
+from analysis.tiers import n_unlocated, placed_points, with_district_tier
 from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, md, page_lang
 from atlas.workers import read_upload_isolated
@@ -67,8 +68,8 @@ def points(digest: str | None, name: str | None, crs: str, lon: str | None, lat:
     """(points, problems): the atlas's resources layer, or the analyst's file, keyed by its digest (the
     bytes are not hashed on every rerun). A shared resource, not a per-call copy: a million points are
     held once, never mutated; big files are parsed in a worker process (atlas/workers.py)."""
-    if digest is None:
-        return resources.load(), []
+    if digest is None:  # issue 21: located features only; the others are counted apart (attrs)
+        return placed_points(resources.load()), []
     return read_upload_isolated(_data, name or "", crs=crs, lon=lon or None, lat=lat or None)
 
 
@@ -86,7 +87,10 @@ def city():
 def step_counts(src: tuple, zone_key: str, weight: str | None, _pts):
     pts = _pts
     z = zones(zone_key)
-    return (counts_by_zone(pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city()),
+    counts = counts_by_zone(pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city())
+    if zone_key == "districts" and src[0] is None:  # issue 21: the atlas's district-level features count too
+        counts = with_district_tier(counts, resources.load())
+    return (counts,
             clark_evans(pts, z, zone_id=ZONES[zone_key][1]))
 
 
@@ -348,6 +352,8 @@ def page(lang: str) -> None:
         problems = [*problems, *offshore]
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
+    if n_unlocated(pts):  # issue 21
+        st.caption(tr("t21_unlocated_left_out", n=n_unlocated(pts), d=len(pts.attrs["unlocated"].get("district", []))))
     if p["max_unc"] is not None:  # only frames that carry pos_uncertainty_m (the atlas's; some uploads)
         pts = within_uncertainty(pts, max_uncertainty_m=p["max_unc"])
     if pts.attrs.get("left_out"):

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density, within_uncertainty
     from analysis.points_io import read_upload
+    from analysis.tiers import n_unlocated, placed_points, with_district_tier
     from layers import clusters, coast, districts, resources
 
     if args.points:
@@ -72,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
         pts, problems = read_upload(path.read_bytes(), path.name, crs=args.crs, lon=args.lon, lat=args.lat)
         weight = args.weight
     else:
-        pts, problems, weight = resources.load(), [], args.weight or "weight"
+        pts, problems, weight = placed_points(resources.load()), [], args.weight or "weight"
+        if n_unlocated(pts):  # issue 21: no place of their own, so in no kernel/hexagon/statistic
+            print(f"{n_unlocated(pts)} features left out: no place of their own (known only to a district or "
+                  "the city); district counts include those known to their district", file=sys.stderr)
     for p in problems:
         print(p["message"], file=sys.stderr)
     pts = within_uncertainty(pts, max_uncertainty_m=args.max_uncertainty_m)
@@ -83,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     city, bays = coast.load_city(), clusters.bay_clusters()
     for name, zones, zid in (("clusters", bays, "cluster"), ("districts", districts.load(), "id")):
         table = counts_by_zone(pts, zones, zone_id=zid, weight=weight, city=city)
+        if name == "districts" and not args.points:  # issue 21: district-level features count in their district
+            table = with_district_tier(table, resources.load())
         (args.out / f"zones_{name}.geojson").write_text(table.to_json(drop_id=True), encoding="utf-8")
         _csv(args.out / f"zones_{name}.csv", pd.DataFrame(table.drop(columns="geometry")))
     hexes = hot_spots(hexagons(pts, resolution=args.resolution, weight=weight, land=city),
