@@ -35,6 +35,8 @@ class NetworkConfig:
     rail_default_speed_kmh: float = 120.0
     rail_dwell_min: float = 2.0
     rail_wait_min: float = 15.0
+    rail_timetable: bool = True
+    rail_wait_max_min: float = 30.0
     # --- roads ---------------------------------------------------------------
     road_speed_factor: float = 0.8
     road_default_speed_kmh: float = 80.0
@@ -107,11 +109,21 @@ SOURCES: dict[str, str] = {
     "accelerating from 100-120 km/h); assumption.",
     "metro_express_wait_min": "Direct trains run twice a day each way, outside regular hours: a planner cannot "
     "count on one, so boarding one costs 30 min (they are only chosen when nothing else runs).",
-    "rail_speed_factor": "Average speed between stops as a share of the line's design_speed_kmh "
-    "(acceleration, speed restrictions near stations); assumption.",
+    "rail_speed_factor": "Only for a station pair the timetable does not serve: average speed between stops "
+    "as a share of the line's design_speed_kmh (acceleration, speed restrictions near stations); assumption.",
     "rail_default_speed_kmh": "Used when a rail line has no design_speed_kmh.",
-    "rail_dwell_min": "2 min intermediate stop of intercity/HSR trains (typical timetable).",
-    "rail_wait_min": "Arrive before departure and wait for a train with sparse headways (assumption).",
+    "rail_dwell_min": "Only for pairs without timetable times: 2 min intermediate stop of intercity/HSR trains.",
+    "rail_wait_min": "Only for a station the timetable does not list: arrive before departure and wait "
+    "(assumption).",
+    "rail_timetable": "Rail in-vehicle minutes between two stations are the median over the trains that call at "
+    "both, in that direction, in China Railway's timetable of 2024-06-15 (gpx0214/gpx0214.github.io "
+    "js/cr240615.min.csv, commit a2649c51; extract geodata/src/rail_timetable_pairs.csv, rebuilt by "
+    "python -m geodata.extract_rail_timetable). Waits: half the mean headway of one direction over the "
+    "station's service hours (geodata/src/rail_timetable_stations.csv: trains calling on 2024-07-02 / 2, "
+    "first to last departure). The count is of all trains at the station, whatever their destination, so "
+    "the wait for one particular destination is understated at big stations.",
+    "rail_wait_max_min": "Cap on the rail wait: where trains are sparse (红岛, 董家口: a train every 45-90 min "
+    "each way) a traveller looks up the timetable instead of arriving at random; assumption.",
     "road_speed_factor": "Free-flow operating speed as a share of design_speed_kmh (ramps, tolls, traffic); assumption.",
     "road_published_lengths_km": "Published road lengths of the structures whose drawn lines are schematic and "
     "shorter: Jiaozhou Bay Tunnel 7.8 km portal to portal (Wikipedia 'Qingdao Jiaozhou Bay tunnel'; China Daily "
