@@ -42,7 +42,7 @@ STATUS_SETS: dict[str, frozenset[str]] = {
     "today+planned": frozenset(STATUS_ORDER),
 }
 TRANSIT_MODES = frozenset({"metro", "rail", "ferry", "board", "alight", "transfer", "walk", "feeder"})
-CAR_MODES = frozenset({"road", "drive"})
+CAR_MODES = frozenset({"road", "drive", "walk"})  # places within walking distance are walked between
 MODE_SETS: dict[str, frozenset[str]] = {
     "transit": TRANSIT_MODES,
     "car": CAR_MODES,
