@@ -23,7 +23,7 @@ LEG_KIND = {"walk": "walk", "feeder": "feeder", "drive": "drive", "road": "drive
             "board": "wait", "metro": "ride", "rail": "ride", "ferry": "ride", "alight": "ride",
             "transfer": "transfer"}
 LEG_COLUMNS = ["kind", "mode", "link", "line_zh", "line_en", "from_zh", "from_en", "to_zh", "to_en", "stops",
-               "minutes", "geometry"]
+               "minutes", "km", "geometry"]
 
 
 def _path(pred: np.ndarray, src: int, dst: int) -> list[int]:
@@ -76,6 +76,7 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
         connector = kind == "drive" and edge["mode"] == "road" and not link
         if last is not None and last["kind"] == kind and (last["link"] == link or connector):
             last["minutes"] += float(edge["time_min"])
+            last["km"] += _km(data)
             last["to_zh"], last["to_en"] = b.get("name_zh", ""), b.get("name_en", "")
             last["stops"] += int(edge["mode"] in ("metro", "rail"))
             if data.get("geometry") is not None:
@@ -86,7 +87,7 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
                      "from_zh": a.get("name_zh", ""), "from_en": a.get("name_en", ""),
                      "to_zh": b.get("name_zh", ""), "to_en": b.get("name_en", ""),
                      "stops": int(edge["mode"] in ("metro", "rail")), "minutes": float(edge["time_min"]),
-                     "parts": [data["geometry"]] if data.get("geometry") is not None else []})
+                     "km": _km(data), "parts": [data["geometry"]] if data.get("geometry") is not None else []})
     legs = [leg for leg in legs if leg["minutes"] >= 0.05 or leg["kind"] == "ride"]
     for leg in legs:
         parts = leg.pop("parts")
@@ -94,6 +95,12 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
     out = gpd.GeoDataFrame(pd.DataFrame(legs, columns=LEG_COLUMNS), geometry="geometry", crs=MEASURE_CRS)
     out.attrs["params"] = empty.attrs["params"]
     return total, out
+
+
+def _km(data: dict) -> float:
+    """Kilometres a leg's edge covers on the ground: the road's published length for the bay bridge and tunnel,
+    the straight line x detour for city-street and walking legs, 0 for waiting and changing."""
+    return float(data.get("travel_m", data.get("length_m", 0.0)) or 0.0) / 1000.0
 
 
 def describe_leg(leg, lang: str = "en") -> str:
@@ -107,4 +114,5 @@ def describe_leg(leg, lang: str = "en") -> str:
     stops = f" ({leg['stops']} {'站' if zh else 'stops'})" if leg["kind"] == "ride" and leg["stops"] else ""
     head = f"{what} {line}".strip()
     place = " → ".join(x for x in (a, b) if x) if leg["kind"] != "wait" else a
-    return f"{head}: {place}{stops}  {leg['minutes']:.1f} {'分钟' if zh else 'min'}".replace(":   ", "  ")
+    dist = f", {leg['km']:.1f} {'公里' if zh else 'km'}" if leg.get("km", 0) and leg["kind"] != "wait" else ""
+    return f"{head}: {place}{stops}  {leg['minutes']:.1f} {'分钟' if zh else 'min'}{dist}".replace(":   ", "  ")
