@@ -70,5 +70,6 @@ def test_each_page_has_its_own_tab_title_in_the_readers_language(server, sized, 
     map_frame(page)
     page.wait_for_function(f"() => document.title === {title!r}", timeout=30_000)
     page.locator("[data-testid='stSidebarNav'] a").nth(3).click()  # the Export page
-    export = "导出与简报 · 青岛湾区科创走廊图集" if lang == "zh" else "Export & briefing · Qingdao Innovation Corridor Atlas"
+    export = ("导出与简报 · 青岛湾区科创走廊图集" if lang == "zh"
+              else "Export & briefing · Qingdao Innovation Corridor Atlas")
     page.wait_for_function(f"() => document.title === {export!r}", timeout=60_000)
