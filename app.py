@@ -24,7 +24,7 @@ from atlas.export.formats import human_size
 from atlas.pagekit import COMPACT_CSS, boundary, counters_html, md
 from atlas.viewstate import OVERLAYS, ViewState, from_query, to_query
 from core.i18n import LANGS, label, lang_of, t
-from core.settings import MAP
+from core.settings import DATA, MAP
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
 from layers.atlas_map import MapView, build_base_map, highlight_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
@@ -88,8 +88,6 @@ def sidebar(box, state: ViewState, token: str | None) -> None:
                             format_func=lambda k: getattr(BASEMAPS[k], f"label_{lang}"))
     if basemap == "amap":
         box.caption(t("amap_note", lang))
-    if not token:
-        box.caption(t("tianditu_hint", lang))
     choose = {"placeholder": t("choose", lang)}
     box.multiselect(t("layers", lang), OVERLAYS, key="w_layers", format_func=fmt, **choose)
     box.subheader(t("filters", lang))
@@ -120,7 +118,10 @@ def search_box(box, state: ViewState, frames) -> ViewState:
     if picked == state.selected:
         return state
     state, layer_on = mappage.select_hit(state, frames, picked)
-    if layer_on:  # the hit's layer was off: turn it on (the widget follows on the rerun)
+    if layer_on:  # the hit's layer was off: turn it on (the widget follows on the rerun) and say so
+        layer, rows = mapmodel.find_feature(frames, picked)
+        name = rows.iloc[0]["name_zh" if state.lang == "zh" else "name_en"]
+        st.session_state["layer_on_notice"] = t("layer_on", state.lang, layer=label(layer, state.lang), name=name)
         remember(state)
         st.session_state["force_layers"] = list(state.layers)
         st.rerun()
@@ -199,6 +200,14 @@ def quick_outputs(state: ViewState, frames) -> None:
     st.sidebar.caption(t("more_outputs", state.lang))
 
 
+def about(lang: str, token: str | None) -> None:
+    """Facts about the data, and the administrator's hints, folded away from the planner's view."""
+    with st.sidebar.expander(t("about", lang)):
+        st.caption(t("about_data", lang, date=DATA.data_date))
+        if not token:
+            st.caption(t("tianditu_admin", lang))
+
+
 def main() -> None:
     missing = missing_files()
     state = initial_state()
@@ -212,6 +221,8 @@ def main() -> None:
     frames, errors = frames_once()
     state = fit_to_filters(state, frames)
     state = search_box(side_matches, state, frames)
+    if notice := st.session_state.pop("layer_on_notice", None):
+        side_matches.info(notice)
     st.title(t("title", state.lang))
     for key in st.session_state["view"].notices:
         st.warning(t("bad_query", state.lang, param=key))
@@ -262,6 +273,7 @@ def main() -> None:
         st.caption(t("share_hint", state.lang))
     st.caption(t("subtitle", state.lang))
     quick_outputs(state, frames)
+    about(state.lang, token)
     remember(state)
 
 
@@ -304,6 +316,7 @@ def navigation() -> None:
     pages = [st.Page(main, title=t("page_map", lang), default=True)]
     pages += [st.Page(path, title=t(key, lang), url_path=url) for path, key, url in PAGES]
     page = st.navigation(pages)
+    st.set_page_config(page_title=t("page_tab", lang, page=page.title))  # the browser tab: this page, this language
     st.html(COMPACT_CSS)
     lang = language_switch()
     with boundary(st.error, lang, where=str(page.url_path or "map")):  # one error boundary for every page

