@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from core.crs import WGS84
-from core.settings import UPLOAD
+from core.refusal import Refusal
+from core.settings import BUDGET, UPLOAD
 
 ACCEPTED = "CSV/TSV, Excel .xlsx, GeoJSON, JSON records, zipped shapefile, KML/KMZ, GeoPackage"
 MESSAGES: dict[str, str] = {
@@ -58,6 +59,10 @@ MESSAGES: dict[str, str] = {
     "bad_json": "the GeoJSON could not be read: {value}",
     "not_geojson": "not a GeoJSON FeatureCollection/Feature: {value}",
     "not_a_point": "row {row}: geometry is {value}, not a Point",
+    "archive_members": "the archive holds {members:,} files; at most {limit:,} are read (settings.BUDGET."
+                       "archive_members): remove what is not needed",
+    "archive_size": "the archive would unpack to {size_mb:,.0f} MB; at most {limit_mb:,.0f} MB are read "
+                    "(settings.BUDGET.archive_bytes): split the file or send it as CSV",
 }
 SIGNATURES = ((b"PK\x03\x04", "zip"), (b"SQLite format 3\x00", "gpkg"), (b"\xd0\xcf\x11\xe0", "xls"),
               (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
@@ -141,10 +146,24 @@ def sniff_kind(data: bytes) -> str:
 def _zip_kind(data: bytes) -> str:
     """'xlsx' for an Excel workbook (Office Open XML), else 'zip' (shapefile, KMZ …)."""
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
         raise ValueError(MESSAGES["damaged_zip"].format(value=exc)) from exc
+    check_archive(infos)
+    names = [i.filename for i in infos]
     return "xlsx" if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names) else "zip"
+
+
+def check_archive(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip (shapefile, KMZ, .xlsx) that would unpack to too many files or bytes — read from its
+    directory, before anything is extracted (a 1 MB "zip bomb" can unpack to gigabytes)."""
+    if len(infos) > BUDGET.archive_members:
+        raise Refusal("archive_members", MESSAGES["archive_members"], members=len(infos),
+                      limit=BUDGET.archive_members)
+    size = sum(max(i.file_size, 0) for i in infos)
+    if size > BUDGET.archive_bytes:
+        raise Refusal("archive_size", MESSAGES["archive_size"], size_mb=size / 2**20,
+                      limit_mb=BUDGET.archive_bytes / 2**20)
 
 
 def decode(data: bytes, *, partial: bool = False) -> str:
@@ -257,7 +276,9 @@ def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
             warnings.simplefilter("ignore")  # GDAL notes on file names of in-memory files
             frame = pyogrio.read_dataframe(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 — GDAL's errors are many; the message is what matters
-        raise ValueError(MESSAGES["bad_vector"].format(kind=kind, value=str(exc).splitlines()[0][:200])) from exc
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        detail = re.sub(r"/vsi\w+/\S*", "", first)[:200]  # GDAL's in-memory paths mean nothing to the reader
+        raise ValueError(MESSAGES["bad_vector"].format(kind=kind, value=detail.strip(" :'\"") or "damaged")) from exc
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ValueError(MESSAGES["no_geometry"].format(kind=kind))
     return frame

@@ -18,6 +18,7 @@ from analysis.density import (
     kernel_density,
     within_uncertainty,
 )
+from atlas.costs import check_page
 from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, md, page_lang
 from atlas.workers import read_upload_isolated
@@ -177,6 +178,8 @@ def run(src: tuple, p: dict, pts):
                "has missing, negative or non-finite values: fix those rows or choose “none” as the weight.")
         raise ValueError(msg)
     key = (*src[:5], p["max_unc"])  # the cache key (digest, name, crs, lon, lat, precision): never the bytes
+    check_page(city=city(), cell_m=min(p["cell_m"], p["bandwidth_m"]), bandwidth_m=p["bandwidth_m"],  # issue 24
+               resolution=p["resolution"], kde="kde" in p["shown"])  # costs checked before they are paid
     bar = st.progress(0, text=tr("d_counting"))
     counts, ce = step_counts(key, p["zone_key"], p["weight"], pts)
     if p["cell_m"] > p["bandwidth_m"]:
