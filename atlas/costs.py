@@ -41,7 +41,8 @@ def _land(frame):
 
 
 def check_call(sig: inspect.Signature, subject, params: dict) -> None:
-    """Refuse an analysis call whose grid, hexagons or matrix would exceed the budget."""
+    """Refuse an analysis call whose grid, hexagons or matrix would exceed the budget, or whose weight
+    column cannot be trusted."""
     import geopandas as gpd
 
     try:
@@ -53,6 +54,10 @@ def check_call(sig: inspect.Signature, subject, params: dict) -> None:
     land = args.get("land") if args.get("land") is not None else args.get("city")
     land_extent, land_area = _land(land) if isinstance(land, gpd.GeoDataFrame) and len(land) else (None, None)
     extent = measured_bounds(subject) if isinstance(subject, gpd.GeoDataFrame) else None
+    if isinstance(subject, gpd.GeoDataFrame) and isinstance(args.get("weight"), str):
+        from analysis.points_io import check_weight
+
+        check_weight(subject, args["weight"])  # inf, 1e308, negative or all-zero weights: refused, never used
     budget.check_arguments(args, extent=extent, land_extent=land_extent, land_area_m2=land_area,
                            n_points=len(subject) if isinstance(subject, gpd.GeoDataFrame) else None)
 
@@ -114,3 +119,16 @@ def fast_check(command: str, method: str | None, layer: str, params: list[str], 
         return
     budget.check_kde(extent, cell_m=values.get("cell_m", DENSITY.cell_m),
                      bandwidth_m=values.get("bandwidth_m", DENSITY.bandwidth_m), padded=True)
+
+
+def weight_notice(frame, column: str, lang: str) -> str:
+    """Why ``column`` was not chosen as the weight, in ``lang`` (the page says so instead of passing it over)."""
+    from analysis.points_io import check_weight
+    from core.i18n import t
+    from core.refusal import message_of
+
+    try:
+        check_weight(frame, column)
+    except ValueError as exc:
+        return t("r_weight_not_chosen", lang, column=column, why=message_of(exc, lang))
+    return ""

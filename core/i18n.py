@@ -319,4 +319,20 @@ STRINGS.update({
     "r_archive_size": ("压缩包解压后将有 {size_mb:,.0f} MB，最多读取 {limit_mb:,.0f} MB：请拆分文件或改用 CSV",
                        "the archive would unpack to {size_mb:,.0f} MB; at most {limit_mb:,.0f} MB are read: split the "
                        "file or send it as CSV"),
+    "r_weight_missing": ("权重列 {column!r} 不能使用：{n:,} 行为空或不是数字；请修正这些行或不加权分析",
+                         "the weight column {column!r} cannot be used: {n:,} rows are empty or not numbers; fix those "
+                         "rows or analyse unweighted"),
+    "r_weight_infinite": ("权重列 {column!r} 不能使用：{n:,} 行为无穷大；请修正这些行或不加权分析",
+                          "the weight column {column!r} cannot be used: {n:,} rows are infinite; fix those rows or "
+                          "analyse unweighted"),
+    "r_weight_negative": ("权重列 {column!r} 不能使用：{n:,} 行为负数；请修正这些行或不加权分析",
+                          "the weight column {column!r} cannot be used: {n:,} rows are negative; fix those rows or "
+                          "analyse unweighted"),
+    "r_weight_absurd": ("权重列 {column!r} 不能使用：{n:,} 行大于 {limit:g}；请修正这些行或不加权分析",
+                        "the weight column {column!r} cannot be used: {n:,} rows are above {limit:g}; fix those rows "
+                        "or analyse unweighted"),
+    "r_weight_all_zero": ("权重列 {column!r} 不能使用：全部权重为零；请不加权分析",
+                          "the weight column {column!r} cannot be used: every weight is zero; analyse unweighted"),
+    "r_weight_not_chosen": ("未自动选用“{column}”列作为权重：{why}", "The “{column}” column was not chosen as the weight: "
+                            "{why}"),
 })
