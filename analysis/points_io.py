@@ -27,6 +27,7 @@ import pandas as pd
 from analysis.density.points import transform_xy
 from analysis.readers import GEOMETRY_XY, read_table
 from core.crs import WEB_DATUMS, WGS84, _datum_name, convert_xy
+from core.refusal import Refusal
 from core.settings import UPLOAD
 from core.vocab import QINGDAO_BBOX
 
@@ -35,11 +36,24 @@ MESSAGES: dict[str, str] = {
     "not_a_number": "row {row}: {column}={value!r} is not a number",
     "out_of_range": "row {row}: ({x}, {y}) is not a valid longitude/latitude",
     "outside_qingdao": "row {row}: ({x:.5f}, {y:.5f}) lies outside Qingdao",
-    "bad_weight": "row {row}: weight {value!r} is not a non-negative number",
+    "bad_weight": "row {row}: weight {value!r} is not a number between 0 and 1e12",
     "no_columns": "no longitude/latitude columns found among {value}; choose them explicitly",
     "too_large": "the file is {size} bytes; the limit is {limit} bytes (settings.UPLOAD.max_bytes)",
+    "weight_missing": "the weight column {column!r} cannot be used: {n:,} rows are empty or not numbers; fix those "
+                      "rows or analyse unweighted",
+    "weight_infinite": "the weight column {column!r} cannot be used: {n:,} rows are infinite; fix those rows or "
+                       "analyse unweighted",
+    "weight_negative": "the weight column {column!r} cannot be used: {n:,} rows are negative; fix those rows or "
+                       "analyse unweighted",
+    "weight_absurd": "the weight column {column!r} cannot be used: {n:,} rows are above {limit:g}; fix those rows or "
+                     "analyse unweighted",
+    "weight_all_zero": "the weight column {column!r} cannot be used: every weight is zero; analyse unweighted",
     "suggest_crs": "{share:.0%} of the points fall outside Qingdao; as {crs} they would fall inside: try crs={crs!r}",
 }
+
+#: a weight above this is not a weight (1e308 would make every total infinite): refused, never used
+MAX_WEIGHT = 1e12
+WEIGHT_WHY = ("missing", "infinite", "negative", "absurd", "all_zero")
 
 LON_NAMES = ("lon", "lng", "longitude", "x", "经度", "long")
 LAT_NAMES = ("lat", "latitude", "y", "纬度")
@@ -114,6 +128,33 @@ def _numbers(frame, column, problems) -> pd.Series:
     return values
 
 
+def weight_issue(values) -> tuple[str, int] | None:
+    """Why a weight column cannot be trusted — ``(reason, rows)``, reason in :data:`WEIGHT_WHY` — or None.
+
+    A weight is a finite, non-negative number no larger than :data:`MAX_WEIGHT`, and not all of them zero:
+    an infinite, absurd (1e308) or all-zero weight gives a normal-looking but meaningless result.
+    """
+    raw = pd.Series(values)
+    w = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    checks = (("missing", np.isnan(w)), ("infinite", np.isinf(w)), ("negative", w < 0), ("absurd", w > MAX_WEIGHT))
+    for reason, bad in checks:
+        if bad.any():
+            return reason, int(bad.sum())
+    if len(w) and not w.any():
+        return "all_zero", len(w)
+    return None
+
+
+def check_weight(frame, column: str | None) -> None:
+    """Refuse (:class:`core.refusal.Refusal`) a weight column that :func:`weight_issue` finds untrustworthy."""
+    if column is None or column not in frame:
+        return
+    issue = weight_issue(frame[column])
+    if issue is not None:
+        key = f"weight_{issue[0]}"
+        raise Refusal(key, MESSAGES[key], column=str(column)[:80], n=issue[1], limit=MAX_WEIGHT)
+
+
 def points_from_table(
     frame: pd.DataFrame, *, lon: str | None = None, lat: str | None = None, crs: str = "WGS84",
     weight: str | None = None, clip_to_qingdao: bool = True,
@@ -131,9 +172,10 @@ def points_from_table(
     ok = xs.notna() & ys.notna()
     if weight is not None:
         w = pd.to_numeric(frame[weight], errors="coerce")
-        for i in np.flatnonzero((ok & ~(w >= 0)).to_numpy()):
+        good_w = (w >= 0) & (w <= MAX_WEIGHT)  # NaN, inf, negative and absurd (1e308) weights are not used
+        for i in np.flatnonzero((ok & ~good_w).to_numpy()):
             problems.append(problem("bad_weight", row=int(frame.index[i]) + 1, value=frame[weight].iloc[i]))
-        ok &= w >= 0
+        ok &= good_w
     gx, gy = to_wgs84(xs[ok].to_numpy(), ys[ok].to_numpy(), crs)
     out = frame[ok.to_numpy()].copy()
     out["_lon"], out["_lat"] = gx, gy

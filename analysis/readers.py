@@ -7,7 +7,8 @@ readers and returns a :class:`Table` — the rows, which columns hold the coordi
 
 * CSV/TSV text in any common dialect: delimiter sniffed (``, ; TAB |``), decimal
   commas recognised when the delimiter is not a comma, encodings UTF-8 (± BOM),
-  GBK/GB18030 and UTF-16 (Excel's "Unicode text");
+  UTF-16 (Excel's "Unicode text") and, found by charset-normalizer, GBK/GB18030 or Western
+  (cp1252/Latin-1);
 * Excel workbooks ``.xlsx`` (pandas + openpyxl, first sheet);
 * GeoJSON FeatureCollections/Features and JSON arrays of records ``[{"lon": …, "lat": …}]``;
 * zipped shapefiles, KML/KMZ and GeoPackage (pyogrio/GDAL; the file's own CRS wins
@@ -37,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from core.crs import WGS84
-from core.settings import UPLOAD
+from core.refusal import Refusal
+from core.settings import BUDGET, UPLOAD
 
 ACCEPTED = "CSV/TSV, Excel .xlsx, GeoJSON, JSON records, zipped shapefile, KML/KMZ, GeoPackage"
 MESSAGES: dict[str, str] = {
@@ -53,11 +55,16 @@ MESSAGES: dict[str, str] = {
     "no_geometry": "the {kind} file has no geometry (a plain table?); save it as CSV or Excel with lon/lat columns",
     "too_many_rows": "the file has {rows} rows; the limit is {limit} (settings.UPLOAD.max_rows)",
     "recognised_as": "the file is named {name!r} but its content is {kind}: read as {kind}",
-    "encoding": "the file is neither UTF-8 nor GBK text (UTF-16 is read too; accepted kinds: {accepted})",
+    "encoding": "the file is neither UTF-8 nor GBK/GB18030 nor Western (Latin-1) text (UTF-16 is read too; "
+                "accepted kinds: {accepted})",
     "bad_csv": "the CSV could not be read: {value}",
     "bad_json": "the GeoJSON could not be read: {value}",
     "not_geojson": "not a GeoJSON FeatureCollection/Feature: {value}",
     "not_a_point": "row {row}: geometry is {value}, not a Point",
+    "archive_members": "the archive holds {members:,} files; at most {limit:,} are read (settings.BUDGET."
+                       "archive_members): remove what is not needed",
+    "archive_size": "the archive would unpack to {size_mb:,.0f} MB; at most {limit_mb:,.0f} MB are read "
+                    "(settings.BUDGET.archive_bytes): split the file or send it as CSV",
 }
 SIGNATURES = ((b"PK\x03\x04", "zip"), (b"SQLite format 3\x00", "gpkg"), (b"\xd0\xcf\x11\xe0", "xls"),
               (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
@@ -141,27 +148,98 @@ def sniff_kind(data: bytes) -> str:
 def _zip_kind(data: bytes) -> str:
     """'xlsx' for an Excel workbook (Office Open XML), else 'zip' (shapefile, KMZ …)."""
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
         raise ValueError(MESSAGES["damaged_zip"].format(value=exc)) from exc
+    check_archive(infos)
+    names = [i.filename for i in infos]
     return "xlsx" if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names) else "zip"
 
 
+def check_archive(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip (shapefile, KMZ, .xlsx) that would unpack to too many files or bytes — read from its
+    directory, before anything is extracted (a 1 MB "zip bomb" can unpack to gigabytes)."""
+    if len(infos) > BUDGET.archive_members:
+        raise Refusal("archive_members", MESSAGES["archive_members"], members=len(infos),
+                      limit=BUDGET.archive_members)
+    size = sum(max(i.file_size, 0) for i in infos)
+    if size > BUDGET.archive_bytes:
+        raise Refusal("archive_size", MESSAGES["archive_size"], size_mb=size / 2**20,
+                      limit_mb=BUDGET.archive_bytes / 2**20)
+
+
 def decode(data: bytes, *, partial: bool = False) -> str:
-    """Text from UTF-8 (± BOM), UTF-16 (BOM, or NUL-interleaved ASCII), GBK/GB18030."""
+    """Text from UTF-8 (± BOM), UTF-16 (BOM, or NUL-interleaved ASCII), else the legacy encoding
+    charset-normalizer finds among GB18030/GBK and Western (cp1252, Latin-1) — see :func:`legacy_encoding`.
+    ``partial``: a sample cut anywhere (the 4 kB used to sniff the kind) never raises."""
+    errors = "replace" if partial else "strict"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace" if partial else "strict")
+        return data.decode("utf-16", errors=errors)
     if len(data) >= 4 and data[1:200:2].count(0) > 0.4 * len(data[1:200:2]):
-        return data.decode("utf-16-le", errors="replace" if partial else "strict")
-    for enc in ("utf-8-sig", "gb18030"):
+        return data.decode("utf-16-le", errors=errors)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if partial and exc.start > len(data) - 4:  # a character cut by the 4 kB sample
+            return data[: exc.start].decode("utf-8-sig")
+    encoding = legacy_encoding(data)
+    if encoding is None:
+        if partial:
+            return data.decode("latin-1")
+        raise ValueError(MESSAGES["encoding"].format(accepted=ACCEPTED))
+    return data.decode(encoding, errors=errors)
+
+
+LEGACY = ("gb18030", "cp1252", "latin_1")
+
+
+def legacy_encoding(data: bytes) -> str | None:
+    """The encoding of non-UTF-8 text: charset-normalizer's least chaotic reading among :data:`LEGACY`.
+
+    Short files often read cleanly both ways ("név" in Latin-1 is also the GB18030 bytes of "n関"); a tie
+    goes to the Western reading only when its accented letters sit inside words and the Chinese reading
+    is not mostly common characters (GB2312 level 1), else to GB18030 (the atlas's files are Chinese).
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data, cp_isolation=list(LEGACY), preemptive_behaviour=False))
+    if not matches:
+        try:  # charset-normalizer finds it too chaotic, but it is valid GB18030: read it as before
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            return None
+        return "gb18030"
+    best = min(m.chaos for m in matches)
+    tied = {m.encoding: str(m) for m in matches if m.chaos <= best + 0.01}
+    western = next((e for e in LEGACY[1:] if e in tied), None)
+    if "gb18030" not in tied or western is None:
+        return next(iter(tied))
+    if _looks_western(tied[western]) and not _looks_chinese(tied["gb18030"]):
+        return western
+    return "gb18030"
+
+
+def _looks_chinese(text: str) -> bool:
+    """At least half of the non-ASCII characters are common Chinese (GB2312 level 1 or its punctuation)."""
+    wide = [c for c in text if ord(c) > 127]
+    common = 0
+    for c in wide:
         try:
-            return data.decode(enc)
-        except UnicodeDecodeError as exc:
-            if partial and exc.start > len(data) - 4:  # a character cut by the 4 kB sample
-                return data[: exc.start].decode(enc)
-    if partial:
-        return data.decode("latin-1")
-    raise ValueError(MESSAGES["encoding"].format(accepted=ACCEPTED))
+            common += c.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            continue
+    return bool(wide) and common >= 0.5 * len(wide)
+
+
+def _looks_western(text: str) -> bool:
+    """Accented Latin letters, most of them inside a word (next to an ASCII letter): "név", "Müller"."""
+    wide = [i for i, c in enumerate(text) if ord(c) > 127]
+    if not wide:
+        return False
+    latin = [i for i in wide if "LATIN" in unicodedata.name(text[i], "")]
+    inside = [i for i in latin if any(0 <= j < len(text) and text[j].isascii() and text[j].isalpha()
+                                      for j in (i - 1, i + 1))]
+    return len(latin) >= 0.8 * len(wide) and len(inside) >= 0.5 * len(latin)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -257,7 +335,9 @@ def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
             warnings.simplefilter("ignore")  # GDAL notes on file names of in-memory files
             frame = pyogrio.read_dataframe(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 — GDAL's errors are many; the message is what matters
-        raise ValueError(MESSAGES["bad_vector"].format(kind=kind, value=str(exc).splitlines()[0][:200])) from exc
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        detail = re.sub(r"/vsi\w+/\S*", "", first)[:200]  # GDAL's in-memory paths mean nothing to the reader
+        raise ValueError(MESSAGES["bad_vector"].format(kind=kind, value=detail.strip(" :'\"") or "damaged")) from exc
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ValueError(MESSAGES["no_geometry"].format(kind=kind))
     return frame

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from core.i18n import lang_of, t
+from core.refusal import message_of
 
 LOG = logging.getLogger("atlas.pages")
 _PUNCT = frozenset(string.punctuation)
@@ -69,7 +70,7 @@ def _control_flow(exc: BaseException) -> bool:
 
 def user_message(exc: Exception, lang: str) -> str:
     """The Markdown shown for a documented error: what went wrong, then what to do."""
-    detail = md(str(exc).strip() or type(exc).__name__, limit=600)
+    detail = md(message_of(exc, lang).strip() or type(exc).__name__, limit=600)  # issue 24: the reader's language
     return f"{t('err_input', lang)}\n\n{detail}\n\n{t('err_input_hint', lang)}"
 
 

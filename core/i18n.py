@@ -400,3 +400,42 @@ def crs_text(value, lang: str) -> str:
         return ""
     name = label(code, lang)
     return name if code in ("EPSG:4326", "EPSG:4490") else t("crs_converted", lang, crs=name)
+# --- issue 24 --- reader, size, budget and worker messages (core/refusal.py: key "r_<reason>") ------------
+STRINGS.update({
+    "r_kde_budget": ("核密度格网在此范围（{width_km:.0f} × {height_km:.0f} 公里）内以 {cell_m:g} 米的格网大小"
+                     "需要 {cells:,} 个格子，上限为 {limit:,} 个：请使用不小于 {allowed:g} 米的格网大小",
+                     "a kernel density grid with cell_m={cell_m:g} m over this extent "
+                     "({width_km:.0f} x {height_km:.0f} km) has {cells:,} cells; the limit is {limit:,} cells: "
+                     "use cell_m >= {allowed:g} m"),
+    "r_hex_budget": ("H3 分辨率 {resolution} 在此范围内约有 {cells:,} 个六边形，上限为 {limit:,}："
+                     "请使用不大于 {allowed} 的分辨率",
+                     "H3 resolution {resolution} over this extent gives about {cells:,} hexagons; the limit is "
+                     "{limit:,}: use resolution <= {allowed}"),
+    "r_matrix_budget": ("{origins:,} × {destinations:,} = {pairs:,} 个起讫对的出行时间矩阵超过上限 {limit:,}："
+                        "最多使用 {allowed:,} 个起点",
+                        "a travel-time matrix of {origins:,} x {destinations:,} = {pairs:,} pairs is more than the "
+                        "limit of {limit:,} pairs: use at most {allowed:,} origins"),
+    "r_cutoff_budget": ("{n} 个等时圈阈值超过上限 {limit}：最多给出 {limit} 个",
+                        "{n} isochrone cutoffs is more than the limit of {limit}: give at most {limit}"),
+    "r_archive_members": ("压缩包内有 {members:,} 个文件，最多读取 {limit:,} 个：请删去不需要的文件",
+                          "the archive holds {members:,} files; at most {limit:,} are read: remove what is not needed"),
+    "r_archive_size": ("压缩包解压后将有 {size_mb:,.0f} MB，最多读取 {limit_mb:,.0f} MB：请拆分文件或改用 CSV",
+                       "the archive would unpack to {size_mb:,.0f} MB; at most {limit_mb:,.0f} MB are read: split the "
+                       "file or send it as CSV"),
+    "r_weight_missing": ("权重列 {column!r} 不能使用：{n:,} 行为空或不是数字；请修正这些行或不加权分析",
+                         "the weight column {column!r} cannot be used: {n:,} rows are empty or not numbers; fix those "
+                         "rows or analyse unweighted"),
+    "r_weight_infinite": ("权重列 {column!r} 不能使用：{n:,} 行为无穷大；请修正这些行或不加权分析",
+                          "the weight column {column!r} cannot be used: {n:,} rows are infinite; fix those rows or "
+                          "analyse unweighted"),
+    "r_weight_negative": ("权重列 {column!r} 不能使用：{n:,} 行为负数；请修正这些行或不加权分析",
+                          "the weight column {column!r} cannot be used: {n:,} rows are negative; fix those rows or "
+                          "analyse unweighted"),
+    "r_weight_absurd": ("权重列 {column!r} 不能使用：{n:,} 行大于 {limit:g}；请修正这些行或不加权分析",
+                        "the weight column {column!r} cannot be used: {n:,} rows are above {limit:g}; fix those rows "
+                        "or analyse unweighted"),
+    "r_weight_all_zero": ("权重列 {column!r} 不能使用：全部权重为零；请不加权分析",
+                          "the weight column {column!r} cannot be used: every weight is zero; analyse unweighted"),
+    "r_weight_not_chosen": ("未自动选用“{column}”列作为权重：{why}", "The “{column}” column was not chosen as the weight: "
+                            "{why}"),
+})

@@ -19,6 +19,8 @@ from analysis.density import (
     within_uncertainty,
 )
 from analysis.tiers import n_unlocated, placed_points, with_district_tier
+from analysis.points_io import check_weight, weight_issue
+from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, column_label, md, page_lang
 from atlas.workers import read_upload_isolated
@@ -140,14 +142,15 @@ def source_widgets(lang: str) -> tuple | None:
 
 
 def usable_weight(pts, column: str) -> bool:
-    values = pd.to_numeric(pts[column], errors="coerce").to_numpy(dtype=float)
-    return bool(len(values)) and bool(np.all(np.isfinite(values) & (values >= 0)))
+    return len(pts) > 0 and weight_issue(pts[column]) is None  # issue 24: finite, >= 0, <= 1e12, not all zero
 
 
 def parameter_widgets(pts) -> dict:
     numeric = [c for c in pts.columns if c != "geometry" and pd.api.types.is_numeric_dtype(pts[c])]
     options = [NO_WEIGHT, *numeric]
     default = options.index("weight") if "weight" in options and usable_weight(pts, "weight") else 0
+    if "weight" in options and not default:  # issue 24: never silently passed over (nor silently used)
+        st.sidebar.warning(weight_notice(pts, "weight", LANG))
     lo_bw, hi_bw = DENSITY.bandwidth_range_m
     lo_c, hi_c = DENSITY.cell_range_m
     lo_r, hi_r = DENSITY.h3_range
@@ -181,11 +184,10 @@ def parameter_widgets(pts) -> dict:
 
 def run(src: tuple, p: dict, pts):
     """What the map needs (counts, Gi* hexagons); the KDE only when its layer is switched on."""
-    if p["weight"] is not None and not usable_weight(pts, p["weight"]):
-        msg = (f"权重列 {p['weight']!r} 含空值、负值或非有限值；请修正文件或选择“无” · Weight column {p['weight']!r} "
-               "has missing, negative or non-finite values: fix those rows or choose “none” as the weight.")
-        raise ValueError(msg)
+    check_weight(pts, p["weight"])  # issue 24: inf, 1e308, negative, all-zero weights refused in the reader's language
     key = (*src[:5], p["max_unc"])  # the cache key (digest, name, crs, lon, lat, precision): never the bytes
+    check_page(city=city(), cell_m=min(p["cell_m"], p["bandwidth_m"]), bandwidth_m=p["bandwidth_m"],  # issue 24
+               resolution=p["resolution"], kde="kde" in p["shown"])  # costs checked before they are paid
     bar = st.progress(0, text=tr("d_counting"))
     counts, ce = step_counts(key, p["zone_key"], p["weight"], pts)
     if p["cell_m"] > p["bandwidth_m"]:

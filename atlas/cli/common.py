@@ -5,15 +5,15 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-from tqdm import tqdm
-
-from atlas.export.formats import FORMATS, export_bytes, human_size, safe_filename
-from atlas.export.metadata import build_metadata, metadata_bytes
 from core.files import write_together
-from layers import catalog
-from layers.filters import FILTERS, filter_frame
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+# geopandas, the layers and the export formats are imported where used: a command refused on its
+# arguments (an over-budget grid, a bad --filter) answers before the heavy libraries load
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -42,10 +42,14 @@ def out_path(out: str | None, default_name: str) -> Path | None:
 
 def progress(steps: list[str], label: str):
     """A progress bar over named steps (stderr; silent when not a terminal)."""
+    from tqdm import tqdm
+
     return tqdm(steps, desc=label, unit="step", file=sys.stderr, disable=None, leave=False)
 
 
 def load_named(name: str) -> gpd.GeoDataFrame:
+    from layers import catalog
+
     table = catalog.loaders()
     if name not in table:
         msg = f"unknown layer {name!r}; choose one of: {', '.join(table)}"
@@ -55,6 +59,8 @@ def load_named(name: str) -> gpd.GeoDataFrame:
 
 def parse_filters(items: list[str]) -> dict[str, tuple[str, ...]]:
     """``["district=laoshan,jimo", "status=operating"]`` → {"district": (...), ...}, validated."""
+    from layers.filters import FILTERS
+
     out: dict[str, tuple[str, ...]] = {}
     for item in items:
         key, sep, raw = item.partition("=")
@@ -73,6 +79,8 @@ def parse_filters(items: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 def apply_filters(gdf: gpd.GeoDataFrame, filters: dict[str, tuple[str, ...]]) -> gpd.GeoDataFrame:
+    from layers.filters import FILTERS, filter_frame
+
     return filter_frame(gdf, **{FILTERS[k][0]: v for k, v in filters.items()})
 
 
@@ -94,6 +102,9 @@ def resolve_format(fmt: str | None, out: str | None, known: dict[str, str]) -> s
 
 def write_export(frame, args, *, title: str, layers: list[str], filters: dict, params: dict | None = None) -> None:
     """Encode ``frame`` per ``args`` and write it (+ sidecar, both or neither); reports the size on stderr."""
+    from atlas.export.formats import FORMATS, export_bytes, human_size, safe_filename
+    from atlas.export.metadata import build_metadata, metadata_bytes
+
     args.format = resolve_format(args.format, args.out, {k: v[0] for k, v in FORMATS.items()})
     suffix = FORMATS[args.format][0]
     path = out_path(args.out, safe_filename(title, suffix))

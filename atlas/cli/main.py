@@ -139,6 +139,14 @@ COMMANDS = {"layers": ("list_layers", "cmd_layers"), "export": ("export", "cmd_e
 
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "density" and args.method:  # issue 24: over-budget calls refused before any heavy import
+        from atlas.costs import fast_check
+
+        try:
+            fast_check(args.command, args.method, args.layer, args.param, args.filter)
+        except ValueError as exc:
+            print(f"qd-atlas {args.command}: error: {exc}", file=sys.stderr)
+            return 2
     # imported per command, not at start: a briefing does not pay for the analysis modules
     if args.command in ("density", "connectivity"):
         from atlas.cli.analyse import cmd_analysis as handler
