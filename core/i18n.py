@@ -299,23 +299,27 @@ STRINGS.update({
 
 # --- issue 21 ---
 STRINGS.update({
-    "t21_unlocated_left_out": ("{n} 个规划要素尚无自身位置（只知所在区(市)或全市），未计入核密度、六边形、热点与最近邻统计；"
-                               "区(市)计数含只知所在区的 {d} 个。",
-                               "{n} plan-named features have no place of their own (known only to a district or the "
-                               "city) and are left out of kernels, hexagons, hot spots and nearest-neighbour "
-                               "statistics; district counts include the {d} known only to their district."),
-    "t21_not_located_footnote": ("另有 {n} 个规划要素尚未定位（未画出）。", "{n} plan-named features not yet located (not drawn)."),
+    "t21_unlocated_left_out": (
+        "{n} 个规划要素尚无自身位置（只知所在区(市)或全市），未计入核密度、六边形、热点与最近邻统计；"
+        "区(市)计数含只知所在区的 {d} 个。",
+        "{n} plan-named features have no place of their own (known only to a district or the city) and are "
+        "left out of kernels, hexagons, hot spots and nearest-neighbour statistics; district counts include "
+        "the {d} known only to their district."),
+    "t21_not_located_footnote": ("另有 {n} 个规划要素尚未定位（未画出）。",
+                                 "{n} plan-named features not yet located (not drawn)."),
     "t21_not_located_title": ("尚未定位（{n}）", "Not yet located ({n})"),
     "t21_location_not_published": ("位置未公布", "location not published"),
-    "t21_district_count": ("{district}：{n} 个只知所在区的要素", "{district}: {n} known only to the district"),
+    "t21_district_count": ("{district}：{n} 个只知所在区的要素",
+                           "{district}: {n} known only to the district"),
     "t21_tier": ("位置精度", "Location known to"),
     "t21_tier_site": ("地点", "site"),
     "t21_tier_street": ("街道/镇", "street or town"),
     "t21_tier_district": ("区(市)", "district"),
     "t21_tier_city": ("仅全市", "city only"),
-    "t21_no_site_route": ("“{name}”没有公布的地点（只知{where}），无法从它出发计算路线；请选择其所在区(市)或输入“经度,纬度”。",
-                          "“{name}” has no published site (known only to {where}), so no route can start there; "
-                          "choose its district or enter lon,lat."),
+    "t21_conn_left_out": (
+        "{n} 个园区和创新资源没有自身位置（只知所在区(市)或全市），不参与行程时间、矩阵和组团平均。",
+        "{n} parks and resources have no place of their own (known only to a district or the city) and are in "
+        "no travel time, matrix or cluster mean."),
 })
 
 # --- issue 23 ---------------------------------------------------------------------------------------

@@ -52,7 +52,8 @@ def test_tier_counts_of_the_committed_layers():
     assert len(located(res)) == counts.get("site", 0) + counts.get("street", 0)
     assert len(unlocated(res, "city")) == counts["city"]
     assert sum(len(v) for v in by_district(res).values()) == counts["district"]
-    assert "res_uhrs" in set(unlocated(res, "city")["id"])  # 康复大学: no district is published
+    assert "res_china_ocean_eng_inst" in set(unlocated(res, "city")["id"])  # no district is published
+    assert "res_uhrs" in set(located(res)["id"])  # 康复大学: its published site (issue 21)
     assert set(unlocated(read_layer(parks.LAYER), "city")["id"]) == {"park_future_tech"}
 
 

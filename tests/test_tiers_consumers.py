@@ -1,6 +1,7 @@
 """No consumer places a feature known only to its district or the city anywhere (issue 21)."""
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
@@ -90,7 +91,7 @@ def test_a_route_from_a_feature_without_a_site_says_why():
 
     frames, _ = cd.load_transport_frames()
     with pytest.raises(ValueError, match="no published site.*Qingdao.*lon,lat"):
-        cd.resolve_place(frames, "康复大学")
+        cd.resolve_place(frames, "中国海洋工程研究院")
     with pytest.raises(ValueError, match="没有公布的地点.*即墨区"):
         cd.resolve_place(frames, "res_jimo_nev_cluster")
     assert cd.resolve_place(frames, "res_ouc").geometry.notna().all()
@@ -105,7 +106,7 @@ def test_connectivity_only_between_located_features():
         assert frame.geometry.notna().all()
     res = resources.load()
     assert len(frames.resources) + n_unlocated(frames.resources) == len(res)
-    placeholder = {"res_uhrs", "res_research_vessel_fleet", "res_cn_th_rail_lab"}  # once at one rural point
+    placeholder = {"res_china_ocean_eng_inst", "res_research_vessel_fleet", "res_cn_th_rail_lab"}  # once at one rural point
     graph = cd.corridor_network(frames)
     assert not any(f"resources:{i}" in graph for i in placeholder)
 
@@ -130,3 +131,17 @@ def test_no_consumer_places_a_city_level_feature_anywhere(res):
         assert not city_ids & set(layer.frame["id"])
     back = read_bytes(export_bytes(res, "geojson"), "geojson")
     assert back.set_index("id").loc[sorted(city_ids & set(res["id"]))].geometry.isna().all()
+
+
+def test_density_command_uses_located_features_and_says_how_many_were_left_out(tmp_path, monkeypatch, capsys):
+    from atlas.cli.main import main
+    from atlas.export.formats import read_bytes
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["density", "hexagons", "--layer", "resources", "--param", "resolution=6", "--format", "csv",
+                 "--out", "h.csv"]) == 0
+    res = resources.load()
+    n_out = len(unlocated(res))
+    assert f"{n_out} features left out: no place of their own" in capsys.readouterr().err
+    hexes = read_bytes((tmp_path / "h.csv").read_bytes(), "csv")
+    assert pd.to_numeric(hexes["count"]).sum() == len(res) - n_out

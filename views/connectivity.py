@@ -26,6 +26,7 @@ from analysis.connectivity import (
 )
 from analysis.network import STATUS_SETS
 from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
+from analysis.tiers import n_unlocated
 from atlas.connectivity import report
 from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, md
@@ -252,6 +253,8 @@ def main() -> None:
     net = network_once(use_osm)
     st.caption(f"config_id {net.config_id} · roads: {net.graph.graph['road_source']} · "
                f"{len(net.nodes)} nodes, {len(net.edges)} edges")
+    if left := n_unlocated(frames.resources) + n_unlocated(frames.parks):  # issue 21: routed only where placed
+        st.caption(t("t21_conn_left_out", lang, n=left))
     tabs = st.tabs([tr(k, lang) for k in ("matrix", "iso", "critical", "scenario")]
                    + [t(k, lang) for k in ("c_tab_route", "c_tab_commute", "c_tab_validation")])
     with tabs[0]:
