@@ -14,19 +14,15 @@ from streamlit_folium import st_folium
 from analysis import corridor as cd
 from analysis import osm_roads
 from analysis.access import attach_points
-from analysis.cluster_access import cluster_members, group_matrix, unreachable_reason
+from analysis.cluster_access import unreachable_reason
 from analysis.connectivity import (
     Scenario,
     compile_network,
-    corridor_indices,
-    gravity_accessibility,
-    ideal_matrix,
     isochrones,
-    travel_time_matrix,
 )
 from analysis.network import STATUS_SETS
-from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
-from atlas.connectivity import report
+from analysis.scenarios import critical_links, isochrone_change, link_geometries
+from atlas.connectivity import measures, report
 from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, md
 from core.crs import MEASURE_CRS, WGS84
@@ -83,44 +79,14 @@ def network_once(use_osm: bool):
 
 
 def origin_nodes(net, origin_set: str) -> list[str]:
-    """Network nodes of an origin set; a bay cluster is represented by its resources."""
-    if origin_set == "clusters":
-        frames, _ = frames_once()
-        ids = sorted({i for w in cluster_members(frames.resources).values() for i in w.index})
-        return [f"resources:{i}" for i in ids]
-    return [n for n in net.nodes if str(n).startswith(f"{origin_set}:")]
-
-
-def cluster_view(matrix: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Resource matrix -> (cluster minutes, weight share of unconnected pairs), labelled by cluster id."""
     frames, _ = frames_once()
-    ids = matrix.copy()
-    ids.index = [n.split(":", 1)[1] for n in matrix.index]
-    ids.columns = [n.split(":", 1)[1] for n in matrix.columns]
-    return group_matrix(ids, cluster_members(frames.resources))
+    return measures.origin_nodes(net, frames, origin_set)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def matrix_cached(use_osm: bool, origin_set: str, modes: str, statuses: str):
-    net = network_once(use_osm)
-    nodes = origin_nodes(net, origin_set)
-    scenario = Scenario(statuses, statuses)
-    matrix = travel_time_matrix(net, nodes, modes=modes, scenario=scenario)
-    ideal = ideal_matrix(net, nodes, speed_kmh=net.graph.graph["config"]["ideal_speed_kmh"])
     frames, _ = frames_once()
-    weights = pd.Series(frames.resources["weight"].to_numpy(float),
-                        index=[f"resources:{i}" for i in frames.resources["id"]])
-    tau = net.graph.graph["config"]["gravity_tau_min"]
-    to_resources = travel_time_matrix(net, nodes, list(weights.index), modes=modes, scenario=scenario)
-    gravity = gravity_accessibility(to_resources, weights, tau_min=tau)
-    lost = None
-    if origin_set == "clusters":
-        matrix, lost = cluster_view(matrix)
-        ideal = None
-    penalty = net.graph.graph["config"]["unreachable_penalty_min"]
-    indices = corridor_indices(matrix, threshold_min=CONNECTIVITY.threshold_min, ideal=ideal, penalty_min=penalty)
-    indices["gravity"] = float(gravity.mean())
-    return matrix, indices, gravity, lost
+    return measures.matrix_summary(network_once(use_osm), frames, origin_set, modes, statuses)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -154,9 +120,8 @@ def critical_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, p
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def scenario_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, alt: tuple):
-    net = network_once(use_osm)
-    return compare_scenarios(net, origin_nodes(net, origin_set), modes=modes, base=Scenario(statuses, statuses),
-                             alt=alt_scenario(alt), threshold_min=CONNECTIVITY.threshold_min)
+    frames, _ = frames_once()
+    return measures.scenario_summary(network_once(use_osm), frames, origin_set, modes, statuses, alt_scenario(alt))
 
 
 def _labels(net, nodes: list, lang: str) -> list[str]:
