@@ -106,7 +106,7 @@ def _unit_names(graph, names: dict, unit: str) -> tuple[str, str]:
     found = [d for d in station if d]
     if len(found) >= 2:
         return (f"{zh} {found[0]['name_zh']}–{found[1]['name_zh']}", f"{en} {found[0]['name_en']}–{found[1]['name_en']}")
-    return f"{zh} {section}", f"{en} {section}"
+    return f"{zh}（区间）", f"{en} (a section)"  # never the ids: a reader cannot use them
 
 
 def link_geometries(network, links: Iterable[str]) -> gpd.GeoDataFrame:

@@ -65,3 +65,29 @@ def scenario_summary(net, frames, origin_set: str, modes: str, statuses: str, al
     diff = diff.where(np.isfinite(diff))
     indices = pd.DataFrame({"before": ib, "after": ia, "change": ia - ib})
     return {"before": before, "after": after, "diff": diff, "indices": indices}
+
+
+def trip_labels(result: pd.DataFrame, frames, lang: str) -> list[str]:
+    """A reader's name for each reference trip: 'line 8 青岛北站 → 胶东机场', '青岛胶州湾隧道', …"""
+    from core.i18n import t
+
+    col = "name_zh" if lang == "zh" else "name_en"
+    names: dict[str, str] = {}
+    for frame in (frames.metro_stations, frames.transport_nodes, frames.links, frames.metro_lines,
+                  frames.resources, frames.parks):
+        names.update(dict(zip(frame["id"].astype(str), frame[col].astype(str), strict=True)))
+    out = []
+    for r in result.itertuples(index=False):
+        a, b = names.get(r.from_id, ""), names.get(r.to_id, "")
+        if r.kind == "road_link":
+            text = a
+        elif r.kind == "metro_ride":
+            line = str(r.line).rstrip("x")
+            direct = ("（直达车）" if lang == "zh" else " (direct train)") if str(r.line).endswith("x") else ""
+            text = (f"地铁{line}号线{direct} " if lang == "zh" else f"Metro line {line}{direct} ") + f"{a} → {b}"
+        elif a or b:
+            text = f"{a} → {b}"
+        else:
+            text = t(f"c22_{r.mode_class}", lang)
+        out.append(text)
+    return out
