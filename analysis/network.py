@@ -328,7 +328,12 @@ def build_network(
     if land is not None and not land.empty:  # direct car legs between places stay on it
         graph.graph["land"] = shapely.union_all(to_measure_crs(land).geometry.values)
     graph.graph["warnings"] = warnings
-    graph.graph["link_names"] = _link_names(metro_lines, links, ferries)
+    names = _link_names(metro_lines, links, ferries)
+    for link in {d.get("link_id", "") for _, _, d in graph.edges(data=True)}:
+        base = link[: -len("_express")]
+        if link.endswith("_express") and base in names:
+            names[link] = (f"{names[base][0]}（直达车）", f"{names[base][1]} (direct train)")
+    graph.graph["link_names"] = names
     return graph
 
 

@@ -20,7 +20,7 @@ from core.crs import MEASURE_CRS
 
 #: how each edge mode is shown, and which ones merge with the following edges of the same link
 LEG_KIND = {"walk": "walk", "feeder": "feeder", "drive": "drive", "road": "drive", "park_ride": "park_ride",
-            "board": "wait", "metro": "ride", "rail": "ride", "ferry": "ride", "alight": "ride",
+            "board": "wait", "metro": "ride", "rail": "ride", "ferry": "ride", "alight": "exit",
             "transfer": "transfer"}
 LEG_COLUMNS = ["kind", "mode", "link", "line_zh", "line_en", "from_zh", "from_en", "to_zh", "to_en", "stops",
                "minutes", "km", "geometry"]
@@ -68,7 +68,7 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
         edge = best.loc[(u, v)]
         data = graph.edges[net.nodes[u], net.nodes[v]]
         kind = LEG_KIND.get(edge["mode"], edge["mode"])
-        link = edge["link_id"] if kind in ("ride", "wait") else ""
+        link = edge["link_id"] if kind in ("ride", "wait", "exit") else ""
         if kind == "drive":
             link = (edge["link_id"] or "") if edge["mode"] == "road" else "local"
         a, b = graph.nodes[net.nodes[u]], graph.nodes[net.nodes[v]]
@@ -110,9 +110,12 @@ def describe_leg(leg, lang: str = "en") -> str:
     a, b = (leg["from_zh"], leg["to_zh"]) if zh else (leg["from_en"], leg["to_en"])
     what = {"walk": ("步行", "walk"), "feeder": ("接驳公交/出租", "feeder bus/taxi"), "drive": ("驾车", "drive"),
             "park_ride": ("停车换乘", "park and ride"), "wait": ("候车", "wait"), "ride": ("乘坐", "ride"),
+            "exit": ("下车", "get off"),
             "transfer": ("换乘步行", "transfer")}.get(leg["kind"], (leg["kind"], leg["kind"]))[0 if zh else 1]
     stops = f" ({leg['stops']} {'站' if zh else 'stops'})" if leg["kind"] == "ride" and leg["stops"] else ""
     head = f"{what} {line}".strip()
-    place = " → ".join(x for x in (a, b) if x) if leg["kind"] != "wait" else a
+    place = " → ".join(x for x in (a, b) if x) if leg["kind"] not in ("wait", "exit") else a
+    if leg["kind"] == "exit":
+        head = what
     dist = f", {leg['km']:.1f} {'公里' if zh else 'km'}" if leg.get("km", 0) and leg["kind"] != "wait" else ""
     return f"{head}: {place}{stops}  {leg['minutes']:.1f} {'分钟' if zh else 'min'}{dist}".replace(":   ", "  ")

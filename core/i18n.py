@@ -404,6 +404,8 @@ def crs_text(value, lang: str) -> str:
         return ""
     name = label(code, lang)
     return name if code in ("EPSG:4326", "EPSG:4490") else t("crs_converted", lang, crs=name)
+
+
 # --- issue 24 --- reader, size, budget and worker messages (core/refusal.py: key "r_<reason>") ------------
 STRINGS.update({
     "r_kde_budget": ("核密度格网在此范围（{width_km:.0f} × {height_km:.0f} 公里）内以 {cell_m:g} 米的格网大小"
@@ -442,4 +444,69 @@ STRINGS.update({
                           "the weight column {column!r} cannot be used: every weight is zero; analyse unweighted"),
     "r_weight_not_chosen": ("未自动选用“{column}”列作为权重：{why}", "The “{column}” column was not chosen as the weight: "
                             "{why}"),
+})
+
+# --- issue 22 ---
+STRINGS.update({
+    "c22_about": ("关于模型", "About the model"),
+    "c22_about_config": ("模型配置编号 {cid}；网络 {nodes:,} 个节点、{edges:,} 条边。每个速度与参数的来源见 "
+                         "analysis/network_config.py。",
+                         "Model configuration {cid}; the network has {nodes:,} nodes and {edges:,} edges. Where each "
+                         "speed and parameter comes from: analysis/network_config.py."),
+    "c22_roads_strategic": ("小汽车时间按战略路网计算（高速公路、胶州湾大桥与隧道），两端的市区道路按直线距离 × 1.3 "
+                            "以 30–40 公里/小时估算，离高速较远的地点因此偏慢。",
+                            "Car times use the strategic roads (expressways, the Jiaozhou Bay bridge and tunnel); the "
+                            "city streets at each end are straight line × 1.3 at 30–40 km/h, so places far from an "
+                            "expressway come out slow."),
+    "c22_roads_osm": ("小汽车时间按已缓存的 OpenStreetMap 街道网络计算（含市区道路）。",
+                      "Car times use the cached OpenStreetMap street network, city streets included."),
+    "c22_osm_hint": ("管理员：联网时运行 `python -m analysis.osm_roads --download` 下载并缓存 OSM 街道网络。",
+                     "Administrators: run `python -m analysis.osm_roads --download` (online) to cache the OSM streets."),
+    "c22_scenario_sentence": ("对比 {base} 与 {alt}{extra}，出行方式：{modes}，起讫点：{origins}（{pairs} 个起讫对）。",
+                              "{base} compared with {alt}{extra}; modes: {modes}; places: {origins} ({pairs} pairs)."),
+    "c22_with": ("，另纳入 {links}", ", adding {links}"),
+    "c22_without": ("，移除 {links}", ", without {links}"),
+    "c22_critical_note": ("移除每条连接后，{origins}之间所有起讫对的平均门到门时间（分钟；不可达的起讫对计 {penalty:.0f} "
+                          "分钟）。这是逐个资源之间的平均，与组团矩阵的加权平均不是同一指标。",
+                          "Mean door-to-door minutes over every pair of {origins} when each link is removed (a pair "
+                          "it disconnects counts as {penalty:.0f} min). This is a mean over places, not the "
+                          "cluster matrix's weighted mean."),
+    "c22_link": ("连接", "Link"),
+    "c22_mean_before": ("移除前平均（分钟）", "Mean before (min)"),
+    "c22_mean_after": ("移除后平均（分钟）", "Mean after (min)"),
+    "c22_delta": ("增加（分钟）", "Added (min)"),
+    "c22_worst_after": ("移除后最长（分钟）", "Longest after (min)"),
+    "c22_disconnected": ("断开的起讫对", "Pairs cut off"),
+    "c22_iso_name": ("等时圈", "Isochrone"),
+    "c22_cutoff": ("时间（分钟）", "Time (min)"),
+    "c22_area": ("面积（平方公里）", "Area (km²)"),
+    "c22_gravity": ("重力可达性", "Gravity accessibility"),
+    "c22_place": ("地点", "Place"),
+    "c22_leg": ("路段", "Leg"),
+    "c22_minutes": ("时间（分钟）", "Time (min)"),
+    "c22_km": ("距离（公里）", "Distance (km)"),
+    "c22_route": ("路线", "Route"),
+    "c22_ends": ("起点与终点", "Start and end"),
+    "c22_critical_legend": ("关键连接（移除后变慢）", "Critical links (slower without them)"),
+    "c22_trip": ("行程", "Trip"),
+    "c22_mode_class": ("方式", "Mode"),
+    "c22_use": ("用途", "Use"),
+    "c22_reliable": ("来源可靠", "Reliable source"),
+    "c22_published": ("公布（分钟）", "Published (min)"),
+    "c22_model": ("模型（分钟）", "Model (min)"),
+    "c22_ratio": ("模型 / 公布", "Model / published"),
+    "c22_ok": ("在容差内", "Within tolerance"),
+    "c22_source": ("来源", "Source"),
+    "c22_date": ("日期", "Date"),
+    "c22_quote": ("原文", "Quoted"),
+    "c22_calibration": ("校准（用于设定参数）", "calibration (sets parameters)"),
+    "c22_validation": ("校验（只用于检验）", "validation (checks only)"),
+    "c22_yes": ("是", "yes"), "c22_no": ("否", "no"),
+    "c22_metro": ("地铁", "metro"), "c22_rail": ("铁路", "rail"), "c22_road": ("小汽车", "car"),
+    "c22_ferry": ("轮渡", "ferry"),
+    "c22_shares": ("各方式校验行程在容差内的比例（目标 80%）：{text}。", "Validation trips within tolerance per mode "
+                   "(target 80 %): {text}."),
+    "c22_no_place": ("{name} 只知道所在的区或市，没有自己的位置，无法计算路线。",
+                     "{name} is known only by its district or city, not a place of its own, so no route can be "
+                     "computed from or to it."),
 })

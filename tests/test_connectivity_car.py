@@ -85,3 +85,18 @@ def test_toy_route_has_kilometres():
     minutes, legs = fastest_route(out, "fac:a", "fac:b", modes="car")
     assert legs["km"].sum() == pytest.approx(20.0)
     assert minutes == pytest.approx(20 / 80 * 60)  # 100 km/h design x 0.8 (toy factor)
+
+
+def test_a_feature_without_a_place_of_its_own_says_why():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from analysis import corridor as cd
+
+    row = gpd.GeoDataFrame({"id": ["x"], "name_zh": ["某区园区"], "name_en": ["A district park"],
+                            "location_tier": ["district"]}, geometry=[Point(120.4, 36.1)], crs="EPSG:4326")
+    with pytest.raises(cd.UnplacedError, match="known only by its district or city"):
+        cd._place(row)
+    nowhere = row.assign(location_tier="site", geometry=[None])
+    with pytest.raises(cd.UnplacedError):
+        cd._place(nowhere)

@@ -78,3 +78,14 @@ def test_rail_edges_and_waits_from_the_timetable():
     wait = g.edges["rail:rst_qingdao_north", "rail:rst_qingdao_north@rail_qinglian"]["time_min"]
     assert wait == pytest.approx(half_headway) and 3 < wait < 8
     assert rail_station_waits(30.0)["rst_hongdao"] == 30.0  # 17 trains a day: capped
+
+
+def test_route_cli_rides_the_timetable_minutes():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "atlas", "route", "青岛站", "青岛北站", "--lang", "en"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=180, check=False)
+    assert out.returncode == 0, out.stderr
+    ride = [ln for ln in out.stdout.splitlines() if ln.strip().startswith("ride")]
+    assert len(ride) == 1 and "  18.0 min" in ride[0]  # China Railway: median 18 min over 43 trains
