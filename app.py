@@ -28,7 +28,7 @@ from core.settings import DATA, MAP
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
 from layers.atlas_map import MapView, build_base_map, highlight_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
-from layers.filters import search
+from layers.search import search
 from layers.remote import remote_urls
 from layers.webassets import missing_files
 from views.map_data import (

@@ -326,7 +326,10 @@ class FillHeight(MacroElement):
             var map = {{ this._parent.get_name() }}, timer = null;
             function fill() {
                 var h = window.innerHeight, box = map.getContainer();
-                if (h > 100 && Math.abs(box.offsetHeight - h) > 1) { box.style.height = h + "px"; map.invalidateSize(false); }
+                if (h > 100 && Math.abs(box.offsetHeight - h) > 1) {
+                    box.style.height = h + "px";
+                    map.invalidateSize(false);
+                }
             }
             window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(fill, 50); });
             fill();
