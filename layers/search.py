@@ -8,7 +8,8 @@ Each feature is found by its Chinese name, its English name and the pinyin of it
   characters in order inside a Chinese name (an abbreviation: 胶东机场 in 青岛胶东国际机场, 70–90),
   then typos (``partial_ratio`` / ``token_set_ratio`` × 0.85: "Ocen Univrsity", 海洋大擘);
 * **things named after a place rank below it**: stations (metro and rail) lose
-  :data:`NAMED_AFTER_PENALTY` unless the query asks for a station ("站", "station");
+  :data:`NAMED_AFTER_PENALTY` unless the query asks for a station ("站", "station"); then the
+  station words are set aside for matching and everything but stations loses it;
 * among near-equals, the weightier feature (:data:`WEIGHT_BONUS`: a main campus over a branch), then
   the shorter name (the place rather than something longer that contains its name).
 """
@@ -94,6 +95,13 @@ def feature_score(query: str, name_zh: str, name_en: str) -> float:
     return max(scores)
 
 
+def strip_station_words(query: str) -> str:
+    text = unicodedata.normalize("NFKC", str(query)).casefold()
+    for word in STATION_WORDS:
+        text = text.replace(word, " ")
+    return text.strip() or str(query)
+
+
 def asks_for_station(query: str) -> bool:
     text = unicodedata.normalize("NFKC", str(query)).casefold()
     return any(w in text for w in STATION_WORDS)
@@ -105,6 +113,7 @@ def search(frames: dict[str, gpd.GeoDataFrame], query: str, *, limit: int = 10,
     if not squash(query):
         return []
     station = asks_for_station(query)
+    core = strip_station_words(query) if station else query  # "海洋大学站" names the station 海洋大学
     order = {k: i for i, k in enumerate(LAYER_RANK)}
     found: list[tuple[tuple, Match]] = []
     for layer, gdf in frames.items():
@@ -114,11 +123,12 @@ def search(frames: dict[str, gpd.GeoDataFrame], query: str, *, limit: int = 10,
         weights = pd.to_numeric(gdf["weight"], errors="coerce") if "weight" in gdf else pd.Series(0.0, index=gdf.index)
         for fid, zh, en, kind, weight in zip(gdf["id"], gdf["name_zh"], gdf["name_en"], kinds, weights.fillna(0),
                                              strict=True):
-            score = feature_score(query, str(zh), str(en))
+            score = max(feature_score(query, str(zh), str(en)), feature_score(core, str(zh), str(en)) if station else 0)
             if score < cutoff:
                 continue
-            named_after = (str(kind) in NAMED_AFTER_KINDS or layer in NAMED_AFTER_LAYERS) and not station
-            rank = score - (NAMED_AFTER_PENALTY if named_after else 0.0) + WEIGHT_BONUS * float(weight)
+            is_station = str(kind) in NAMED_AFTER_KINDS or layer in NAMED_AFTER_LAYERS
+            demoted = is_station != station  # a station unless one is asked for; then everything else
+            rank = score - (NAMED_AFTER_PENALTY if demoted else 0.0) + WEIGHT_BONUS * float(weight)
             match = Match(layer, str(fid), str(zh), str(en), round(score / 100, 3), str(kind or ""), round(rank, 3))
             found.append(((-rank, len(str(zh)), order.get(layer, len(order)), str(fid)), match))
     found.sort(key=lambda pair: pair[0])

@@ -125,3 +125,23 @@ def test_the_map_fits_the_screen_and_the_default_view_shows_the_three_bays(serve
         assert not _overlap(bay, inner["legend"]), f"the legend covers {bay['id']}"
     aoshan = [lab for lab in inner["labels"] if "鳌山湾" in lab["text"] or "Aoshan Bay" in lab["text"]]
     assert aoshan and not _overlap(aoshan[0], inner["layers"]), "the 鳌山湾 label is under the layer control"
+
+
+@pytest.mark.parametrize(("sized", "lang"), [("small", "zh"), ("large", "en")], indirect=["sized"])
+def test_search_finds_the_place_and_says_when_it_turns_a_layer_on(server, sized, lang, artifacts_dir):
+    page = sized
+    page.goto(server + "/" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded")
+    map_frame(page)
+    box = page.get_by_placeholder("例如" if lang == "zh" else "e.g.", exact=False)
+    box.fill("Jiaodong airport" if lang == "en" else "胶东机场")
+    box.press("Enter")
+    radio = page.locator("[data-testid='stRadio']", has_text="匹配结果" if lang == "zh" else "Matches")
+    radio.wait_for(timeout=30_000)
+    first = radio.locator("label").nth(1).inner_text()
+    assert first.startswith("青岛胶东国际机场" if lang == "zh" else "Qingdao Jiaodong International Airport"), first
+    box.fill("海洋大学站" if lang == "zh" else "Ocean University station")  # the metro layer is off by default
+    box.press("Enter")
+    notice = page.get_by_text("已打开图层“地铁站”" if lang == "zh" else "Turned the layer “Metro stations” on")
+    notice.wait_for(timeout=30_000)
+    assert "metro_stations" in page.evaluate("() => decodeURIComponent(location.search)")
+    page.screenshot(path=str(artifacts_dir / f"23_search_layer_on_{lang}.png"))

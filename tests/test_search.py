@@ -76,3 +76,9 @@ def test_synthetic_frames_weight_breaks_ties_and_nothing_found_is_empty():
     assert [m.id for m in search(frames, "甲大学")] == ["main", "branch", "stn"]
     assert search(frames, "甲大学站")[0].id == "stn"
     assert search(frames, "") == [] and search(frames, "qqqqqq") == []
+
+
+def test_station_words_are_set_aside_and_stations_come_first(frames):
+    assert _first(frames, "Ocean University station").id == "mst_haiyangdaxue"  # its name has no "station"
+    hits = search(frames, "airport station")
+    assert {hits[0].id, hits[1].id} == {"mst_jiaodongjichang", "rst_qingdao_airport"}
