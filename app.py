@@ -21,17 +21,25 @@ from atlas import mapmodel, mappage
 from atlas.briefing import model as briefmodel
 from atlas.briefing.render import render_briefing
 from atlas.export.formats import human_size
-from atlas.pagekit import COMPACT_CSS, boundary, counters_html, md
+from atlas.pagekit import COMPACT_CSS, MAP_FRAME_CSS, boundary, counters_html, md
 from atlas.viewstate import OVERLAYS, ViewState, from_query, to_query
 from core.i18n import LANGS, label, lang_of, t
 from core.settings import DATA, MAP
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
 from layers.atlas_map import MapView, build_base_map, highlight_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
-from layers.filters import search
+from layers.search import search
 from layers.remote import remote_urls
 from layers.webassets import missing_files
-from views.map_data import base_groups, city_once, frames_once, overlay_groups, publisher, view_geojson
+from views.map_data import (
+    base_groups,
+    bays_once,
+    city_once,
+    frames_once,
+    overlay_groups,
+    publisher,
+    view_geojson,
+)
 from views.unplaced import panel as unplaced_panel
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
@@ -230,7 +238,7 @@ def main() -> None:
         st.error(t("layer_error", state.lang, name=label(key, state.lang), err=err))
 
     counts = mapmodel.counts(frames, state)
-    st.html(counters_html(counts, {k: label(k, state.lang) for k in counts}))
+    st.html(counters_html(counts, {k: label(k, state.lang) for k in counts}) + MAP_FRAME_CSS)
 
     here = (state.lat, state.lon, state.zoom)
     if here != st.session_state.get("synced_view"):  # moved by a link, search, filter: the map follows
@@ -246,7 +254,7 @@ def main() -> None:
                    basemap=state.basemap, lang=state.lang,
                    tianditu_token=token, legend=mapmodel.legend_items(frames, state, shading=offline),
                    land=city_once() if offline else None, water=frames.get("jiaozhou_bay") if offline else None,
-                   tile_notice=t("tiles_failed", state.lang), publish=publish)
+                   tile_notice=t("tiles_failed", state.lang), publish=publish, fit=bays_once(), fill_height=True)
     groups = overlay_groups(state, view)
     base = build_base_map(view, base_groups(view), prefetch=[u for g in groups for u in remote_urls(g)])
     if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):

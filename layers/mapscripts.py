@@ -269,3 +269,75 @@ class KeepPopup(MacroElement):
         super().__init__()
         self._name = "KeepPopup"
         self.keep_ms = int(keep_ms)
+
+
+class FitDefault(MacroElement):
+    """The default view shows the whole of ``bounds`` (the three bays) beside the map's own controls.
+
+    Whenever the map stands at the default centre and zoom (first view, filters cleared), it is fitted
+    to ``bounds`` (fractional zoom) with room kept for the controls in the top-right corner (layer list,
+    legend) and a label's width, and for the zoom buttons and the scale bar: the legend never covers a
+    cluster in the default view.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, home = {{ this.home }}, timer = null, fitted = null;
+            var bounds = L.latLngBounds([[{{ this.s }}, {{ this.w }}], [{{ this.n }}, {{ this.e }}]]);
+            function atHome() {
+                if (map.getZoom() !== home[2]) { return false; }  // then: within 3 px of the default centre
+                return map.project(map.getCenter()).distanceTo(map.project(L.latLng(home[0], home[1]))) < 3;
+            }
+            function fit() {
+                var now = map.getCenter().toString() + map.getZoom();
+                if (!atHome() || now === fitted) { return; }  // not at home, or home is what the fit gave
+                var right = map._controlCorners.topright.offsetWidth + {{ this.label_px }};
+                map.options.zoomSnap = 0.1;
+                map.fitBounds(bounds, {paddingTopLeft: [56, 12], paddingBottomRight: [right, 36], animate: false});
+                map.options.zoomSnap = 1;
+                fitted = map.getCenter().toString() + map.getZoom();
+            }
+            function later() { clearTimeout(timer); timer = setTimeout(fit, 500); }  // after the legend folds
+            map.on("moveend resize", later);
+            later();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float], center: tuple[float, float], zoom: int,
+                 label_px: int = 130):
+        super().__init__()
+        self._name = "FitDefault"
+        self.w, self.s, self.e, self.n = (float(v) for v in bounds)
+        self.home = _js_json([float(center[0]), float(center[1]), int(zoom)])
+        self.label_px = int(label_px)
+
+
+class FillHeight(MacroElement):
+    """The map takes the height its frame has (the page sizes the frame to the window)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, timer = null;
+            function fill() {
+                var h = window.innerHeight, box = map.getContainer();
+                if (h > 100 && Math.abs(box.offsetHeight - h) > 1) {
+                    box.style.height = h + "px";
+                    map.invalidateSize(false);
+                }
+            }
+            window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(fill, 50); });
+            fill();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FillHeight"

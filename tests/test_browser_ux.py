@@ -73,3 +73,75 @@ def test_each_page_has_its_own_tab_title_in_the_readers_language(server, sized, 
     export = ("导出与简报 · 青岛湾区科创走廊图集" if lang == "zh"
               else "Export & briefing · Qingdao Innovation Corridor Atlas")
     page.wait_for_function(f"() => document.title === {export!r}", timeout=60_000)
+
+
+LAYOUT_JS = """() => {
+    const map = window.map, box = e => e ? e.getBoundingClientRect() : null;
+    const corner = map.getContainer().getBoundingClientRect();
+    const rect = r => ({left: r.left - corner.left, top: r.top - corner.top, right: r.right - corner.left,
+                        bottom: r.bottom - corner.top});
+    const bays = [];
+    map.eachLayer(l => {
+        const p = l.feature && l.feature.properties;
+        if (p && p.category === "bay_cluster" && l.getBounds) {
+            const b = l.getBounds(), a = map.latLngToContainerPoint(b.getNorthWest()),
+                  c = map.latLngToContainerPoint(b.getSouthEast());
+            bays.push({id: p.id, left: a.x, top: a.y, right: c.x, bottom: c.y,
+                       whole: map.getBounds().contains(b)});
+        }
+    });
+    const labels = [...document.querySelectorAll(".atlas-label")].map(l => ({text: l.textContent, ...rect(box(l))}));
+    return {bays, labels, size: [map.getSize().x, map.getSize().y],
+            legend: rect(box(document.querySelector(".atlas-legend"))),
+            layers: rect(box(document.querySelector(".leaflet-control-layers"))),
+            scale: rect(box(document.querySelector(".leaflet-control-scale")))};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@pytest.mark.parametrize(("sized", "lang"), [("small", "en"), ("small", "zh"), ("large", "zh"), ("large", "en")],
+                         indirect=["sized"])
+def test_the_map_fits_the_screen_and_the_default_view_shows_the_three_bays(server, sized, lang, artifacts_dir):
+    page = sized
+    width, height = page.size
+    page.goto(server + "/" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded")
+    frame = map_frame(page)
+    frame.locator(".atlas-label").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(2500)  # the default view is fitted once the legend has folded
+    iframe = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+    counts = page.locator(".atlas-count")
+    tops = {round(counts.nth(i).bounding_box()["y"]) for i in range(counts.count())}
+    assert len(tops) == 1, f"counters wrap onto {len(tops)} rows"
+    inner = frame.locator("body").evaluate(LAYOUT_JS)
+    page.screenshot(path=str(artifacts_dir / f"23_layout_{width}_{lang}.png"))
+    assert iframe["y"] + iframe["height"] <= height, "the map's bottom edge is below the screen"
+    assert iframe["y"] + inner["scale"]["bottom"] <= height, "the scale bar is cut off"
+    assert inner["size"][1] >= height - 200, f"the map does not take the height there is: {inner['size']}"
+    assert len(inner["bays"]) == 3 and all(b["whole"] for b in inner["bays"]), inner["bays"]
+    for bay in inner["bays"]:
+        assert not _overlap(bay, inner["legend"]), f"the legend covers {bay['id']}"
+    aoshan = [lab for lab in inner["labels"] if "鳌山湾" in lab["text"] or "Aoshan Bay" in lab["text"]]
+    assert aoshan and not _overlap(aoshan[0], inner["layers"]), "the 鳌山湾 label is under the layer control"
+
+
+@pytest.mark.parametrize(("sized", "lang"), [("small", "zh"), ("large", "en")], indirect=["sized"])
+def test_search_finds_the_place_and_says_when_it_turns_a_layer_on(server, sized, lang, artifacts_dir):
+    page = sized
+    page.goto(server + "/" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded")
+    map_frame(page)
+    box = page.get_by_placeholder("例如" if lang == "zh" else "e.g.", exact=False)
+    box.fill("Jiaodong airport" if lang == "en" else "胶东机场")
+    box.press("Enter")
+    radio = page.locator("[data-testid='stRadio']", has_text="匹配结果" if lang == "zh" else "Matches")
+    radio.wait_for(timeout=30_000)
+    first = radio.locator("label").nth(1).inner_text()
+    assert first.startswith("青岛胶东国际机场" if lang == "zh" else "Qingdao Jiaodong International Airport"), first
+    box.fill("海洋大学站" if lang == "zh" else "Ocean University station")  # the metro layer is off by default
+    box.press("Enter")
+    notice = page.get_by_text("已打开图层“地铁站”" if lang == "zh" else "Turned the layer “Metro stations” on")
+    notice.wait_for(timeout=30_000)
+    assert "metro_stations" in page.evaluate("() => decodeURIComponent(location.search)")
+    page.screenshot(path=str(artifacts_dir / f"23_search_layer_on_{lang}.png"))

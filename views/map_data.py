@@ -91,6 +91,16 @@ def _fresh(group):
 
 
 @st.cache_resource(show_spinner=False)
+def bays_once() -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the three bay clusters: what the default view shows whole."""
+    bays = frames_once()[0].get("clusters")
+    if bays is None or bays.empty:
+        return None
+    bays = bays[bays["category"] == "bay_cluster"]
+    return tuple(round(float(v), 5) for v in bays.total_bounds) if not bays.empty else None
+
+
+@st.cache_resource(show_spinner=False)
 def city_once():
     """Qingdao's land outline (offline shading under the overlays)."""
     return coast.load_city()
