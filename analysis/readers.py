@@ -59,6 +59,9 @@ MESSAGES: dict[str, str] = {
                 "accepted kinds: {accepted})",
     "bad_csv": "the CSV could not be read: {value}",
     "bad_json": "the GeoJSON could not be read: {value}",
+    "bad_json_records": "the JSON file could not be read: {value}",
+    "empty_file": "the file is empty (no header row and no data); export it again with its column names",
+    "empty_zip": "the .zip archive is empty; put the shapefile (.shp, .shx, .dbf, .prj) or KML in it",
     "not_geojson": "not a GeoJSON FeatureCollection/Feature: {value}",
     "not_a_point": "row {row}: geometry is {value}, not a Point",
     "archive_members": "the archive holds {members:,} files; at most {limit:,} are read (settings.BUDGET."
@@ -66,7 +69,8 @@ MESSAGES: dict[str, str] = {
     "archive_size": "the archive would unpack to {size_mb:,.0f} MB; at most {limit_mb:,.0f} MB are read "
                     "(settings.BUDGET.archive_bytes): split the file or send it as CSV",
 }
-SIGNATURES = ((b"PK\x03\x04", "zip"), (b"SQLite format 3\x00", "gpkg"), (b"\xd0\xcf\x11\xe0", "xls"),
+SIGNATURES = ((b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"SQLite format 3\x00", "gpkg"),
+              (b"\xd0\xcf\x11\xe0", "xls"),
               (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
               (b"\x1f\x8b", "gzip data"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"))
 SUFFIX_KIND = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".geojson": "geojson",
@@ -91,7 +95,14 @@ class Table:
 
 
 def problem(reason: str, **fields) -> dict:
-    return {"row": fields.get("row"), "reason": reason, "message": MESSAGES[reason].format(**fields)}
+    """A row's (or the file's) problem; ``fields`` are kept so the page can say it in the reader's language."""
+    return {"row": fields.get("row"), "reason": reason, "message": MESSAGES[reason].format(**fields),
+            "fields": fields}
+
+
+def refuse(reason: str, **fields) -> Refusal:
+    """The file as a whole cannot be used: a ``ValueError`` whose message the page can localize."""
+    return Refusal(reason, MESSAGES[reason], **fields)
 
 
 def read_table(data: bytes, name: str = "", *, kind: str | None = None, crs: str = "WGS84",
@@ -114,13 +125,13 @@ def read_table(data: bytes, name: str = "", *, kind: str | None = None, crs: str
     frame = frame.rename(columns=lambda c: str(c))
     for role, wanted in (("lon", lon), ("lat", lat)):
         if wanted is not None and wanted not in frame.columns:
-            raise ValueError(MESSAGES["no_such_column"].format(role=role, name=wanted, columns=list(frame.columns)[:20]))
+            raise refuse("no_such_column", role=role, name=wanted, columns=list(frame.columns)[:20])
     return _table(frame, kind, crs, (lon, lat), notes, [])
 
 
 def _table(frame: pd.DataFrame, kind: str, crs: str, xy: tuple, notes: list[dict], dropped: list[dict]) -> Table:
     if len(frame) + len(dropped) > UPLOAD.max_rows:
-        raise ValueError(MESSAGES["too_many_rows"].format(rows=len(frame) + len(dropped), limit=UPLOAD.max_rows))
+        raise refuse("too_many_rows", rows=len(frame) + len(dropped), limit=UPLOAD.max_rows)
     return Table(typed(frame), kind, crs, xy[0], xy[1], notes, dropped)
 
 
@@ -129,15 +140,15 @@ def sniff_kind(data: bytes) -> str:
     for magic, kind in SIGNATURES:
         if data.startswith(magic):
             if kind == "xls":
-                raise ValueError(MESSAGES["xls"])
+                raise refuse("xls")
             if " " in kind:
-                raise ValueError(MESSAGES["unknown_content"].format(accepted=ACCEPTED, what=kind))
+                raise refuse("unknown_content", accepted=ACCEPTED, what=kind)
             return _zip_kind(data) if kind == "zip" else kind
     head = decode(data[:4096], partial=True).lstrip("\ufeff \r\n\t")
     if head.startswith("<"):
         if "<kml" in head[:2000].lower():
             return "kml"
-        raise ValueError(MESSAGES["unknown_content"].format(accepted=ACCEPTED, what="XML/HTML"))
+        raise refuse("unknown_content", accepted=ACCEPTED, what="XML/HTML")
     if head.startswith("{"):
         return "geojson"
     if head.startswith("["):
@@ -150,9 +161,11 @@ def _zip_kind(data: bytes) -> str:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
-        raise ValueError(MESSAGES["damaged_zip"].format(value=exc)) from exc
+        raise refuse("damaged_zip", value=str(exc)) from exc
     check_archive(infos)
     names = [i.filename for i in infos]
+    if not names:
+        raise refuse("empty_zip")
     return "xlsx" if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names) else "zip"
 
 
@@ -186,7 +199,7 @@ def decode(data: bytes, *, partial: bool = False) -> str:
     if encoding is None:
         if partial:
             return data.decode("latin-1")
-        raise ValueError(MESSAGES["encoding"].format(accepted=ACCEPTED))
+        raise refuse("encoding", accepted=ACCEPTED)
     return data.decode(encoding, errors=errors)
 
 
@@ -259,11 +272,13 @@ def sniff_delimiter(text: str) -> str:
 
 def read_table_text(text: str) -> pd.DataFrame:
     """CSV/TSV text -> a table of strings (decimal commas made points when the delimiter allows)."""
+    if not text.strip("\ufeff \r\n\t"):
+        raise refuse("empty_file")
     delim = sniff_delimiter(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise ValueError(MESSAGES["bad_csv"].format(value=str(exc).strip()[:200] or "empty")) from exc
+        raise refuse("bad_csv", value=str(exc).strip()[:200] or "empty") from exc
     if delim != ",":
         for col in frame.columns:
             values = frame[col].str.strip()
@@ -279,23 +294,23 @@ def read_excel(data: bytes) -> pd.DataFrame:
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
             return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
     except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for damaged workbooks
-        raise ValueError(MESSAGES["bad_excel"].format(value=str(exc)[:200] or type(exc).__name__)) from exc
+        raise refuse("bad_excel", value=str(exc)[:200] or type(exc).__name__) from exc
 
 
-def _json(text: str):
+def _json(text: str, reason: str = "bad_json"):
     try:
         return json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(MESSAGES["bad_json"].format(value=str(exc)[:200])) from exc
+        raise refuse(reason, value=str(exc)[:200] or type(exc).__name__) from exc
 
 
 def read_records(text: str) -> pd.DataFrame:
-    items = _json(text)
+    items = _json(text, "bad_json_records")  # a JSON array is not "the GeoJSON"
     if not isinstance(items, list):
-        raise ValueError(MESSAGES["bad_records"].format(value=0))
+        raise refuse("bad_records", value=0)
     bad = next((i for i, item in enumerate(items, start=1) if not isinstance(item, dict)), None)
     if bad is not None:
-        raise ValueError(MESSAGES["bad_records"].format(value=bad))
+        raise refuse("bad_records", value=bad)
     return pd.DataFrame.from_records(items)
 
 
@@ -306,8 +321,8 @@ def geojson_table(text: str) -> tuple[pd.DataFrame, list[dict]]:
         data = {"type": "FeatureCollection", "features": [data]}
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
-        raise ValueError(MESSAGES["not_geojson"].format(value=f"top level is {type(data).__name__}" + (
-            "" if not isinstance(data, dict) else f" with type {str(data.get('type'))[:40]!r}")))
+        raise refuse("not_geojson", value=f"top level is {type(data).__name__}" + (
+            "" if not isinstance(data, dict) else f" with type {str(data.get('type'))[:40]!r}"))
     rows, dropped = [], []
     for i, feat in enumerate(features, start=1):
         geom = feat.get("geometry") if isinstance(feat.get("geometry"), dict) else {}
@@ -329,7 +344,7 @@ def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
     if kind == "zip":
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()  # sniff_kind already opened it
         if not any(n.lower().endswith((".shp", ".kml")) for n in names):
-            raise ValueError(MESSAGES["bad_zip"].format(value=", ".join(names[:8]) or "nothing"))
+            raise refuse("bad_zip", value=", ".join(names[:8]) or "nothing")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GDAL notes on file names of in-memory files
@@ -337,9 +352,9 @@ def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
     except Exception as exc:  # noqa: BLE001 — GDAL's errors are many; the message is what matters
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         detail = re.sub(r"/vsi\w+/\S*", "", first)[:200]  # GDAL's in-memory paths mean nothing to the reader
-        raise ValueError(MESSAGES["bad_vector"].format(kind=kind, value=detail.strip(" :'\"") or "damaged")) from exc
+        raise refuse("bad_vector", kind=kind, value=detail.strip(" :'\"") or "damaged") from exc
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise ValueError(MESSAGES["no_geometry"].format(kind=kind))
+        raise refuse("no_geometry", kind=kind)
     return frame
 
 
@@ -392,4 +407,4 @@ def _mismatch(name: str, kind: str) -> list[dict]:
         return []
     label = {"zip": "a ZIP archive", "gpkg": "GeoPackage", "kml": "KML", "geojson": "GeoJSON",
              "json": "JSON records", "csv": "CSV text", "xlsx": "an Excel workbook"}[kind]
-    return [{"row": None, "reason": "recognised_as", "message": MESSAGES["recognised_as"].format(name=name, kind=label)}]
+    return [problem("recognised_as", name=name, kind=label)]

@@ -442,8 +442,79 @@ STRINGS.update({
                         "or analyse unweighted"),
     "r_weight_all_zero": ("权重列 {column!r} 不能使用：全部权重为零；请不加权分析",
                           "the weight column {column!r} cannot be used: every weight is zero; analyse unweighted"),
-    "r_weight_not_chosen": ("未自动选用“{column}”列作为权重：{why}", "The “{column}” column was not chosen as the weight: "
+    "r_weight_not_chosen": ("未自动选用“{column}”列作为权重：{why}",
+                            "The “{column}” column was not chosen as the weight: "
                             "{why}"),
+    # readers (analysis/readers.py) and points (analysis/points_io.py): every refusal and row problem in Chinese
+    "r_unknown_content": ("文件不是可接受的类型（{accepted}）；其内容看起来是 {what}",
+                          "the file is not one of the accepted kinds ({accepted}); its content looks like {what}"),
+    "r_xls": ("不读取旧版 Excel .xls 工作簿；请另存为 .xlsx 或 CSV",
+              "old Excel .xls workbooks are not read; save the sheet as .xlsx or CSV"),
+    "r_bad_zip": ("该 .zip 中没有 shapefile（.shp 及 .dbf/.shx）或 KML；其中有：{value}",
+                  "the .zip holds no shapefile (.shp with .dbf/.shx) or KML; found: {value}"),
+    "r_bad_vector": ("无法读取该 {kind} 文件：{value}", "the {kind} file could not be read: {value}"),
+    "r_bad_records": ("JSON 数组中的每一项都须是记录，如 {{\"lon\": 120.4, \"lat\": 36.1}}；第 {value} 项不是",
+                      "a JSON array must hold records like {{\"lon\": 120.4, \"lat\": 36.1}}; item {value} is not one"),
+    "r_bad_excel": ("无法读取该 Excel 工作簿（{value}）；请在 Excel 中重新另存为 .xlsx",
+                    "the Excel workbook could not be read: {value}"),
+    "r_no_such_column": ("文件中没有{role}列 {name!r}；文件的列为 {columns}",
+                         "the {role} column {name!r} is not in the file; its columns are {columns}"),
+    "r_damaged_zip": ("该文件是 ZIP 压缩包（Excel 工作簿、压缩的 shapefile 或 KMZ），"
+                      "但已损坏或不完整（{value}）；请重新导出",
+                      "the file is a ZIP archive (an Excel workbook, zipped shapefile or KMZ) but it is damaged or "
+                      "incomplete ({value}); export it again"),
+    "r_no_geometry": ("该 {kind} 文件没有几何（普通表格？）；请另存为含经纬度列的 CSV 或 Excel",
+                      "the {kind} file has no geometry (a plain table?); save it as CSV or Excel with lon/lat columns"),
+    "r_too_many_rows": ("文件有 {rows:,} 行，上限为 {limit:,} 行；请拆分文件",
+                        "the file has {rows} rows; the limit is {limit} (settings.UPLOAD.max_rows)"),
+    "r_recognised_as": ("文件名为 {name!r}，但内容是 {kind}：已按 {kind} 读取",
+                        "the file is named {name!r} but its content is {kind}: read as {kind}"),
+    "r_encoding": ("文件既不是 UTF-8，也不是 GBK/GB18030 或西文（Latin-1）文本"
+                   "（也可读取 UTF-16；可接受的类型：{accepted}）；"
+                   "请另存为 UTF-8 CSV",
+                   "the file is neither UTF-8 nor GBK/GB18030 nor Western (Latin-1) text (UTF-16 is read too; "
+                   "accepted kinds: {accepted})"),
+    "r_bad_csv": ("无法读取该 CSV（{value}）；请检查分隔符和引号后重新导出", "the CSV could not be read: {value}"),
+    "r_bad_json": ("无法读取该 GeoJSON（JSON 语法错误：{value}）；请用 GIS 软件重新导出",
+                   "the GeoJSON could not be read: {value}"),
+    "r_bad_json_records": ("无法读取该 JSON 文件（JSON 语法错误：{value}）；请重新导出",
+                           "the JSON file could not be read: {value}"),
+    "r_empty_file": ("文件是空的（没有表头也没有数据）；请连同列名重新导出",
+                     "the file is empty (no header row and no data); export it again with its column names"),
+    "r_empty_zip": ("该 .zip 压缩包是空的；请把 shapefile（.shp、.shx、.dbf、.prj）或 KML 放入其中",
+                    "the .zip archive is empty; put the shapefile (.shp, .shx, .dbf, .prj) or KML in it"),
+    "r_not_geojson": ("不是 GeoJSON 的 FeatureCollection 或 Feature：{value}",
+                      "not a GeoJSON FeatureCollection/Feature: {value}"),
+    "r_not_a_point": ("第 {row} 行：几何为 {value}，不是点", "row {row}: geometry is {value}, not a Point"),
+    "r_missing_coordinate": ("第 {row} 行：{column} 为空", "row {row}: {column} is empty"),
+    "r_not_a_number": ("第 {row} 行：{column}={value!r} 不是数字", "row {row}: {column}={value!r} is not a number"),
+    "r_not_a_number_dms": ("第 {row} 行：{column}={value!r} 既不是数字，也不是 120°23′10″E 这样的度分秒",
+                           "row {row}: {column}={value!r} is neither a number nor degrees-minutes-seconds like "
+                           "120°23′10″E"),
+    "r_out_of_range": ("第 {row} 行：({x}, {y}) 不是有效的经度/纬度",
+                       "row {row}: ({x}, {y}) is not a valid longitude/latitude"),
+    "r_outside_qingdao": ("第 {row} 行：({x:.5f}, {y:.5f}) 位于青岛之外",
+                          "row {row}: ({x:.5f}, {y:.5f}) lies outside Qingdao"),
+    "r_bad_weight": ("第 {row} 行：权重 {value!r} 不是 0 到 1e12 之间的数字",
+                     "row {row}: weight {value!r} is not a number between 0 and 1e12"),
+    "r_no_columns": ("在 {value} 中找不到经度/纬度列；请在左侧明确填写",
+                     "no longitude/latitude columns found among {value}; "
+                     "choose them explicitly"),
+    "r_too_large": ("文件大小为 {size:,} 字节，上限为 {limit:,} 字节（50 MB）；请拆分文件或只保留需要的列",
+                    "the file is {size} bytes; the limit is {limit} bytes (settings.UPLOAD.max_bytes)"),
+    "r_suggest_crs": ("{share:.0%} 的点落在青岛之外；按 {crs} 读取则落在青岛之内：请在坐标系中选择 {crs}",
+                      "{share:.0%} of the points fall outside Qingdao; as {crs} they would fall inside: "
+                      "try crs={crs!r}"),
+    "r_suggest_swap": ("{share:.0%} 的点落在青岛之外；经纬度列似乎颠倒（swapped lon/lat）：请在经度列中填写 {lat!r}，"
+                       "在纬度列中填写 {lon!r}",
+                       "{share:.0%} of the points fall outside Qingdao; the columns look swapped lon/lat: type {lat!r} "
+                       "as the longitude column and {lon!r} as the latitude column"),
+    "r_upload_label": ("CSV · Excel · GeoJSON · JSON · Shapefile (.zip) · KML · GeoPackage（每个文件不超过 {mb} MB）",
+                       "CSV · Excel · GeoJSON · JSON · Shapefile (.zip) · KML · GeoPackage (up to {mb} MB a file)"),
+    "r_upload_limit": ("超过 {mb} MB 的文件无法上传（上传框会显示红色标记）：请拆分文件、只保留需要的列，"
+                       "或在本地运行 qd-atlas density-report。",
+                       "Files over {mb} MB cannot be uploaded (the box shows a red mark): split the file, keep only "
+                       "the columns needed, or run qd-atlas density-report locally."),
 })
 
 # --- issue 22 ---

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -23,6 +22,7 @@ from analysis.points_io import check_weight, weight_issue
 from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, column_label, md, page_lang
+from atlas.uploads import localized_problems, upload_label, upload_limit
 from atlas.workers import read_upload_isolated
 from core.i18n import VALUES, label, lang_of, t
 from core.settings import DENSITY, UPLOAD
@@ -123,8 +123,7 @@ def source_widgets(lang: str) -> tuple | None:
                             format_func=lambda m: tr("d_atlas") if m == "atlas" else tr("d_upload"))
     if mode == "atlas":
         return (None, None, "WGS84", None, None, None)
-    file = st.sidebar.file_uploader("CSV · Excel · GeoJSON · JSON · Shapefile (.zip) · KML · GeoPackage",
-                                    type=UPLOAD_TYPES)
+    file = st.sidebar.file_uploader(upload_label(LANG), type=UPLOAD_TYPES, help=upload_limit(LANG))  # issue 24
     crs = st.sidebar.selectbox(tr("d_crs"), ["WGS84", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:32650", "EPSG:32651"])
     lon = st.sidebar.text_input(tr("d_lon"), "")
     lat = st.sidebar.text_input(tr("d_lat"), "")
@@ -348,6 +347,7 @@ def page(lang: str) -> None:
         st.info(tr("d_upload_first"))
         return
     pts, problems = points(*src)
+    problems = localized_problems(problems, LANG)  # issue 24: every row problem in the reader's language
     if problems:
         show_problems(problems, lang)
     if len(pts) < 2:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.files import write_together
+from core.files import writable_target, write_together
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -37,7 +37,25 @@ def out_path(out: str | None, default_name: str) -> Path | None:
     if not path.parent.is_dir():
         msg = f"output folder {str(path.parent)!r} does not exist"
         raise CliError(msg)
+    try:  # a FIFO, device or socket is refused before any work, not after it
+        writable_target(path)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     return path
+
+
+def utf8_text(text: str) -> str:
+    """An argparse ``type`` for text that is drawn (``--title``): bytes that are not UTF-8 are refused in one
+    line (the shell passes them through as surrogates, which the font renderer cannot draw)."""
+    import argparse
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text.encode("utf-8", "surrogateescape")[exc.start:exc.end + 3]
+        msg = f"not UTF-8 text (bytes {bad!r}); set a UTF-8 locale or re-encode the text"
+        raise argparse.ArgumentTypeError(msg) from None
+    return text
 
 
 def progress(steps: list[str], label: str):
