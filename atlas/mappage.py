@@ -4,6 +4,7 @@ the quick download. ``app.py`` wires these to widgets."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import geopandas as gpd
@@ -11,7 +12,7 @@ import pandas as pd
 
 from atlas import mapmodel
 from atlas.viewstate import ViewState
-from core.i18n import label, t
+from core.i18n import VALUES, crs_text, label, licence_text, t
 from core.vocab import PLACED_TIERS
 from layers.filters import Match
 from layers.render import field_value, uncertainty_text
@@ -27,9 +28,48 @@ def detail_rows(layer: str, row: pd.Series, lang: str) -> list[tuple[str, str]]:
               ("f_uncertainty", uncertainty_text(row.get("pos_uncertainty_m"), lang) if _placed(row) else ""),
               ("t21_tier", t(f"t21_tier_{row['location_tier']}", lang) if row.get("location_tier") else ""),
               ("f_source", field_value(row, "source", lang)),
-              ("f_precision", f"{label(row['geom_precision'], lang)} ({row['source_crs']})"), ("f_as_of", row["as_of"]),
-              ("f_licence", row.get("licence", "")), ("f_notes", field_value(row, "notes", lang))]
+              ("f_precision", f"{label(row['geom_precision'], lang)} ({crs_text(row['source_crs'], lang)})"),
+              ("f_as_of", row["as_of"]), ("f_licence", licence_text(row.get("licence"), lang)),
+              ("f_notes", field_value(row, "notes", lang))]
     return [(t(k, lang), str(v)) for k, v in fields if isinstance(v, str) and v.strip() and v != "nan"]
+
+
+#: An id of the atlas's data inside free text ("与res_qau_langu同址"): lower-case words joined by "_".
+ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![A-Za-z0-9_])")
+#: Free-text fields written for readers, in which ids are replaced by names.
+TEXT_FIELDS = ("notes", "notes_zh", "source", "source_zh")
+
+
+def names_for_ids(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """Copies of ``frames`` whose notes/sources name the features they mention instead of quoting ids.
+
+    The English fields take ``name_en``, the Chinese ones ``name_zh``; a word that is no id stays.
+    """
+    names = {}
+    for frame in frames.values():
+        if {"id", "name_zh", "name_en"} <= set(frame.columns):
+            pairs = zip(frame["name_zh"], frame["name_en"], strict=True)
+            names.update(zip(frame["id"].astype(str), pairs, strict=True))
+    out = {}
+    for key, frame in frames.items():
+        cols = [c for c in TEXT_FIELDS if c in frame.columns]
+        if not cols:
+            out[key] = frame
+            continue
+        frame = frame.copy()
+        for col in cols:
+            zh = col.endswith("_zh")
+            swap = lambda m, zh=zh: _word(m.group(0), names, zh)  # noqa: E731
+            frame[col] = [ID_IN_TEXT.sub(swap, v) if isinstance(v, str) else v for v in frame[col]]
+        out[key] = frame
+    return out
+
+
+def _word(token: str, names: dict, zh: bool) -> str:
+    """A feature's name for its id, a label for a coded value or layer key ("city_outline"), else the token."""
+    if token in names:
+        return str(names[token][0 if zh else 1])
+    return label(token, "zh" if zh else "en") if token in VALUES else token
 
 
 def match_lines(matches: list[Match], lang: str) -> dict[str, str]:

@@ -90,9 +90,9 @@ def test_a_route_from_a_feature_without_a_site_says_why():
     from analysis import corridor as cd
 
     frames, _ = cd.load_transport_frames()
-    with pytest.raises(ValueError, match="no published site.*Qingdao.*lon,lat"):
+    with pytest.raises(cd.UnplacedError, match="no published site.*Qingdao.*lon,lat"):
         cd.resolve_place(frames, "中国海洋工程研究院")
-    with pytest.raises(ValueError, match="没有公布的地点.*即墨区"):
+    with pytest.raises(cd.UnplacedError, match="没有公布的地点.*即墨区"):
         cd.resolve_place(frames, "res_jimo_nev_cluster")
     assert cd.resolve_place(frames, "res_ouc").geometry.notna().all()
 

@@ -18,6 +18,7 @@ import sys
 
 import pandas as pd
 
+from atlas import costs
 from atlas.cli.common import EXIT_UNAVAILABLE, CliError, apply_filters, load_named, parse_filters, write_export
 from atlas.export.formats import as_table
 from core.crs import to_measure_crs
@@ -139,6 +140,10 @@ def cmd_analysis(args) -> int:
         msg = f"bad parameters for {args.method}{sig}: {exc}"
         raise CliError(msg) from None
     _check_numbers(sig, params)
+    try:  # issue 24: grid cells, hexagons, matrix pairs estimated from the parameters and the extent
+        costs.check_call(sig, subject, params)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     print(f"running {args.command}.{args.method} …", file=sys.stderr)
     try:
         result = fn(subject, **params)
