@@ -296,3 +296,17 @@ STRINGS.update({
     "c_resource_share": ("资源占比", "Resource share"),
     "c_land_share": ("陆地占比", "Land share"),
 })
+
+# --- issue 25 ---
+STRINGS.update({
+    "d_gi_meaning": ("“热点”：某六边形连同其相邻六边形（{k} 环）内的资源数，显著高于把各六边形数值随机打乱后的结果"
+                     "（条件置换检验 {perms:,} 次，固定随机种子）；同时检验了 {tested:,} 个六边形，"
+                     "已按 Benjamini–Hochberg 控制错误发现率：被标为热点或冷点者中，预计至多 {alpha:.0%} 为误报。"
+                     "本次：热点 {hot} 个，冷点 {cold} 个；邻居少于 {minn} 个的六边形不作检验。",
+                     "“Hot” means that a hexagon together with its neighbours ({k} ring) holds significantly more than "
+                     "when the hexagons' values are shuffled at random (conditional permutation test, {perms:,} "
+                     "draws, fixed seed); {tested:,} hexagons were tested at once, so the false discovery rate is "
+                     "held at {alpha:.0%} (Benjamini–Hochberg): of the hexagons called hot or cold, at most "
+                     "{alpha:.0%} are expected to be false alarms. Here: {hot} hot, {cold} cold; hexagons with "
+                     "fewer than {minn} neighbours are not tested."),
+})

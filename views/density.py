@@ -33,7 +33,7 @@ from layers.density_map import (
     kde_raster,
     points_raster,
 )
-from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
+from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer, gi_style
 
 ZONES = {"clusters": ("d_zone_clusters", "cluster"), "districts": ("d_zone_districts", "id")}
 METRICS = ("weighted_per_km2", "per_km2", "count", "weighted")
@@ -214,19 +214,23 @@ def layer_hexes(key: tuple, weight: str | None, resolution: int, k_ring: int, co
                 lang: str, _pts):
     hexes = step_hexes(key, weight, resolution, k_ring, confidence, _pts)
     title = t("d_layer_hexes", lang)
-    if colour == "gi":
-        hframe, hlegend = gi_layer(hexes[(hexes["gi_class"] != "not significant") | (hexes["count"] > 0)],
+    if colour == "gi":  # opaque hot/cold over the zones: the colour drawn is the legend's (no olive blend)
+        hframe, hlegend = gi_layer(hexes[hexes["gi_class"].isin(["hot", "cold"]) | (hexes["count"] > 0)],
                                    labels={"hot": t("d_gi_hot", lang), "cold": t("d_gi_cold", lang),
                                            "not significant": t("d_gi_ns", lang)})
+        style, opacity = gi_style, 1.0
     else:
         hframe, hlegend = choropleth(hexes[hexes["count"] > 0], "count", scheme="Quantiles",
                                      label=t("d_per_hex", lang))
+        style, opacity = fill_style(1.0), 1.0
     hlegend = [("head", "", title), *hlegend]
     if len(hframe) > HEX_VECTOR_LIMIT:
-        return hex_raster(hframe, title=title), hlegend
+        shown = hframe[hframe["gi_class"].isin(["hot", "cold"])] if colour == "gi" else hframe
+        return hex_raster(shown, title=title, opacity=opacity), hlegend
     hframe = describe(hframe, {"h3": "H3", "count": t("c_count", lang), "weighted": t("c_weighted", lang),
-                               "gi_z": "Gi* z", "gi_class": "Gi*"}, title_zh="六边形", title_en="Hexagon")
-    return MapLayer("hexes", title, hframe, fill_style(0.6)), hlegend
+                               "gi_z": "Gi* z", "gi_p": "p", "gi_p_fdr": "p (FDR)", "gi_class": "Gi*"},
+                      title_zh="六边形", title_en="Hexagon")
+    return MapLayer("hexes", title, hframe, style), hlegend
 
 
 def map_layers(key: tuple, counts, p, pts) -> tuple[list, list]:
@@ -322,6 +326,12 @@ def params_sentence(p: dict) -> str:
               k=p["k_ring"], conf=p["confidence"], weight=p["weight"] or tr("d_no_weight"))
 
 
+def hot_sentence(gi: dict) -> str:
+    """What "hot" means, at what level, and how many (from the result's own parameters)."""
+    return tr("d_gi_meaning", k=gi["k_ring"], perms=gi["permutations"], tested=gi["n_tested"], alpha=gi["alpha"],
+              hot=gi["n_hot"], cold=gi["n_cold"], minn=gi["min_neighbours"])
+
+
 def main() -> None:
     lang = page_lang(st.session_state, st.query_params)
     with boundary(st.error, lang, where="density"):
@@ -360,6 +370,7 @@ def page(lang: str) -> None:
               use_container_width=True, returned_objects=[])
     st.caption(how_drawn(layers, len(pts)))
     st.caption(md(params_sentence(p), limit=600))  # a column name is the user's text
+    st.caption(hot_sentence(hexes.attrs["params"]))
     with st.spinner(tr("d_comparing")):  # after the map: the map is drawn meanwhile
         table = compare(key, p, type_col, pts)
     st.subheader(tr("d_compare"))
