@@ -383,6 +383,7 @@ def page(lang: str) -> None:
     st.caption(tr("d_why_counts"))
     zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
     st.dataframe(readable(zone_table), hide_index=True, width="stretch")
+    st.caption(tr("d_ce_note"))
     downloads(key, p, counts, hexes, table, problems, pts)
 
 
