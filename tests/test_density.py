@@ -147,8 +147,8 @@ def test_clark_evans_donnelly_edge_correction_by_hand():
     s, k = 100.0, 20
     xs, ys = np.meshgrid(X0 + s * np.arange(k), Y0 + s * np.arange(k))
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xs.ravel(), ys.ravel()), crs=MEASURE_CRS)
-    window = gpd.GeoDataFrame({"id": ["w"]}, geometry=[box(X0 - s / 2, Y0 - s / 2, X0 + s * (k - 0.5), Y0 + s * (k - 0.5))],
-                              crs=MEASURE_CRS)
+    window = gpd.GeoDataFrame({"id": ["w"]}, crs=MEASURE_CRS,
+                              geometry=[box(X0 - s / 2, Y0 - s / 2, X0 + s * (k - 0.5), Y0 + s * (k - 0.5))])
     out = clark_evans(pts, window)
     row = out.iloc[0]
     assert row["perimeter_km"] == pytest.approx(8.0) and row["area_km2"] == pytest.approx(4.0)

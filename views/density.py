@@ -19,6 +19,7 @@ from analysis.density import (
     within_uncertainty,
 )
 from atlas.export.formats import csv_bytes
+from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, md, page_lang
 from atlas.workers import read_upload_isolated
 from core.i18n import lang_of, t
@@ -279,16 +280,33 @@ def compare(key: tuple, p: dict, type_col, pts):
                         p["confidence"], pts)
 
 
-def downloads(key: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
-    """Each big file is made when its button is clicked (callable data), not on every rerun."""
+def analysis_inputs(src: tuple, p: dict, pts) -> dict:
+    """What every analysis download's metadata says it was computed from (and with which parameters)."""
+    params = {k: p[k] for k in ("bandwidth_m", "cell_m", "resolution", "k_ring", "confidence", "weight", "zone_key")}
+    params.update(max_uncertainty_m=p["max_unc"], n_points=len(pts))
+    if src[0] is None:
+        return {"layers": ["resources"], "inputs": pts, "params": {"points": "atlas layer: resources", **params}}
+    upload = {"points": f"uploaded file: {src[1]}", "points_crs": src[2]}
+    return {"layers": [], "inputs": pts, "params": {**upload, **params}}
+
+
+def downloads(key: tuple, src: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
+    """Each big file is made when its button is clicked (callable data), not on every rerun; every analysis
+    download carries its metadata (sources, licences, attribution of the points, parameters)."""
     geo = "application/geo+json"
-    cols = st.columns(5)
-    cols[0].download_button(tr("d_dl_zones"), lambda: counts.to_json(drop_id=True), "density_zones.geojson", geo)
-    cols[1].download_button(tr("d_dl_hexes"), lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo)
-    cols[2].download_button(tr("d_dl_kde"), lambda: step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"],
-                                                             pts).to_json(drop_id=True), "density_kde.geojson", geo)
+    how = analysis_inputs(src, p, pts)
+    cols = st.columns(6)
+    cols[0].download_button(tr("d_dl_zones"), lambda: analysis_geojson(counts, title="density_zones", **how),
+                            "density_zones.geojson", geo)
+    cols[1].download_button(tr("d_dl_hexes"), lambda: analysis_geojson(hexes, title="density_hexes", **how),
+                            "density_hexes.geojson", geo)
+    cols[2].download_button(tr("d_dl_kde"), lambda: analysis_geojson(
+        step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts), title="density_kde", **how),
+        "density_kde.geojson", geo)
     cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv")  # small, shown
-    cols[4].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
+    cols[4].download_button(tr("d_dl_table_meta"), lambda: analysis_metadata(table, title="bay_comparison", **how),
+                            "bay_comparison.csv.meta.json", "application/json")
+    cols[5].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
                             disabled=not problems)
 
 
@@ -384,7 +402,7 @@ def page(lang: str) -> None:
     zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
     st.dataframe(readable(zone_table), hide_index=True, width="stretch")
     st.caption(tr("d_ce_note"))
-    downloads(key, p, counts, hexes, table, problems, pts)
+    downloads(key, src, p, counts, hexes, table, problems, pts)
 
 
 main()
