@@ -581,3 +581,23 @@ STRINGS.update({
                      "{name} is known only by its district or city, not a place of its own, so no route can be "
                      "computed from or to it."),
 })
+
+# --- issue 25 ---
+STRINGS.update({
+    "c_perimeter_km": ("周长(公里)", "Perimeter (km)"),
+    "d_dl_table_meta": ("三湾对比元数据 JSON", "Bay comparison metadata JSON"),
+    "d_ce_note": ("Clark-Evans R 已做边缘校正（Donnelly 1978：按分区面积与周长计算随机分布下的期望最近邻距离），"
+                  "海岸线使分区边缘很长，未校正的 R 会偏大。",
+                  "Clark-Evans R is edge-corrected (Donnelly 1978: the distance expected under randomness from the "
+                  "zone's area and perimeter); a coastline makes a zone's edge long, and an uncorrected R too high."),
+    "d_gi_meaning": ("“热点”：某六边形连同其相邻六边形（{k} 环）内的资源数，显著高于把各六边形数值随机打乱后的结果"
+                     "（条件置换检验 {perms:,} 次，固定随机种子）；同时检验了 {tested:,} 个六边形，"
+                     "已按 Benjamini–Hochberg 控制错误发现率：被标为热点或冷点者中，预计至多 {alpha:.0%} 为误报。"
+                     "本次：热点 {hot} 个，冷点 {cold} 个；邻居少于 {minn} 个的六边形不作检验。",
+                     "“Hot” means that a hexagon together with its neighbours ({k} ring) holds significantly more than "
+                     "when the hexagons' values are shuffled at random (conditional permutation test, {perms:,} "
+                     "draws, fixed seed); {tested:,} hexagons were tested at once, so the false discovery rate is "
+                     "held at {alpha:.0%} (Benjamini–Hochberg): of the hexagons called hot or cold, at most "
+                     "{alpha:.0%} are expected to be false alarms. Here: {hot} hot, {cold} cold; hexagons with "
+                     "fewer than {minn} neighbours are not tested."),
+})
