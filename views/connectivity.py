@@ -198,7 +198,7 @@ def controls(lang: str, has_osm: bool):
                                  format_func=lambda k: tr(k, lang, LABELS))
     origin_set = cols[2].selectbox(tr("origins", lang), list(cd.ORIGIN_SETS), key="c_origins",
                                    format_func=lambda k: tr(k, lang, LABELS))
-    use_osm = cols[3].toggle(tr("osm", lang), key="c_osm", disabled=not has_osm)
+    use_osm = cols[3].toggle(tr("osm", lang), key="c_osm", value=has_osm, disabled=not has_osm)  # cached: used
     return modes, statuses, origin_set, bool(use_osm and has_osm)
 
 
