@@ -288,11 +288,13 @@ STRINGS.update({
                        "From each cluster's anchor resource (the one with the shortest weighted time to its other "
                        "resources) by transit: share of the city's resource weight and land within 30/45/60 min; "
                        "corridor = reachable from any of the three anchors."),
-    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期、原文见 analysis/reference_trips.csv）；"
-                          "可靠记录须在 ±20%（地铁/铁路）或 ±40%（道路）以内。",
+    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期、原文见 analysis/reference_trips.csv）。"
+                          "校准行程用于设定参数，校验行程只用于检验；容差 ±20%（地铁/铁路）、±40%（小汽车），"
+                          "未通过的校验行程保留为未通过。",
                           "The model against published trip times (source, date and quote in "
-                          "analysis/reference_trips.csv); reliable trips must be within ±20 % (metro/rail) or "
-                          "±40 % (road)."),
+                          "analysis/reference_trips.csv). Calibration trips set parameters, validation trips only "
+                          "check them; tolerance ±20 % (metro/rail), ±40 % (car); a failed validation trip stays "
+                          "failed."),
     "c_resource_share": ("资源占比", "Resource share"),
     "c_land_share": ("陆地占比", "Land share"),
 })
@@ -543,8 +545,8 @@ STRINGS.update({
                           "it disconnects counts as {penalty:.0f} min). This is a mean over places, not the "
                           "cluster matrix's weighted mean."),
     "c22_link": ("连接", "Link"),
-    "c22_mean_before": ("移除前平均（分钟）", "Mean before (min)"),
-    "c22_mean_after": ("移除后平均（分钟）", "Mean after (min)"),
+    "c22_mean_before": ("地点间平均，移除前（分钟）", "Mean over places, before (min)"),
+    "c22_mean_after": ("地点间平均，移除后（分钟）", "Mean over places, after (min)"),
     "c22_delta": ("增加（分钟）", "Added (min)"),
     "c22_worst_after": ("移除后最长（分钟）", "Longest after (min)"),
     "c22_disconnected": ("断开的起讫对", "Pairs cut off"),
