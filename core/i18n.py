@@ -288,11 +288,13 @@ STRINGS.update({
                        "From each cluster's anchor resource (the one with the shortest weighted time to its other "
                        "resources) by transit: share of the city's resource weight and land within 30/45/60 min; "
                        "corridor = reachable from any of the three anchors."),
-    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期、原文见 analysis/reference_trips.csv）；"
-                          "可靠记录须在 ±20%（地铁/铁路）或 ±40%（道路）以内。",
+    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期、原文见 analysis/reference_trips.csv）。"
+                          "校准行程用于设定参数，校验行程只用于检验；容差 ±20%（地铁/铁路）、±40%（小汽车），"
+                          "未通过的校验行程保留为未通过。",
                           "The model against published trip times (source, date and quote in "
-                          "analysis/reference_trips.csv); reliable trips must be within ±20 % (metro/rail) or "
-                          "±40 % (road)."),
+                          "analysis/reference_trips.csv). Calibration trips set parameters, validation trips only "
+                          "check them; tolerance ±20 % (metro/rail), ±40 % (car); a failed validation trip stays "
+                          "failed."),
     "c_resource_share": ("资源占比", "Resource share"),
     "c_land_share": ("陆地占比", "Land share"),
 })
@@ -543,8 +545,8 @@ STRINGS.update({
                           "it disconnects counts as {penalty:.0f} min). This is a mean over places, not the "
                           "cluster matrix's weighted mean."),
     "c22_link": ("连接", "Link"),
-    "c22_mean_before": ("移除前平均（分钟）", "Mean before (min)"),
-    "c22_mean_after": ("移除后平均（分钟）", "Mean after (min)"),
+    "c22_mean_before": ("地点间平均，移除前（分钟）", "Mean over places, before (min)"),
+    "c22_mean_after": ("地点间平均，移除后（分钟）", "Mean over places, after (min)"),
     "c22_delta": ("增加（分钟）", "Added (min)"),
     "c22_worst_after": ("移除后最长（分钟）", "Longest after (min)"),
     "c22_disconnected": ("断开的起讫对", "Pairs cut off"),
@@ -580,4 +582,24 @@ STRINGS.update({
     "c22_no_place": ("{name} 只知道所在的区或市，没有自己的位置，无法计算路线。",
                      "{name} is known only by its district or city, not a place of its own, so no route can be "
                      "computed from or to it."),
+})
+
+# --- issue 25 ---
+STRINGS.update({
+    "c_perimeter_km": ("周长(公里)", "Perimeter (km)"),
+    "d_dl_table_meta": ("三湾对比元数据 JSON", "Bay comparison metadata JSON"),
+    "d_ce_note": ("Clark-Evans R 已做边缘校正（Donnelly 1978：按分区面积与周长计算随机分布下的期望最近邻距离），"
+                  "海岸线使分区边缘很长，未校正的 R 会偏大。",
+                  "Clark-Evans R is edge-corrected (Donnelly 1978: the distance expected under randomness from the "
+                  "zone's area and perimeter); a coastline makes a zone's edge long, and an uncorrected R too high."),
+    "d_gi_meaning": ("“热点”：某六边形连同其相邻六边形（{k} 环）内的资源数，显著高于把各六边形数值随机打乱后的结果"
+                     "（条件置换检验 {perms:,} 次，固定随机种子）；同时检验了 {tested:,} 个六边形，"
+                     "已按 Benjamini–Hochberg 控制错误发现率：被标为热点或冷点者中，预计至多 {alpha:.0%} 为误报。"
+                     "本次：热点 {hot} 个，冷点 {cold} 个；邻居少于 {minn} 个的六边形不作检验。",
+                     "“Hot” means that a hexagon together with its neighbours ({k} ring) holds significantly more than "
+                     "when the hexagons' values are shuffled at random (conditional permutation test, {perms:,} "
+                     "draws, fixed seed); {tested:,} hexagons were tested at once, so the false discovery rate is "
+                     "held at {alpha:.0%} (Benjamini–Hochberg): of the hexagons called hot or cold, at most "
+                     "{alpha:.0%} are expected to be false alarms. Here: {hot} hot, {cold} cold; hexagons with "
+                     "fewer than {minn} neighbours are not tested."),
 })

@@ -100,3 +100,23 @@ def test_a_feature_without_a_place_of_its_own_says_why():
     nowhere = row.assign(location_tier="site", geometry=[None])
     with pytest.raises(cd.UnplacedError):
         cd._place(nowhere)
+
+
+def test_route_uses_the_cached_osm_streets_when_there_are_some(tmp_path, monkeypatch, capsys):
+    import argparse
+
+    import osmnx as ox
+
+    from analysis import osm_roads
+    from atlas.cli.route import cmd_route
+
+    cache = tmp_path / "roads.graphml"
+    ox.save_graphml(osm_roads.load_osm_xml(ROOT / "tests" / "fixtures" / "corridor_roads.osm"), cache)
+    args = argparse.Namespace(origin="120.30,36.10", destination="120.36,36.10", mode="car", scenario="today",
+                              lang="en", roads="auto")
+    monkeypatch.setattr(osm_roads, "cache_path", lambda cache_dir=None: tmp_path / "none.graphml")
+    assert cmd_route(args) == 0
+    assert "strategic roads" in capsys.readouterr().out.splitlines()[1]  # nothing cached: the offline default
+    monkeypatch.setattr(osm_roads, "cache_path", lambda cache_dir=None: cache)
+    assert cmd_route(args) == 0
+    assert "OSM streets" in capsys.readouterr().out.splitlines()[1]

@@ -67,7 +67,8 @@ def test_page_isochrones_from_a_custom_point():
     at.number_input(key="c_lon").set_value(120.38).run()
     assert not at.exception, at.exception
     iso = [df.value for df in at.dataframe if "面积（平方公里）" in list(getattr(df.value, "columns", []))]
-    assert len(iso) == 1 and iso[0]["面积（平方公里）"].is_monotonic_increasing and iso[0]["面积（平方公里）"].iloc[0] > 0
+    area = iso[0]["面积（平方公里）"] if len(iso) == 1 else None
+    assert area is not None and area.is_monotonic_increasing and area.iloc[0] > 0
 
 
 def test_page_route_tab_draws_the_same_trip_as_the_cli():

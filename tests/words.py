@@ -23,7 +23,7 @@ from functools import cache
 TERMS = frozenset("""
 csv geojson geopackage gpkg png pdf json xlsx kml kmz txt tsv zip gbk utf bom excel dpi wgs84 wgs gcj bd epsg cgcs
 h3 gi kde osm openstreetmap amap carto tianditu chromium mapclassify clark evans lq km min mb kb gb
-cgo openmap cnmaps airportsdata odbl fisher jenks
+cgo openmap cnmaps airportsdata odbl fisher jenks benjamini hochberg donnelly getis ord esda
 hsr g15 g20 g22 g2011 cc by sa odbl mit bsd
 """.split())
 

@@ -201,7 +201,7 @@ def controls(lang: str, has_osm: bool):
                                  format_func=lambda k: tr(k, lang, LABELS))
     origin_set = cols[2].selectbox(tr("origins", lang), list(cd.ORIGIN_SETS), key="c_origins",
                                    format_func=lambda k: tr(k, lang, LABELS))
-    use_osm = cols[3].toggle(tr("osm", lang), key="c_osm", disabled=not has_osm)
+    use_osm = cols[3].toggle(tr("osm", lang), key="c_osm", value=has_osm, disabled=not has_osm)  # cached: used
     return modes, statuses, origin_set, bool(use_osm and has_osm)
 
 
@@ -440,8 +440,8 @@ def route_tab(lang, use_osm, modes, statuses) -> None:
                                t("c22_km", lang): legs["km"].round(1).to_numpy()}),
                  use_container_width=True, hide_index=True)
     shown = legs.dropna(subset=["geometry"]).copy()
-    shown["name_zh"] = [f"{r.line_zh} {r.minutes:.0f} 分钟" for r in shown.itertuples()]
-    shown["name_en"] = [f"{r.line_en} {r.minutes:.0f} min" for r in shown.itertuples()]
+    shown["name_zh"] = [f"{r.line_zh} {r.minutes:.0f} 分钟，{r.km:.1f} 公里" for r in shown.itertuples()]
+    shown["name_en"] = [f"{r.line_en} {r.minutes:.0f} min, {r.km:.1f} km" for r in shown.itertuples()]
     layers = [style.route_layer(shown, title=t("c_route_layer", lang))] if len(shown) else []
     ends = gpd.GeoDataFrame(pd.concat(places, ignore_index=True), geometry="geometry", crs=WGS84)
     layers.append(style.origin_layer(ends, lang=lang))

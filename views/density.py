@@ -21,6 +21,7 @@ from analysis.tiers import n_unlocated, placed_points, with_district_tier
 from analysis.points_io import check_weight, weight_issue
 from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
+from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, column_label, md, page_lang
 from atlas.uploads import localized_problems, upload_label, upload_limit
 from atlas.workers import read_upload_isolated
@@ -36,7 +37,7 @@ from layers.density_map import (
     kde_raster,
     points_raster,
 )
-from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
+from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer, gi_style
 
 ZONES = {"clusters": ("d_zone_clusters", "cluster"), "districts": ("d_zone_districts", "id")}
 METRICS = ("weighted_per_km2", "per_km2", "count", "weighted")
@@ -224,19 +225,23 @@ def layer_hexes(key: tuple, weight: str | None, resolution: int, k_ring: int, co
                 lang: str, _pts):
     hexes = step_hexes(key, weight, resolution, k_ring, confidence, _pts)
     title = t("d_layer_hexes", lang)
-    if colour == "gi":
-        hframe, hlegend = gi_layer(hexes[(hexes["gi_class"] != "not significant") | (hexes["count"] > 0)],
+    if colour == "gi":  # opaque hot/cold over the zones: the colour drawn is the legend's (no olive blend)
+        hframe, hlegend = gi_layer(hexes[hexes["gi_class"].isin(["hot", "cold"]) | (hexes["count"] > 0)],
                                    labels={"hot": t("d_gi_hot", lang), "cold": t("d_gi_cold", lang),
                                            "not significant": t("d_gi_ns", lang)})
+        style, opacity = gi_style, 1.0
     else:
         hframe, hlegend = choropleth(hexes[hexes["count"] > 0], "count", scheme="Quantiles",
                                      label=t("d_per_hex", lang))
+        style, opacity = fill_style(1.0), 1.0
     hlegend = [("head", "", title), *hlegend]
     if len(hframe) > HEX_VECTOR_LIMIT:
-        return hex_raster(hframe, title=title), hlegend
+        shown = hframe[hframe["gi_class"].isin(["hot", "cold"])] if colour == "gi" else hframe
+        return hex_raster(shown, title=title, opacity=opacity), hlegend
     hframe = describe(hframe, {"h3": "H3", "count": t("c_count", lang), "weighted": t("c_weighted", lang),
-                               "gi_z": "Gi* z", "gi_class": "Gi*"}, title_zh="六边形", title_en="Hexagon")
-    return MapLayer("hexes", title, hframe, fill_style(0.6)), hlegend
+                               "gi_z": "Gi* z", "gi_p": "p", "gi_p_fdr": "p (FDR)", "gi_class": "Gi*"},
+                      title_zh="六边形", title_en="Hexagon")
+    return MapLayer("hexes", title, hframe, style), hlegend
 
 
 def map_layers(key: tuple, counts, p, pts) -> tuple[list, list]:
@@ -285,16 +290,33 @@ def compare(key: tuple, p: dict, type_col, pts):
                         p["confidence"], pts)
 
 
-def downloads(key: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
-    """Each big file is made when its button is clicked (callable data), not on every rerun."""
+def analysis_inputs(src: tuple, p: dict, pts) -> dict:
+    """What every analysis download's metadata says it was computed from (and with which parameters)."""
+    params = {k: p[k] for k in ("bandwidth_m", "cell_m", "resolution", "k_ring", "confidence", "weight", "zone_key")}
+    params.update(max_uncertainty_m=p["max_unc"], n_points=len(pts))
+    if src[0] is None:
+        return {"layers": ["resources"], "inputs": pts, "params": {"points": "atlas layer: resources", **params}}
+    upload = {"points": f"uploaded file: {src[1]}", "points_crs": src[2]}
+    return {"layers": [], "inputs": pts, "params": {**upload, **params}}
+
+
+def downloads(key: tuple, src: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
+    """Each big file is made when its button is clicked (callable data), not on every rerun; every analysis
+    download carries its metadata (sources, licences, attribution of the points, parameters)."""
     geo = "application/geo+json"
-    cols = st.columns(5)
-    cols[0].download_button(tr("d_dl_zones"), lambda: counts.to_json(drop_id=True), "density_zones.geojson", geo)
-    cols[1].download_button(tr("d_dl_hexes"), lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo)
-    cols[2].download_button(tr("d_dl_kde"), lambda: step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"],
-                                                             pts).to_json(drop_id=True), "density_kde.geojson", geo)
+    how = analysis_inputs(src, p, pts)
+    cols = st.columns(6)
+    cols[0].download_button(tr("d_dl_zones"), lambda: analysis_geojson(counts, title="density_zones", **how),
+                            "density_zones.geojson", geo)
+    cols[1].download_button(tr("d_dl_hexes"), lambda: analysis_geojson(hexes, title="density_hexes", **how),
+                            "density_hexes.geojson", geo)
+    cols[2].download_button(tr("d_dl_kde"), lambda: analysis_geojson(
+        step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts), title="density_kde", **how),
+        "density_kde.geojson", geo)
     cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv")  # small, shown
-    cols[4].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
+    cols[4].download_button(tr("d_dl_table_meta"), lambda: analysis_metadata(table, title="bay_comparison", **how),
+                            "bay_comparison.csv.meta.json", "application/json")
+    cols[5].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
                             disabled=not problems)
 
 
@@ -331,6 +353,12 @@ def params_sentence(p: dict) -> str:
     return tr("d_params", bw=p["bandwidth_m"], cell=p["cell_m"], res=p["resolution"], hex_km2=hex_km2,
               k=p["k_ring"], conf=p["confidence"],
               weight=column_label(p["weight"], LANG) if p["weight"] else tr("d_no_weight"))
+
+
+def hot_sentence(gi: dict) -> str:
+    """What "hot" means, at what level, and how many (from the result's own parameters)."""
+    return tr("d_gi_meaning", k=gi["k_ring"], perms=gi["permutations"], tested=gi["n_tested"], alpha=gi["alpha"],
+              hot=gi["n_hot"], cold=gi["n_cold"], minn=gi["min_neighbours"])
 
 
 def main() -> None:
@@ -374,6 +402,7 @@ def page(lang: str) -> None:
               use_container_width=True, returned_objects=[])
     st.caption(how_drawn(layers, len(pts)))
     st.caption(md(params_sentence(p), limit=600))  # a column name is the user's text
+    st.caption(hot_sentence(hexes.attrs["params"]))
     with st.spinner(tr("d_comparing")):  # after the map: the map is drawn meanwhile
         table = compare(key, p, type_col, pts)
     st.subheader(tr("d_compare"))
@@ -386,7 +415,8 @@ def page(lang: str) -> None:
     st.caption(tr("d_why_counts"))
     zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
     st.dataframe(readable(zone_table), hide_index=True, width="stretch")
-    downloads(key, p, counts, hexes, table, problems, pts)
+    st.caption(tr("d_ce_note"))
+    downloads(key, src, p, counts, hexes, table, problems, pts)
 
 
 main()

@@ -13,6 +13,7 @@ import streamlit as st
 
 from atlas import mapmodel, mappage
 from atlas.export.formats import export_bytes
+from atlas.export.metadata import build_metadata
 from atlas.viewstate import ViewState
 from core.i18n import label
 from layers import coast, datastore, districts
@@ -111,4 +112,8 @@ def view_geojson(layers, clusters, districts_, types, statuses) -> bytes | None:
     """GeoJSON of the filtered, visible layers (cached per filter set, not rebuilt on every rerun)."""
     state = ViewState(layers=layers, clusters=clusters, districts=districts_, types=types, statuses=statuses)
     merged = mappage.visible_features(frames_once()[0], state)
-    return None if merged is None else export_bytes(merged, "geojson", layer_name="atlas_view")
+    if merged is None:
+        return None
+    filters = {"cluster": clusters, "district": districts_, "type": types, "status": statuses}  # as the map applies
+    meta = build_metadata(merged, title="atlas_view", filters={k: tuple(v or ()) for k, v in filters.items()})
+    return export_bytes(merged, "geojson", layer_name="atlas_view", metadata=meta)  # sources, licences, credits
