@@ -288,11 +288,11 @@ STRINGS.update({
                        "From each cluster's anchor resource (the one with the shortest weighted time to its other "
                        "resources) by transit: share of the city's resource weight and land within 30/45/60 min; "
                        "corridor = reachable from any of the three anchors."),
-    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期、原文见 analysis/reference_trips.csv）。"
+    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期与原文见下表）。"
                           "校准行程用于设定参数，校验行程只用于检验；容差 ±20%（地铁/铁路）、±40%（小汽车），"
                           "未通过的校验行程保留为未通过。",
-                          "The model against published trip times (source, date and quote in "
-                          "analysis/reference_trips.csv). Calibration trips set parameters, validation trips only "
+                          "The model against published trip times (source, date and quote in the table "
+                          "below). Calibration trips set parameters, validation trips only "
                           "check them; tolerance ±20 % (metro/rail), ±40 % (car); a failed validation trip stays "
                           "failed."),
     "c_resource_share": ("资源占比", "Resource share"),
@@ -522,6 +522,8 @@ STRINGS.update({
 # --- issue 22 ---
 STRINGS.update({
     "c22_about": ("关于模型", "About the model"),
+    "c22_change": ("变化", "Change"),
+    "c22_value": ("值", "Value"),
     "c22_about_config": ("模型配置编号 {cid}；网络 {nodes:,} 个节点、{edges:,} 条边。每个速度与参数的来源见 "
                          "analysis/network_config.py。",
                          "Model configuration {cid}; the network has {nodes:,} nodes and {edges:,} edges. Where each "

@@ -162,7 +162,7 @@ def indices_table(indices: pd.DataFrame | pd.Series, lang: str) -> pd.DataFrame:
         out.loc[key] = [("—" if pd.isna(v) else fmt.format(v)) if isinstance(v, (int, float)) else v
                         for v in frame.loc[key]]
     out.index = [tr(k, lang, INDEX_LABELS) for k in frame.index]
-    return out.rename(columns={"value": "值" if lang == "zh" else "value"})
+    return out.rename(columns={"value": t("c22_value", lang)})
 
 
 def alt_scenario(spec: tuple) -> Scenario:
@@ -398,7 +398,8 @@ def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
         fmt = "{:.0%}" if key == "share_within" else "{:.1f}"
         col.metric(tr(key, lang, INDEX_LABELS), fmt.format(ind.at[key, "after"]),
                    delta=fmt.format(ind.at[key, "change"]), delta_color="inverse" if key != "share_within" else "normal")
-    st.table(indices_table(ind.rename(columns={"before": tr("before", lang), "after": tr("after", lang)}), lang))
+    st.table(indices_table(ind.rename(columns={"before": tr("before", lang), "after": tr("after", lang),
+                                               "change": t("c22_change", lang)}), lang))
     st.subheader(tr("diff", lang))
     st.dataframe(heat_table(res["diff"], net, lang, diverging=True), use_container_width=True)
     st.download_button("CSV", csv_bytes(res["diff"]),

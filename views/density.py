@@ -17,8 +17,8 @@ from analysis.density import (
     kernel_density,
     within_uncertainty,
 )
-from analysis.tiers import n_unlocated, placed_points, with_district_tier
 from analysis.points_io import check_weight, weight_issue
+from analysis.tiers import n_unlocated, placed_points, with_district_tier
 from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
 from atlas.export.metadata import analysis_geojson, analysis_metadata
