@@ -17,13 +17,14 @@ from scipy.sparse.csgraph import dijkstra
 
 from analysis.connectivity import Scenario, _compiled, _indices, _params, edge_mask, to_csr
 from core.crs import MEASURE_CRS
+from core.i18n import t
 
 #: how each edge mode is shown, and which ones merge with the following edges of the same link
 LEG_KIND = {"walk": "walk", "feeder": "feeder", "drive": "drive", "road": "drive", "park_ride": "park_ride",
             "board": "wait", "metro": "ride", "rail": "ride", "ferry": "ride", "alight": "exit",
             "transfer": "transfer"}
 LEG_COLUMNS = ["kind", "mode", "link", "line_zh", "line_en", "from_zh", "from_en", "to_zh", "to_en", "stops",
-               "minutes", "km", "geometry"]
+               "minutes", "km", "fixed_min", "geometry"]
 
 
 def _path(pred: np.ndarray, src: int, dst: int) -> list[int]:
@@ -49,7 +50,9 @@ def _line_names(graph, link: str) -> tuple[str, str]:
 def fastest_route(network, origin, destination, *, modes="transit", scenario: Scenario = Scenario()):
     """(minutes, legs) of the fastest trip; minutes is ``inf`` and legs empty when there is none.
 
-    ``legs`` is a GeoDataFrame (EPSG:4549) with :data:`LEG_COLUMNS`, in travel order.
+    ``legs`` is a GeoDataFrame (EPSG:4549) with :data:`LEG_COLUMNS`, in travel order; ``fixed_min`` is the
+    part of a leg's minutes spent not moving (a car leg's ``drive_terminal_min`` for parking and walking to
+    the car, a feeder's wait), already included in ``minutes``.
     """
     net = _compiled(network)
     src, dst = (int(i) for i in _indices(net, [origin, destination]))
@@ -77,6 +80,7 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
         if last is not None and last["kind"] == kind and (last["link"] == link or connector):
             last["minutes"] += float(edge["time_min"])
             last["km"] += _km(data)
+            last["fixed_min"] += float(data.get("fixed_min", 0.0) or 0.0)
             last["to_zh"], last["to_en"] = b.get("name_zh", ""), b.get("name_en", "")
             last["stops"] += int(edge["mode"] in ("metro", "rail"))
             if data.get("geometry") is not None:
@@ -87,7 +91,8 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
                      "from_zh": a.get("name_zh", ""), "from_en": a.get("name_en", ""),
                      "to_zh": b.get("name_zh", ""), "to_en": b.get("name_en", ""),
                      "stops": int(edge["mode"] in ("metro", "rail")), "minutes": float(edge["time_min"]),
-                     "km": _km(data), "parts": [data["geometry"]] if data.get("geometry") is not None else []})
+                     "km": _km(data), "fixed_min": float(data.get("fixed_min", 0.0) or 0.0),
+                     "parts": [data["geometry"]] if data.get("geometry") is not None else []})
     legs = [leg for leg in legs if leg["minutes"] >= 0.05 or leg["kind"] == "ride"]
     for leg in legs:
         parts = leg.pop("parts")
@@ -118,4 +123,7 @@ def describe_leg(leg, lang: str = "en") -> str:
     if leg["kind"] == "exit":
         head = what
     dist = f", {leg['km']:.1f} {'公里' if zh else 'km'}" if leg.get("km", 0) and leg["kind"] != "wait" else ""
+    fixed = float(leg.get("fixed_min", 0.0) or 0.0)
+    if leg["kind"] == "drive" and fixed > 0:  # issue 22b: say that the leg's minutes include parking
+        dist += t("c22b_parking", lang, minutes=fixed)
     return f"{head}: {place}{stops}  {leg['minutes']:.1f} {'分钟' if zh else 'min'}{dist}".replace(":   ", "  ")

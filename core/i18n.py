@@ -605,3 +605,9 @@ STRINGS.update({
                      "{alpha:.0%} are expected to be false alarms. Here: {hot} hot, {cold} cold; hexagons with "
                      "fewer than {minn} neighbours are not tested."),
 })
+
+# --- issue 22b ---
+STRINGS.update({
+    "c22b_parking": ("（含停车及步行往返车辆 {minutes:.0f} 分钟）",
+                     " (incl. {minutes:.0f} min parking and walking to the car)"),
+})

@@ -120,3 +120,45 @@ def test_route_uses_the_cached_osm_streets_when_there_are_some(tmp_path, monkeyp
     monkeypatch.setattr(osm_roads, "cache_path", lambda cache_dir=None: cache)
     assert cmd_route(args) == 0
     assert "OSM streets" in capsys.readouterr().out.splitlines()[1]
+
+
+def test_parking_is_paid_once_at_each_end_and_said_on_its_leg():
+    # issue 22b: the 3 min of parking and walking to the car come once per trip end (not per road leg),
+    # are kept apart as fixed_min, said on the leg, and left out when comparing with published timed drives
+    from dataclasses import replace
+
+    from analysis.routes import describe_leg
+
+    cfg = replace(TOY_CONFIG, drive_terminal_min=3.0)
+    links = frame([{"id": "ew", "category": "expressway", "status": "operating", "design_speed_kmh": 100,
+                    "geometry": line((0, 0), (20_000, 0))},
+                   {"id": "ns", "category": "expressway", "status": "operating", "design_speed_kmh": 100,
+                    "geometry": line((20_000, 0), (20_000, 20_000))}])
+    graph = build_network(links=links, config=cfg)
+    places = frame([{"id": "a", "name_zh": "a", "name_en": "a", "geometry": pt(0, 1_000)},
+                    {"id": "b", "name_zh": "b", "name_en": "b", "geometry": pt(20_000, 20_000)}])
+    out = attach_points(graph, places, config=cfg)
+    minutes, legs = fastest_route(out, "fac:a", "fac:b", modes="car")
+    # 1 km city streets at 30 km/h = 2 min; 40 km of expressway at 80 km/h = 30 min; two ends x 3 min
+    assert minutes == pytest.approx(2 + 30 + 2 * 3)
+    assert legs["fixed_min"].sum() == pytest.approx(6.0)
+    assert legs.loc[legs["link"].isin(["ew", "ns"]), "fixed_min"].sum() == 0  # never on the expressway legs
+    first = legs.iloc[0]
+    assert describe_leg(first, "en").endswith("1.0 km (incl. 3 min parking and walking to the car)")
+    assert "含停车及步行往返车辆 3 分钟" in describe_leg(first, "zh")
+
+
+def test_car_validation_compares_in_car_minutes(monkeypatch):
+    import geopandas as gpd
+    import pandas as pd
+
+    from analysis import corridor as cd
+    from analysis import validate
+
+    legs = gpd.GeoDataFrame({"minutes": [5.0, 7.0, 4.0], "fixed_min": [3.0, 0.0, 3.0]})
+    monkeypatch.setattr(cd, "resolve_place", lambda frames, text: text)
+    monkeypatch.setattr(cd, "route_between", lambda *a, **k: (16.0, legs, ""))
+    net = type("Net", (), {"graph": None})()
+    car = pd.Series({"kind": "car", "from_id": "x", "to_id": "y"})
+    assert validate.model_minutes(car, net) == pytest.approx(10.0)  # 16 door to door less 2 x 3 min parking
+    assert validate.model_minutes(car.replace("car", "transit"), net) == pytest.approx(16.0)

@@ -435,8 +435,11 @@ def route_tab(lang, use_osm, modes, statuses) -> None:
         st.warning(f"{t('c_unreachable', lang)}: {t(f'c_reason_{reason}', lang)}")
         return
     st.metric(t("c_route_minutes", lang), f"{minutes:.0f}")
-    st.dataframe(pd.DataFrame({t("c22_leg", lang): [describe_leg(leg, lang).rsplit("  ", 1)[0]
-                                                      for _, leg in legs.iterrows()],
+    parking = [t("c22b_parking", lang, minutes=leg["fixed_min"]) if leg["kind"] == "drive" and leg["fixed_min"] > 0
+               else "" for _, leg in legs.iterrows()]  # issue 22b: a car leg's minutes include parking
+    st.dataframe(pd.DataFrame({t("c22_leg", lang): [describe_leg(leg, lang).rsplit("  ", 1)[0] + extra
+                                                      for (_, leg), extra in zip(legs.iterrows(), parking,
+                                                                                 strict=True)],
                                t("c22_minutes", lang): legs["minutes"].round(1).to_numpy(),
                                t("c22_km", lang): legs["km"].round(1).to_numpy()}),
                  use_container_width=True, hide_index=True)
