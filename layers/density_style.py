@@ -40,7 +40,11 @@ def _from_matplotlib(name: str) -> dict[int, list[str]]:
 #: Purples for kernel density: neither the greens of zones nor the red/blue of Gi* hot/cold spots.
 PURPLES = _from_matplotlib("Purples")
 PALETTES = {"YlOrRd": YLORRD, "Greens": GREENS, "Purples": PURPLES}
+#: Gi* classes. Hot and cold are drawn opaque (fill opacity 1), so the colour on the map is the legend's
+#: whatever lies below (the green zones made a translucent red look olive); the others are outlines only.
 GI_COLORS = {"hot": "#d7301f", "cold": "#2c7bb6", "not significant": "#dddddd"}
+GI_OUTLINE = "#888888"
+GI_OPAQUE = ("hot", "cold")
 SCHEMES = ("FisherJenks", "Quantiles", "EqualInterval", "NaturalBreaks")
 ZERO_COLOR = "#f7f7f7"
 
@@ -110,12 +114,20 @@ def fill_style(opacity: float = 0.65, stroke: bool = True):
 
 
 def gi_layer(hexes: gpd.GeoDataFrame, *, labels: dict[str, str] | None = None):
-    """Hexagons coloured by Gi* class."""
+    """Hexagons coloured by Gi* class; the legend shows exactly what :func:`gi_style` draws
+    (an opaque swatch for hot/cold, an empty outlined box for the untested / not significant)."""
     labels = labels or {c: c for c in GI_COLORS}
     out = hexes.copy()
     out["color"] = out["gi_class"].map(GI_COLORS).fillna(GI_COLORS["not significant"])
-    legend = [("area", color, labels.get(c, c)) for c, color in GI_COLORS.items()]
+    legend = [("area", color if c in GI_OPAQUE else "transparent", labels.get(c, c)) for c, color in GI_COLORS.items()]
     return out, legend
+
+
+def gi_style(feature: dict) -> dict:
+    """Hot/cold opaque in their legend colour; anything else an outline (no fill to mix with the zones)."""
+    color = feature["properties"].get("color", GI_COLORS["not significant"])
+    opaque = color in {GI_COLORS[c] for c in GI_OPAQUE}
+    return {"fillColor": color, "color": GI_OUTLINE, "weight": 0.6, "fillOpacity": 1.0 if opaque else 0.0}
 
 
 def describe(frame: gpd.GeoDataFrame, fields: dict[str, str], *, title_zh: str, title_en: str) -> gpd.GeoDataFrame:

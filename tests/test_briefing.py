@@ -366,3 +366,17 @@ def test_default_sheet_matches_its_golden_image(lang, frames, base, artifacts_di
     assert got.shape == want.shape
     diff = np.abs(got - want).max(axis=2)
     assert diff.mean() < 2.0 and (diff > 60).mean() < 0.01, (diff.mean(), (diff > 60).mean())
+
+
+def test_features_without_a_place_are_not_drawn_but_counted_in_a_footnote(frames):
+    """Issue 21: no city- or district-level feature on the sheet; the source line says how many."""
+    from layers.base import unlocated
+
+    layers = briefmodel.brief_layers(frames, ViewState(layers=("parks", "resources")))
+    for layer in layers:
+        assert layer.frame.geometry.notna().all()
+        assert set(layer.frame["location_tier"]) <= {"site", "street"}
+    n = len(unlocated(frames["resources"])) + len(unlocated(frames["parks"]))
+    assert n > 20
+    assert f"另有 {n} 个规划要素尚未定位" in attribution(layers, "zh", "2026-11-01")
+    assert f"{n} plan-named features not yet located" in attribution(layers, "en", "2026-11-01")

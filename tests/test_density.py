@@ -131,10 +131,48 @@ def test_clark_evans_of_a_regular_lattice_is_two():
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xs.ravel(), ys.ravel()), crs=MEASURE_CRS)
     window = gpd.GeoDataFrame({"id": ["w"]}, geometry=[box(X0 - s / 2, Y0 - s / 2, X0 + s * (k - 0.5), Y0 + s * (k - 0.5))],
                               crs=MEASURE_CRS)
-    row = clark_evans(pts, window).iloc[0]
+    row = clark_evans(pts, window, edge_correction=None).iloc[0]
     assert row["n"] == 400 and row["mean_nn_m"] == pytest.approx(100.0)
     assert row["R"] == pytest.approx(2.0)  # area = n s², expected distance = s / 2
     assert row["z"] == pytest.approx((100 - 50) / (0.26136 / np.sqrt(400**2 / (400 * s * s))), rel=1e-9)
+
+
+def test_clark_evans_donnelly_edge_correction_by_hand():
+    """The same lattice in its 2 km x 2 km window: A = 4e6 m², P = 8000 m, n = 400.
+
+    E = 0.5·sqrt(4e6/400) + (0.0514 + 0.041/20)·8000/400 = 50 + 0.05345·20 = 51.069 m
+    SE = sqrt(0.0703·4e6/400² + 0.037·8000·sqrt(4e6/400⁵)) = sqrt(1.7575 + 0.185) = 1.393736 m
+    R = 100 / 51.069 = 1.958135;  z = (100 − 51.069) / 1.393736 = 35.1077
+    """
+    s, k = 100.0, 20
+    xs, ys = np.meshgrid(X0 + s * np.arange(k), Y0 + s * np.arange(k))
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xs.ravel(), ys.ravel()), crs=MEASURE_CRS)
+    window = gpd.GeoDataFrame({"id": ["w"]}, crs=MEASURE_CRS,
+                              geometry=[box(X0 - s / 2, Y0 - s / 2, X0 + s * (k - 0.5), Y0 + s * (k - 0.5))])
+    out = clark_evans(pts, window)
+    row = out.iloc[0]
+    assert row["perimeter_km"] == pytest.approx(8.0) and row["area_km2"] == pytest.approx(4.0)
+    assert row["expected_nn_m"] == pytest.approx(51.069, abs=1e-3)
+    assert row["R"] == pytest.approx(1.958135, abs=1e-6)
+    assert row["z"] == pytest.approx(35.1077, abs=1e-3)
+    assert out.attrs["params"]["edge_correction"].startswith("Donnelly (1978)")
+    with pytest.raises(ValueError, match="edge_correction"):
+        clark_evans(pts, window, edge_correction="ripley")
+
+
+def test_edge_correction_removes_the_window_bias_under_randomness():
+    """CSR in a long thin window (a coast-like strip): uncorrected R is biased up, Donnelly's about 1."""
+    rng = np.random.default_rng(3)
+    window = box(X0, Y0, X0 + 20_000, Y0 + 1000)
+    zones = gpd.GeoDataFrame({"id": ["strip"]}, geometry=[window], crs=MEASURE_CRS)
+    plain, corrected = [], []
+    for _ in range(40):
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(rng.uniform(X0, X0 + 20_000, 100),
+                                                           rng.uniform(Y0, Y0 + 1000, 100)), crs=MEASURE_CRS)
+        plain.append(clark_evans(pts, zones, edge_correction=None).iloc[0]["R"])
+        corrected.append(clark_evans(pts, zones).iloc[0]["R"])
+    assert np.mean(plain) > 1.08  # the edge bias the issue names
+    assert abs(np.mean(corrected) - 1.0) < 0.03
 
 
 def test_location_quotients_by_hand():
@@ -152,10 +190,12 @@ def test_compare_bays_on_the_real_layers():
     from analysis.density.precision import within_uncertainty
     from layers import clusters, coast, resources
 
+    from analysis.tiers import placed_points
+
     res = resources.load()
-    # Features known only to their district or the city (pos_uncertainty_m > 5 km) cannot be put in a bay;
-    # the comparison uses those located to a street or town or better.
-    located = within_uncertainty(res, max_uncertainty_m=5000)
+    # Features known only to their district or the city have no geometry (issue 21) and cannot be put in a
+    # bay; the comparison uses those located to a street or town or better.
+    located = within_uncertainty(placed_points(res), max_uncertainty_m=5000)
     assert 0 < len(located) < len(res)
     table = compare_bays(located, clusters.bay_clusters(), city=coast.load_city())
     assert list(table.index) == ["aoshan", "jiaozhou", "lingshan", "city"]

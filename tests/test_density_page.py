@@ -30,6 +30,8 @@ def test_page_runs_and_compares_the_bays(app):
     labels = [b.label for b in app.get("download_button")]
     assert "Bay comparison CSV" in labels and "Hexagons GeoJSON" in labels
     assert any(c.value.replace("\\", "").startswith("Parameters: Gaussian kernel, bandwidth 2,000 m") for c in app.caption)
+    hot = [c.value for c in app.caption if "“Hot” means" in c.value]
+    assert hot and "Benjamini–Hochberg" in hot[0] and "held at 5%" in hot[0] and "9,999 draws" in hot[0]
 
 
 def test_page_speaks_one_language():
@@ -38,6 +40,7 @@ def test_page_speaks_one_language():
     assert at.title[0].value == "创新资源密度"
     assert "数量(个)" in at.dataframe[0].value.columns
     assert not any("Innovation" in c.value for c in at.caption)
+    assert any("错误发现率" in c.value and "至多 5%" in c.value for c in at.caption)
 
 
 def test_switching_to_districts_and_unweighted(app):

@@ -4,7 +4,16 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from layers.density_style import GI_COLORS, ZERO_COLOR, choropleth, classify, fill_style, gi_layer, palette
+from layers.density_style import (
+    GI_COLORS,
+    ZERO_COLOR,
+    choropleth,
+    classify,
+    fill_style,
+    gi_layer,
+    gi_style,
+    palette,
+)
 
 
 def _frame(values):
@@ -31,5 +40,18 @@ def test_gi_layer_colours_and_unknown_scheme():
     out, legend = gi_layer(frame)
     assert out["color"].tolist() == [GI_COLORS["hot"], GI_COLORS["cold"], GI_COLORS["not significant"]]
     assert [i[2] for i in legend] == ["hot", "cold", "not significant"]
+
+
+def test_gi_legend_is_what_is_drawn():
+    """Hot/cold opaque in the legend's colour (no blend with the green zones below); others outline only."""
+    frame = _frame([1, 2, 3, 4]).assign(gi_class=["hot", "cold", "not significant", "not tested"])
+    out, legend = gi_layer(frame)
+    swatch = {label: colour for _, colour, label in legend}
+    for cls, colour in zip(out["gi_class"], out["color"], strict=True):
+        style = gi_style({"properties": {"color": colour}})
+        if cls in ("hot", "cold"):
+            assert style["fillOpacity"] == 1.0 and style["fillColor"] == swatch[cls]
+        else:
+            assert style["fillOpacity"] == 0.0 and swatch["not significant"] == "transparent"
     with pytest.raises(ValueError, match="Unknown classification scheme"):
         classify([1, 2, 3], scheme="Magic")

@@ -16,12 +16,14 @@ from analysis.density import (
     within_uncertainty,
 )
 from analysis.points_io import check_weight, weight_issue
+from analysis.tiers import n_unlocated, placed_points, with_district_tier
 from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
-from atlas.pagekit import boundary, md, page_lang
+from atlas.export.metadata import analysis_geojson, analysis_metadata
+from atlas.pagekit import boundary, column_label, md, page_lang
 from atlas.uploads import localized_problems, queue_notice, upload_label, upload_limit
 from atlas.workers import analyse, hot_spot_hexagons, queue_reporter, read_upload_isolated
-from core.i18n import lang_of, t
+from core.i18n import VALUES, label, lang_of, t
 from core.settings import DENSITY, UPLOAD
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView
@@ -33,7 +35,7 @@ from layers.density_map import (
     kde_raster,
     points_raster,
 )
-from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer
+from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer, gi_style
 
 ZONES = {"clusters": ("d_zone_clusters", "cluster"), "districts": ("d_zone_districts", "id")}
 METRICS = ("weighted_per_km2", "per_km2", "count", "weighted")
@@ -58,7 +60,9 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     out[num] = out[num].apply(lambda c: c.round(0 if c.abs().max() >= 100 else 2))
     name = "name_zh" if LANG == "zh" else "name_en"
     out = out.drop(columns=[c for c in ("name_zh", "name_en") if c != name and c in out])
-    headings = {c: tr(f"c_{c}") for c in out.columns if tr(f"c_{c}") != f"c_{c}"}
+    for col in out.select_dtypes("object").columns:  # issue 23: coded values (resource types …) as words
+        out[col] = out[col].map(lambda v: label(v, LANG) if isinstance(v, str) and v in VALUES else v)
+    headings = {c: tr(f"c_{c}") if tr(f"c_{c}") != f"c_{c}" else column_label(c, LANG) for c in out.columns}
     return out.rename(columns={**headings, name: tr("c_name")})
 
 
@@ -67,8 +71,8 @@ def points(digest: str | None, name: str | None, crs: str, lon: str | None, lat:
     """(points, problems): the atlas's resources layer, or the analyst's file, keyed by its digest (the
     bytes are not hashed on every rerun). A shared resource, not a per-call copy: a million points are
     held once, never mutated; big files are parsed in a worker process (atlas/workers.py)."""
-    if digest is None:
-        return resources.load(), []
+    if digest is None:  # issue 21: located features only; the others are counted apart (attrs)
+        return placed_points(resources.load()), []
     return read_upload_isolated(_data, name or "", crs=crs, lon=lon or None, lat=lat or None)
 
 
@@ -86,7 +90,10 @@ def city():
 def step_counts(src: tuple, zone_key: str, weight: str | None, _pts):
     pts = _pts
     z = zones(zone_key)
-    return (analyse(counts_by_zone, pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city()),  # issue 24:
+    counts = analyse(counts_by_zone, pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city())  # issue 24:
+    if zone_key == "districts" and src[0] is None:  # issue 21: the atlas's district-level features count too
+        counts = with_district_tier(counts, resources.load())
+    return (counts,
             analyse(clark_evans, pts, z, zone_id=ZONES[zone_key][1]))  # big inputs run in a worker process
 
 
@@ -149,11 +156,13 @@ def parameter_widgets(pts) -> dict:
         "zone_key": st.sidebar.selectbox(tr("d_zones"), list(ZONES), format_func=lambda k: tr(ZONES[k][0]),
                                          key="w_zones"),
         "metric": st.sidebar.selectbox(tr("d_colour_by"), METRICS, format_func=lambda m: tr(f"m_{m}")),
-        "scheme": st.sidebar.selectbox(tr("d_classes"), SCHEMES),
+        "scheme": st.sidebar.selectbox(tr("d_classes"), SCHEMES, format_func=lambda c: tr(f"cls_{c}")),
         "weight": st.sidebar.selectbox(tr("d_weight"), options, index=default, key="w_weight",
-                                       format_func=lambda c: tr("d_no_weight") if c == NO_WEIGHT else c),
-        "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0),
-        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0),
+                                       format_func=lambda c: tr("d_no_weight") if c == NO_WEIGHT
+                                       else column_label(c, LANG)),
+        "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0,
+                                         format=tr("fmt_m")),  # issue 23: "2000 m", not "2000.00"
+        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0, format=tr("fmt_m")),
         "resolution": st.sidebar.slider(tr("d_res"), lo_r, hi_r, DENSITY.hotspot_resolution),
         "k_ring": st.sidebar.slider(tr("d_kring"), 1, 3, DENSITY.k_ring),
         "confidence": st.sidebar.select_slider(tr("d_conf"), [0.90, 0.95, 0.99], DENSITY.confidence,
@@ -166,7 +175,8 @@ def parameter_widgets(pts) -> dict:
                                          key="w_max_unc")
                     if "pos_uncertainty_m" in pts.columns else None),
         "shown": tuple(st.sidebar.multiselect(tr("dmap_layers"), MAP_LAYERS, default=["zones", "hexes", "points"],
-                                              format_func=lambda k: tr(f"dmap_{k}"), key="w_dmap_layers")),
+                                              format_func=lambda k: tr(f"dmap_{k}"), key="w_dmap_layers",
+                                              placeholder=tr("choose"))),
     }
 
 
@@ -213,19 +223,23 @@ def layer_hexes(key: tuple, weight: str | None, resolution: int, k_ring: int, co
                 lang: str, _pts):
     hexes = step_hexes(key, weight, resolution, k_ring, confidence, _pts)
     title = t("d_layer_hexes", lang)
-    if colour == "gi":
-        hframe, hlegend = gi_layer(hexes[(hexes["gi_class"] != "not significant") | (hexes["count"] > 0)],
+    if colour == "gi":  # opaque hot/cold over the zones: the colour drawn is the legend's (no olive blend)
+        hframe, hlegend = gi_layer(hexes[hexes["gi_class"].isin(["hot", "cold"]) | (hexes["count"] > 0)],
                                    labels={"hot": t("d_gi_hot", lang), "cold": t("d_gi_cold", lang),
                                            "not significant": t("d_gi_ns", lang)})
+        style, opacity = gi_style, 1.0
     else:
         hframe, hlegend = choropleth(hexes[hexes["count"] > 0], "count", scheme="Quantiles",
                                      label=t("d_per_hex", lang))
+        style, opacity = fill_style(1.0), 1.0
     hlegend = [("head", "", title), *hlegend]
     if len(hframe) > HEX_VECTOR_LIMIT:
-        return hex_raster(hframe, title=title), hlegend
+        shown = hframe[hframe["gi_class"].isin(["hot", "cold"])] if colour == "gi" else hframe
+        return hex_raster(shown, title=title, opacity=opacity), hlegend
     hframe = describe(hframe, {"h3": "H3", "count": t("c_count", lang), "weighted": t("c_weighted", lang),
-                               "gi_z": "Gi* z", "gi_class": "Gi*"}, title_zh="六边形", title_en="Hexagon")
-    return MapLayer("hexes", title, hframe, fill_style(0.6)), hlegend
+                               "gi_z": "Gi* z", "gi_p": "p", "gi_p_fdr": "p (FDR)", "gi_class": "Gi*"},
+                      title_zh="六边形", title_en="Hexagon")
+    return MapLayer("hexes", title, hframe, style), hlegend
 
 
 def map_layers(key: tuple, counts, p, pts) -> tuple[list, list]:
@@ -274,16 +288,33 @@ def compare(key: tuple, p: dict, type_col, pts):
                         p["confidence"], pts)
 
 
-def downloads(key: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
-    """Each big file is made when its button is clicked (callable data), not on every rerun."""
+def analysis_inputs(src: tuple, p: dict, pts) -> dict:
+    """What every analysis download's metadata says it was computed from (and with which parameters)."""
+    params = {k: p[k] for k in ("bandwidth_m", "cell_m", "resolution", "k_ring", "confidence", "weight", "zone_key")}
+    params.update(max_uncertainty_m=p["max_unc"], n_points=len(pts))
+    if src[0] is None:
+        return {"layers": ["resources"], "inputs": pts, "params": {"points": "atlas layer: resources", **params}}
+    upload = {"points": f"uploaded file: {src[1]}", "points_crs": src[2]}
+    return {"layers": [], "inputs": pts, "params": {**upload, **params}}
+
+
+def downloads(key: tuple, src: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
+    """Each big file is made when its button is clicked (callable data), not on every rerun; every analysis
+    download carries its metadata (sources, licences, attribution of the points, parameters)."""
     geo = "application/geo+json"
-    cols = st.columns(5)
-    cols[0].download_button(tr("d_dl_zones"), lambda: counts.to_json(drop_id=True), "density_zones.geojson", geo)
-    cols[1].download_button(tr("d_dl_hexes"), lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo)
-    cols[2].download_button(tr("d_dl_kde"), lambda: step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"],
-                                                             pts).to_json(drop_id=True), "density_kde.geojson", geo)
+    how = analysis_inputs(src, p, pts)
+    cols = st.columns(6)
+    cols[0].download_button(tr("d_dl_zones"), lambda: analysis_geojson(counts, title="density_zones", **how),
+                            "density_zones.geojson", geo)
+    cols[1].download_button(tr("d_dl_hexes"), lambda: analysis_geojson(hexes, title="density_hexes", **how),
+                            "density_hexes.geojson", geo)
+    cols[2].download_button(tr("d_dl_kde"), lambda: analysis_geojson(
+        step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts), title="density_kde", **how),
+        "density_kde.geojson", geo)
     cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv")  # small, shown
-    cols[4].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
+    cols[4].download_button(tr("d_dl_table_meta"), lambda: analysis_metadata(table, title="bay_comparison", **how),
+                            "bay_comparison.csv.meta.json", "application/json")
+    cols[5].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
                             disabled=not problems)
 
 
@@ -318,7 +349,14 @@ def params_sentence(p: dict) -> str:
 
     hex_km2 = f"{h3.average_hexagon_area(p['resolution'], unit='km^2'):.2g}"
     return tr("d_params", bw=p["bandwidth_m"], cell=p["cell_m"], res=p["resolution"], hex_km2=hex_km2,
-              k=p["k_ring"], conf=p["confidence"], weight=p["weight"] or tr("d_no_weight"))
+              k=p["k_ring"], conf=p["confidence"],
+              weight=column_label(p["weight"], LANG) if p["weight"] else tr("d_no_weight"))
+
+
+def hot_sentence(gi: dict) -> str:
+    """What "hot" means, at what level, and how many (from the result's own parameters)."""
+    return tr("d_gi_meaning", k=gi["k_ring"], perms=gi["permutations"], tested=gi["n_tested"], alpha=gi["alpha"],
+              hot=gi["n_hot"], cold=gi["n_cold"], minn=gi["min_neighbours"])
 
 
 def main() -> None:
@@ -348,6 +386,8 @@ def page(lang: str) -> None:
         problems = [*problems, *offshore]
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
+    if n_unlocated(pts):  # issue 21
+        st.caption(tr("t21_unlocated_left_out", n=n_unlocated(pts), d=len(pts.attrs["unlocated"].get("district", []))))
     if p["max_unc"] is not None:  # only frames that carry pos_uncertainty_m (the atlas's; some uploads)
         pts = within_uncertainty(pts, max_uncertainty_m=p["max_unc"])
     if pts.attrs.get("left_out"):
@@ -360,6 +400,7 @@ def page(lang: str) -> None:
               use_container_width=True, returned_objects=[])
     st.caption(how_drawn(layers, len(pts)))
     st.caption(md(params_sentence(p), limit=600))  # a column name is the user's text
+    st.caption(hot_sentence(hexes.attrs["params"]))
     with st.spinner(tr("d_comparing")):  # after the map: the map is drawn meanwhile
         table = compare(key, p, type_col, pts)
     st.subheader(tr("d_compare"))
@@ -372,7 +413,8 @@ def page(lang: str) -> None:
     st.caption(tr("d_why_counts"))
     zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
     st.dataframe(readable(zone_table), hide_index=True, width="stretch")
-    downloads(key, p, counts, hexes, table, problems, pts)
+    st.caption(tr("d_ce_note"))
+    downloads(key, src, p, counts, hexes, table, problems, pts)
 
 
 main()

@@ -13,6 +13,7 @@ import streamlit as st
 
 from atlas import mapmodel, mappage
 from atlas.export.formats import export_bytes
+from atlas.export.metadata import build_metadata
 from atlas.viewstate import ViewState
 from core.i18n import label
 from layers import coast, datastore, districts
@@ -21,8 +22,10 @@ from layers.atlas_map import MapLayer, MapView, overlay_group, publish_layer, re
 
 @st.cache_resource(show_spinner=False)
 def frames_once():
-    """All layers, loaded and validated once per process (shared read-only by sessions)."""
-    frames = mapmodel.load_frames()
+    """All layers, loaded and validated once per process (shared read-only by sessions); notes and sources
+    name the features they mention (:func:`atlas.mappage.names_for_ids`)."""
+    frames, errors = mapmodel.load_frames()
+    frames = (mappage.names_for_ids(frames), errors)
     print("atlas: layers loaded", flush=True)  # bench/load_sessions.py counts these
     return frames
 
@@ -89,6 +92,16 @@ def _fresh(group):
 
 
 @st.cache_resource(show_spinner=False)
+def bays_once() -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the three bay clusters: what the default view shows whole."""
+    bays = frames_once()[0].get("clusters")
+    if bays is None or bays.empty:
+        return None
+    bays = bays[bays["category"] == "bay_cluster"]
+    return tuple(round(float(v), 5) for v in bays.total_bounds) if not bays.empty else None
+
+
+@st.cache_resource(show_spinner=False)
 def city_once():
     """Qingdao's land outline (offline shading under the overlays)."""
     return coast.load_city()
@@ -99,4 +112,8 @@ def view_geojson(layers, clusters, districts_, types, statuses) -> bytes | None:
     """GeoJSON of the filtered, visible layers (cached per filter set, not rebuilt on every rerun)."""
     state = ViewState(layers=layers, clusters=clusters, districts=districts_, types=types, statuses=statuses)
     merged = mappage.visible_features(frames_once()[0], state)
-    return None if merged is None else export_bytes(merged, "geojson", layer_name="atlas_view")
+    if merged is None:
+        return None
+    filters = {"cluster": clusters, "district": districts_, "type": types, "status": statuses}  # as the map applies
+    meta = build_metadata(merged, title="atlas_view", filters={k: tuple(v or ()) for k, v in filters.items()})
+    return export_bytes(merged, "geojson", layer_name="atlas_view", metadata=meta)  # sources, licences, credits

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.density.hexes import hexagons, hot_spots
 from analysis.density.kde import kernel_density
-from analysis.density.pattern import clark_evans, location_quotients
+from analysis.density.pattern import EDGE_CORRECTION_NAMES, clark_evans, location_quotients
 from analysis.density.points import measured, zone_index
 from analysis.density.zones import counts_by_zone
 from core.settings import DENSITY
@@ -66,7 +66,8 @@ def compare_bays(
     table = table.reindex(columns=[c for c in ("name_zh", "name_en", *COLUMNS) if c in table.columns])
     table.attrs["params"] = {"zone_id": zone_id, "weight": weight, "type_col": type_col, "bandwidth_m": bandwidth_m,
                              "cell_m": cell_m, "h3_resolution": resolution, "k_ring": k_ring,
-                             "confidence": confidence, "n_points": len(points)}
+                             "confidence": confidence, "n_points": len(points),
+                             "clark_evans_edge_correction": EDGE_CORRECTION_NAMES["donnelly"]}
     return table
 
 

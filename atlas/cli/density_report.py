@@ -94,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
     from analysis.density import compare_bays, counts_by_zone, hexagons, hot_spots, kernel_density, within_uncertainty
     from analysis.points_io import check_weight, read_upload
+    from analysis.tiers import n_unlocated, placed_points, with_district_tier
     from atlas.costs import check_page
     from atlas.export.formats import csv_bytes
     from layers import clusters, coast, districts, resources
@@ -108,7 +109,10 @@ def run(args: argparse.Namespace) -> int:
         pts, problems = read_upload(path.read_bytes(), path.name, crs=args.crs, lon=args.lon, lat=args.lat)
         weight = args.weight
     else:
-        pts, problems, weight = resources.load(), [], args.weight or "weight"
+        pts, problems, weight = placed_points(resources.load()), [], args.weight or "weight"
+        if n_unlocated(pts):  # issue 21: no place of their own, so in no kernel/hexagon/statistic
+            print(f"{n_unlocated(pts)} features left out: no place of their own (known only to a district or "
+                  "the city); district counts include those known to their district", file=sys.stderr)
     if weight is not None and weight not in pts.columns:
         msg = f"--weight {weight!r} is not a column; the columns are {[c for c in pts.columns if c != 'geometry']}"
         raise ValueError(msg)
@@ -122,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
     files: dict[str, bytes] = {}
     for name, zones, zid in (("clusters", bays, "cluster"), ("districts", districts.load(), "id")):
         table = counts_by_zone(pts, zones, zone_id=zid, weight=weight, city=city)
+        if name == "districts" and not args.points:  # issue 21: district-level features count in their district
+            table = with_district_tier(table, resources.load())
         files[f"zones_{name}.geojson"] = table.to_json(drop_id=True).encode("utf-8")
         files[f"zones_{name}.csv"] = csv_bytes(pd.DataFrame(table.drop(columns="geometry")))  # Excel-safe CSV
     hexes = hot_spots(hexagons(pts, resolution=args.resolution, weight=weight, land=city),

@@ -3,6 +3,7 @@
     qd-atlas layers                                   list layers with feature counts
     qd-atlas export resources --format csv --filter district=laoshan --out r.csv
     qd-atlas density METHOD --layer resources --param cell_m=1000 --out d.geojson
+    qd-atlas density hot_spots --points mine.csv --crs GCJ-02 --out hot.geojson
     qd-atlas connectivity METHOD --param cutoffs=[15,30] --out iso.gpkg
     qd-atlas briefing --title "青岛湾区科创走廊" --preset A4-landscape --out brief.pdf
 
@@ -17,6 +18,7 @@ import signal
 import sys
 import threading
 
+from atlas.cli import density as cli_density  # light: its analysis imports happen when a method runs
 from atlas.cli import density_report  # light: its analysis imports happen when a report is asked for
 from atlas.cli import route as cli_route  # light: its heavy imports happen when a route is asked for
 from atlas.cli.common import EXIT_FAIL, EXIT_OK, CliError, utf8_text
@@ -26,6 +28,7 @@ EXAMPLES = """examples:
   qd-atlas layers
   qd-atlas export resources --format csv --bom --filter district=laoshan --out resources.csv
   qd-atlas density --list
+  qd-atlas density hot_spots --points mine.csv --crs GCJ-02 --out hot_spots.geojson
   qd-atlas connectivity --list
   qd-atlas route 崂山实验室 胶东机场 --mode transit
   qd-atlas briefing --title "青岛湾区科创走廊" --preset A4-landscape --out brief.pdf
@@ -74,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keyword parameter (Python literal or text; repeatable)")
         _add_filters(p)
         _add_output(p)
+        if name == "density":
+            cli_density.add_point_arguments(p)
 
     cli_route.add_parser(sub)
     density_report.add_parser(sub)
@@ -188,7 +193,9 @@ def _main(argv: list[str] | None) -> int:
             print(f"qd-atlas {args.command}: error: {exc}", file=sys.stderr)
             return 2
     # imported per command, not at start: a briefing does not pay for the analysis modules
-    if args.command in ("density", "connectivity"):
+    if args.command == "density":
+        handler = cli_density.cmd_density  # the layers or the analyst's --points; hot_spots
+    elif args.command == "connectivity":
         from atlas.cli.analyse import cmd_analysis as handler
     elif args.command == "route":
         handler = cli_route.cmd_route
