@@ -28,8 +28,8 @@ from core.settings import DATA, MAP
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
 from layers.atlas_map import MapView, build_base_map, highlight_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
-from layers.search import search
 from layers.remote import remote_urls
+from layers.search import search
 from layers.webassets import missing_files
 from views.map_data import (
     base_groups,
@@ -40,6 +40,7 @@ from views.map_data import (
     publisher,
     view_geojson,
 )
+from views.unplaced import badges as unplaced_badges
 from views.unplaced import panel as unplaced_panel
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
@@ -259,7 +260,7 @@ def main() -> None:
     base = build_base_map(view, base_groups(view), prefetch=[u for g in groups for u in remote_urls(g)])
     if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):
         groups.append(highlight_group(hit[1], view))
-    groups.append(mapmodel.unplaced_group(frames, state, view))  # issue 21: a count per district, no made-up points
+    groups.append(unplaced_badges(state))  # issue 21: a count per district, no made-up points
     sync = bool(st.session_state.get("w_sync", False))
     returned = ["last_object_clicked_tooltip"] + (["center", "zoom"] if sync else [])
     map_col, side_col = st.columns([3, 1])

@@ -94,8 +94,8 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
                                      "name_en": [f"{lon:.4f},{lat:.4f}"]}, geometry=[Point(lon, lat)], crs=WGS84)
     from layers import parks, resources
 
-    if reason := no_site_reason(text, {"resources": resources.load(), "parks": parks.load()}):  # issue 21
-        raise ValueError(reason)
+    if hit := no_site_reason(text, {"resources": resources.load(), "parks": parks.load()}):  # issue 21
+        raise UnplacedError(*hit)  # says what it is known to and to give lon,lat instead
     layers = {name: getattr(frames, name) for name in PLACE_LAYERS}
     for frame in layers.values():  # an exact feature id
         exact = frame[frame["id"].astype(str) == str(text).strip()]
@@ -114,10 +114,10 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
 class UnplacedError(ValueError):
     """The feature is known only to its district or the city: no trip starts or ends at a point for it."""
 
-    def __init__(self, name_zh: str, name_en: str):
+    def __init__(self, name_zh: str, name_en: str, detail: str = ""):
         self.name_zh, self.name_en = name_zh, name_en
-        super().__init__(f"{name_zh} / {name_en} is known only by its district or city, not a place of its own: "
-                         "no route can be computed from or to it")
+        super().__init__(detail or f"{name_zh} / {name_en} is known only by its district or city, not a place of its "
+                         "own: no route can be computed from or to it")
 
 
 def _place(row: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -56,9 +56,9 @@ def with_district_tier(table: pd.DataFrame, features: gpd.GeoDataFrame, *, zone_
     return out
 
 
-def no_site_reason(text: str, features: dict[str, gpd.GeoDataFrame]) -> str | None:
-    """Why ``text`` cannot be a route's end, when it names (id or name, zh/en) a feature without a place of its
-    own; None otherwise. Bilingual (the reader's language either way): what it is known to, and what to give."""
+def no_site_reason(text: str, features: dict[str, gpd.GeoDataFrame]) -> tuple[str, str, str] | None:
+    """(name_zh, name_en, why) when ``text`` names (id or name, zh/en) a feature without a place of its own, so it
+    cannot be a route's end; None otherwise. ``why`` is bilingual: what it is known to, and what to give."""
     from core.vocab import DISTRICTS
     from layers.filters import normalise
 
@@ -75,7 +75,8 @@ def no_site_reason(text: str, features: dict[str, gpd.GeoDataFrame]) -> str | No
             row = out[hit].iloc[0]
             city = ("青岛市（所在区未公布）", "Qingdao (district not published)")
             zh, en = DISTRICTS.get(str(row.get("district") or ""), city)
-            return (f"“{row['name_zh']}”没有公布的地点（只知在{zh}），无法作为路线起讫点；请输入“经度,纬度”。"
-                    f" · “{row['name_en']}” has no published site (known only to {en}), so no route can start or "
-                    "end there; enter lon,lat instead.")
+            why = (f"“{row['name_zh']}”没有公布的地点（只知在{zh}），无法作为路线起讫点；请输入“经度,纬度”。"
+                   f" · “{row['name_en']}” has no published site (known only to {en}), so no route can start or "
+                   "end there; enter lon,lat instead.")
+            return str(row["name_zh"]), str(row["name_en"]), why
     return None

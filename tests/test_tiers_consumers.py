@@ -90,9 +90,9 @@ def test_a_route_from_a_feature_without_a_site_says_why():
     from analysis import corridor as cd
 
     frames, _ = cd.load_transport_frames()
-    with pytest.raises(ValueError, match="no published site.*Qingdao.*lon,lat"):
+    with pytest.raises(cd.UnplacedError, match="no published site.*Qingdao.*lon,lat"):
         cd.resolve_place(frames, "中国海洋工程研究院")
-    with pytest.raises(ValueError, match="没有公布的地点.*即墨区"):
+    with pytest.raises(cd.UnplacedError, match="没有公布的地点.*即墨区"):
         cd.resolve_place(frames, "res_jimo_nev_cluster")
     assert cd.resolve_place(frames, "res_ouc").geometry.notna().all()
 
@@ -106,7 +106,7 @@ def test_connectivity_only_between_located_features():
         assert frame.geometry.notna().all()
     res = resources.load()
     assert len(frames.resources) + n_unlocated(frames.resources) == len(res)
-    placeholder = {"res_china_ocean_eng_inst", "res_research_vessel_fleet", "res_cn_th_rail_lab"}  # once at one rural point
+    placeholder = {"res_china_ocean_eng_inst", "res_research_vessel_fleet", "res_cn_th_rail_lab"}  # were at one point
     graph = cd.corridor_network(frames)
     assert not any(f"resources:{i}" in graph for i in placeholder)
 
@@ -145,3 +145,57 @@ def test_density_command_uses_located_features_and_says_how_many_were_left_out(t
     assert f"{n_out} features left out: no place of their own" in capsys.readouterr().err
     hexes = read_bytes((tmp_path / "h.csv").read_bytes(), "csv")
     assert pd.to_numeric(hexes["count"]).sum() == len(res) - n_out
+
+
+_FRAMES = {}
+
+
+def _atlas_frames():
+    if not _FRAMES:
+        from atlas import mapmodel
+
+        _FRAMES.update(mapmodel.load_frames()[0])
+    return _FRAMES
+
+
+def _view_states():
+    from hypothesis import strategies as st
+
+    from atlas.viewstate import ViewState
+    from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
+
+    def subset(values):
+        return st.lists(st.sampled_from(sorted(values)), max_size=3, unique=True).map(tuple)
+
+    return st.builds(lambda c, d, ty, s, lang: ViewState(layers=("parks", "park_sites", "resources"), clusters=c,
+                                                         districts=d, types=ty, statuses=s, lang=lang),
+                     subset(CLUSTERS), subset(DISTRICTS), subset(RESOURCE_TYPES), subset(STATUS),
+                     st.sampled_from(["zh", "en"]))
+
+
+def test_property_no_filter_combination_draws_or_files_a_feature_without_a_place():
+    """For any filters: the map draws only located features, a district filter never returns a city-level one,
+    and the briefing's layers hold only located features."""
+    from hypothesis import HealthCheck, given, settings
+
+    from atlas import mapmodel
+    from atlas.briefing import model as briefmodel
+
+    frames = _atlas_frames()
+    city = {i for k in mapmodel.TIERED for i in unlocated(frames[k], "city")["id"]}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_view_states())
+    def check(state):
+        for layer in mapmodel.overlays(frames, state):
+            if "location_tier" in layer.frame:
+                assert set(layer.frame["location_tier"]) <= {"site", "street"}
+        for layer in briefmodel.brief_layers(frames, state):
+            assert layer.frame.geometry.notna().all()
+        if state.districts:
+            shown = mapmodel.filtered(frames, state)
+            assert not city & {i for k in mapmodel.TIERED for i in shown[k]["id"]}
+        lists = mapmodel.unplaced(frames, state)
+        assert not state.districts or set(lists.by_district) <= set(state.districts)
+
+    check()

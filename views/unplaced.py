@@ -7,11 +7,29 @@ to the city are in "not yet located (N)". Neither is drawn. What is listed comes
 
 from __future__ import annotations
 
+import copy
+
 import streamlit as st
 
 from atlas import mapmodel
 from atlas.viewstate import ViewState
 from core.i18n import label, t
+from layers.atlas_map import MapView
+from views.map_data import frames_once
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _badges_once(layers, clusters, districts, types, statuses, lang: str, basemap: str):
+    state = ViewState(layers=layers, clusters=clusters, districts=districts, types=types, statuses=statuses,
+                      lang=lang, basemap=basemap)
+    return mapmodel.unplaced_group(frames_once()[0], state, MapView(basemap=basemap, lang=lang))
+
+
+def badges(state: ViewState):
+    """The map's count badges per district (built once per view; a private copy, as views.map_data does):
+    the same rerun sends the same group, so the map is not redrawn."""
+    return copy.deepcopy(_badges_once(state.layers, state.clusters, state.districts, state.types, state.statuses,
+                                      state.lang, state.basemap))
 
 
 def panel(state: ViewState, frames) -> None:
