@@ -51,3 +51,17 @@ def upload_label(lang: str) -> str:
 
 def upload_limit(lang: str) -> str:
     return t("r_upload_limit", lang, mb=upload_mb())
+
+
+def queue_notice(slot, lang: str):
+    """A :func:`atlas.workers.queue_reporter` callback that shows the queue position in ``slot`` (a
+    Streamlit placeholder: anything with ``info`` and ``empty``) and clears it once the job runs."""
+    from core.settings import BUDGET
+
+    def show(position: int) -> None:
+        if position:
+            slot.info(t("r_queued", lang, ahead=position, workers=BUDGET.job_workers))
+        else:
+            slot.empty()
+
+    return show

@@ -1,52 +1,193 @@
-"""Big uploads are parsed in a separate process (pure; used by the Density page).
+"""Heavy work out of the server: uploads and analyses above a small size run in bounded worker processes.
 
-Streamlit runs every session in a thread of one Python process, so a 40 MB CSV
-parsed in-process holds the GIL for seconds and everyone else's reruns wait.
-:func:`read_upload_isolated` hands files above ``UPLOAD.inline_bytes`` to a small
-process pool (``UPLOAD.workers`` processes, each replaced after one file, so the
-memory a parse needed is returned to the system), and waits without the GIL.
-Small files are parsed in-process (no start-up cost). Errors raised by the reader
-(``ValueError`` with the user's message) arrive unchanged.
+Streamlit runs every session in a thread of one Python process, so a 40 MB upload parsed — or a big
+analysis run — in-process holds the GIL for seconds, and whatever memory it needed stays with the server.
+:func:`run_job` runs a function in a fresh process (``spawn``) with a memory limit (``RLIMIT_AS``,
+``BUDGET.job_memory_mb``) and a time limit (``BUDGET.job_seconds``); at most ``BUDGET.job_workers`` run
+at once and the others wait in order, their queue position reported to :func:`queue_reporter`'s
+callback (the page shows it). A job over its memory or time limit ends with a clear
+:class:`core.refusal.Refusal` and its process — with all its memory — is gone; the server's own
+memory is never used for the work. Small inputs (``BUDGET.inline_bytes``, ``BUDGET.inline_points``)
+run in-process (no start-up cost). Errors raised by the job (``ValueError`` with the user's message)
+arrive unchanged.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from analysis.points_io import read_upload
-from core.settings import UPLOAD
+from core.refusal import Refusal
+from core.settings import BUDGET
 
-_LOCK = threading.Lock()
-_POOL: ProcessPoolExecutor | None = None
+MESSAGES = {
+    "job_memory": "the job needed more than {limit_mb:,} MB of memory and was stopped (its memory is freed); "
+                  "use a smaller file or coarser parameters",
+    "job_timeout": "the job took longer than {seconds:g} s and was stopped; use a smaller file or coarser parameters",
+    "job_failed": "the job stopped unexpectedly ({detail}); try again or use a smaller file",
+}
+
+_COND = threading.Condition()
+_WAITING: list[object] = []  # tickets in arrival order
+_RUNNING = [0]
+_LOCAL = threading.local()
 
 
-def _pool() -> ProcessPoolExecutor:
-    global _POOL  # noqa: PLW0603 — one pool per server process
-    with _LOCK:
-        if _POOL is None:
-            _POOL = ProcessPoolExecutor(max_workers=UPLOAD.workers, max_tasks_per_child=1,
-                                        mp_context=multiprocessing.get_context("spawn"))
-        return _POOL
+@contextmanager
+def queue_reporter(callback: Callable[[int], object]) -> Iterator[None]:
+    """While inside, a job of this thread that has to wait calls ``callback(position)`` (1 = next), and
+    ``callback(0)`` once it runs."""
+    previous = getattr(_LOCAL, "callback", None)
+    _LOCAL.callback = callback
+    try:
+        yield
+    finally:
+        _LOCAL.callback = previous
 
 
-def _reset() -> None:
-    global _POOL  # noqa: PLW0603
-    with _LOCK:
-        if _POOL is not None:
-            _POOL.shutdown(wait=False, cancel_futures=True)
-        _POOL = None
+def _report(position: int) -> None:
+    callback = getattr(_LOCAL, "callback", None)
+    if callback is not None:
+        callback(position)
+
+
+def queue_length() -> tuple[int, int]:
+    """(jobs running, jobs waiting) right now."""
+    with _COND:
+        return _RUNNING[0], len(_WAITING)
+
+
+def _take_slot(workers: int) -> None:
+    ticket = object()
+    with _COND:
+        _WAITING.append(ticket)
+    shown = None
+    try:
+        while True:
+            with _COND:
+                position = _WAITING.index(ticket) + 1
+                if position == 1 and _RUNNING[0] < workers:
+                    _WAITING.pop(0)
+                    _RUNNING[0] += 1
+                    _COND.notify_all()
+                    break
+            if position != shown:
+                _report(position)  # outside the lock: the callback may draw on the page
+                shown = position
+            with _COND:
+                _COND.wait(timeout=0.5)
+    except BaseException:
+        with _COND:
+            if ticket in _WAITING:
+                _WAITING.remove(ticket)
+            _COND.notify_all()
+        raise
+    if shown is not None:
+        _report(0)
+
+
+def _free_slot() -> None:
+    with _COND:
+        _RUNNING[0] -= 1
+        _COND.notify_all()
+
+
+def _child(conn, fn, args, kwargs, memory_mb: int) -> None:
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        result = ("ok", fn(*args, **kwargs))
+    except MemoryError:
+        result = ("memory", None)
+    except ValueError as exc:
+        result = ("refused", exc if isinstance(exc, Refusal) else ValueError(str(exc)))
+    except Exception as exc:  # noqa: BLE001 — reported to the parent as a failed job
+        result = ("failed", f"{type(exc).__name__}: {str(exc)[:200]}")
+    try:
+        conn.send(result)
+    except MemoryError:
+        conn.send(("memory", None))
+    finally:
+        conn.close()
+
+
+def run_job(fn: Callable, *args, memory_mb: int | None = None, seconds: float | None = None,
+            workers: int | None = None, **kwargs):
+    """``fn(*args, **kwargs)`` in a worker process with memory and time limits, queued behind at most
+    ``workers`` running jobs. ``fn`` must be importable (a module-level function)."""
+    memory_mb = BUDGET.job_memory_mb if memory_mb is None else memory_mb
+    seconds = BUDGET.job_seconds if seconds is None else seconds
+    _take_slot(BUDGET.job_workers if workers is None else workers)
+    try:
+        return _in_process(fn, args, kwargs, memory_mb, seconds)
+    finally:
+        _free_slot()
+
+
+def _in_process(fn, args, kwargs, memory_mb: int, seconds: float):
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, fn, args, kwargs, memory_mb), daemon=True)
+    proc.start()
+    send.close()
+    deadline = time.monotonic() + seconds
+    try:
+        while not receive.poll(0.2):
+            if not proc.is_alive() and not receive.poll(0):
+                raise _died(proc, memory_mb)
+            if time.monotonic() > deadline:
+                raise Refusal("job_timeout", MESSAGES["job_timeout"], seconds=seconds)
+        try:
+            status, value = receive.recv()
+        except (EOFError, OSError):
+            proc.join(timeout=5)
+            raise _died(proc, memory_mb) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(timeout=5)
+        receive.close()
+    if status == "ok":
+        return value
+    if status == "memory":
+        raise Refusal("job_memory", MESSAGES["job_memory"], limit_mb=memory_mb)
+    if status == "refused":
+        raise value
+    raise Refusal("job_failed", MESSAGES["job_failed"], detail=value)
+
+
+def _died(proc, memory_mb: int) -> Refusal:
+    """A worker that ended without an answer: killed (the kernel's OOM killer: out of memory) or crashed."""
+    proc.join(timeout=5)
+    if proc.exitcode is not None and proc.exitcode < 0:
+        return Refusal("job_memory", MESSAGES["job_memory"], limit_mb=memory_mb)
+    return Refusal("job_failed", MESSAGES["job_failed"], detail=f"exit code {proc.exitcode}")
 
 
 def read_upload_isolated(data: bytes, name: str, **kwargs):
-    """:func:`analysis.points_io.read_upload`, in a worker process when the file is big."""
-    if len(data) <= UPLOAD.inline_bytes:
+    """:func:`analysis.points_io.read_upload`, in a worker process when the file is not small."""
+    if len(data) <= BUDGET.inline_bytes:
         return read_upload(data, name, **kwargs)
-    try:
-        return _pool().submit(read_upload, data, name, **kwargs).result()
-    except BrokenProcessPool as exc:  # a worker was killed (out of memory?): a clear message, a fresh pool
-        _reset()
-        msg = "the file could not be read: the reading process stopped (too big for this server?); try a smaller file"
-        raise ValueError(msg) from exc
+    return run_job(read_upload, data, name, **kwargs)
+
+
+def analyse(fn: Callable, points, *args, **kwargs):
+    """An analysis of ``points``: in-process for a few points, in a worker process above
+    ``BUDGET.inline_points`` (its result comes back; its working memory never enters the server)."""
+    if len(points) <= BUDGET.inline_points:
+        return fn(points, *args, **kwargs)
+    return run_job(fn, points, *args, **kwargs)
+
+
+def hot_spot_hexagons(points, *, resolution, weight, land, k_ring, confidence):
+    """:func:`analysis.density.hexagons` then :func:`~analysis.density.hot_spots` (one job)."""
+    from analysis.density import hexagons, hot_spots
+
+    hexes = hexagons(points, resolution=resolution, weight=weight, land=land)
+    return hot_spots(hexes, value="weighted" if weight else "count", k_ring=k_ring, confidence=confidence)

@@ -517,6 +517,16 @@ STRINGS.update({
                        "或在本地运行 qd-atlas density-report。",
                        "Files over {mb} MB cannot be uploaded (the box shows a red mark): split the file, keep only "
                        "the columns needed, or run qd-atlas density-report locally."),
+    "r_job_memory": ("该任务所需内存超过 {limit_mb:,} MB，已停止（其内存已释放）；请使用更小的文件或更粗的参数",
+                     "the job needed more than {limit_mb:,} MB of memory and was stopped (its memory is freed); "
+                     "use a smaller file or coarser parameters"),
+    "r_job_timeout": ("该任务运行超过 {seconds:g} 秒，已停止；请使用更小的文件或更粗的参数",
+                      "the job took longer than {seconds:g} s and was stopped; use a smaller file or coarser "
+                      "parameters"),
+    "r_job_failed": ("该任务意外停止（{detail}）；请重试或使用更小的文件",
+                     "the job stopped unexpectedly ({detail}); try again or use a smaller file"),
+    "r_queued": ("排队中：前面还有 {ahead} 个任务（服务器同时运行 {workers} 个）…",
+                 "Queued: {ahead} job(s) ahead of yours (the server runs {workers} at once)…"),
 })
 
 # --- issue 22 ---

@@ -190,10 +190,7 @@ class UploadDefaults:
     problems_listed: int = 200
     #: rows of an upload at most (a 50 MB CSV holds ~1.5 M points)
     max_rows: int = 2_000_000
-    #: files above this are parsed in a separate process (atlas/workers.py), so other sessions keep running
-    inline_bytes: int = 2 * 1024 * 1024
-    #: parsing processes at once (each replaced after one file: its memory goes back to the system)
-    workers: int = 1
+    #: (which uploads and analyses run in worker processes, and their limits: BUDGET below)
 
 
 UPLOAD = UploadDefaults()
@@ -229,7 +226,8 @@ class BudgetDefaults:
     * archives (.zip, .xlsx, .kmz): at most ``archive_members`` members and ``archive_bytes``
       uncompressed, read from the archive's directory before anything is extracted.
     * worker jobs: ``job_memory_mb`` address space (RLIMIT_AS) and ``job_seconds`` each; ``job_workers``
-      processes at once, the rest queued; jobs below ``inline_bytes`` run in the server.
+      processes at once, the rest queued; uploads below ``inline_bytes`` and analyses of at most
+      ``inline_points`` points run in the server (a process start costs ~2 s).
     """
 
     kde_cells: int = 1_000_000
@@ -242,6 +240,7 @@ class BudgetDefaults:
     job_seconds: float = 300.0
     job_workers: int = 2
     inline_bytes: int = 256 * 1024
+    inline_points: int = 20_000
 
 
 BUDGET = BudgetDefaults()

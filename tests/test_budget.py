@@ -88,7 +88,7 @@ def test_a_filtered_layer_is_checked_after_loading(tmp_path):
 
 def _bomb(members: dict[str, int], extra: int = 0) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for name, size in members.items():
             with zf.open(name, "w") as fh:
                 chunk = b"\0" * (1 << 20)
@@ -101,10 +101,13 @@ def _bomb(members: dict[str, int], extra: int = 0) -> bytes:
 
 def test_zip_bombs_are_refused_from_the_directory_before_extraction():
     xlsx = _bomb({"[Content_Types].xml": 0, "xl/workbook.xml": 0, "xl/worksheets/sheet1.xml": 400 << 20})
-    assert len(xlsx) < 1_000_000
+    assert len(xlsx) < 2_000_000  # a 2 MB upload that would unpack to 400 MB
     with pytest.raises(Refusal, match="would unpack to 400 MB; at most 300 MB") as err:
         read_upload(xlsx, "big.xlsx")
     assert "解压后将有 400 MB" in err.value.localized("zh")
+    kml_bomb = _bomb({"doc.kml": 320 << 20})  # a KMZ whose KML unpacks to 320 MB: not handed to GDAL
+    with pytest.raises(Refusal, match="would unpack to 320 MB"):
+        read_upload(kml_bomb, "bomb.kmz")
     kmz = _bomb({"doc.kml": 0}, extra=BUDGET.archive_members)
     with pytest.raises(Refusal, match="holds 10,001 files"):
         read_upload(kmz, "many.kmz")

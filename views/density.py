@@ -12,8 +12,6 @@ from analysis.density import (
     clark_evans,
     compare_bays,
     counts_by_zone,
-    hexagons,
-    hot_spots,
     kernel_density,
     within_uncertainty,
 )
@@ -23,8 +21,8 @@ from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
 from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, column_label, md, page_lang
-from atlas.uploads import localized_problems, upload_label, upload_limit
-from atlas.workers import read_upload_isolated
+from atlas.uploads import localized_problems, queue_notice, upload_label, upload_limit
+from atlas.workers import analyse, hot_spot_hexagons, queue_reporter, read_upload_isolated
 from core.i18n import VALUES, label, lang_of, t
 from core.settings import DENSITY, UPLOAD
 from layers import clusters, coast, districts, resources
@@ -92,30 +90,30 @@ def city():
 def step_counts(src: tuple, zone_key: str, weight: str | None, _pts):
     pts = _pts
     z = zones(zone_key)
-    counts = counts_by_zone(pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city())
+    counts = analyse(counts_by_zone, pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city())  # issue 24:
     if zone_key == "districts" and src[0] is None:  # issue 21: the atlas's district-level features count too
         counts = with_district_tier(counts, resources.load())
     return (counts,
-            clark_evans(pts, z, zone_id=ZONES[zone_key][1]))
+            analyse(clark_evans, pts, z, zone_id=ZONES[zone_key][1]))  # big inputs run in a worker process
 
 
 @st.cache_data(**BOUNDED)
 def step_kde(src: tuple, weight: str | None, bandwidth_m: float, cell_m: float, _pts):
-    return kernel_density(_pts, bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, land=city())
+    return analyse(kernel_density, _pts, bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, land=city())
 
 
 @st.cache_data(**BOUNDED)
 def step_hexes(src: tuple, weight: str | None, resolution: int, k_ring: int, confidence: float, _pts):
-    hexes = hexagons(_pts, resolution=resolution, weight=weight, land=city())
-    return hot_spots(hexes, value="weighted" if weight else "count", k_ring=k_ring, confidence=confidence)
+    return analyse(hot_spot_hexagons, _pts, resolution=resolution, weight=weight, land=city(), k_ring=k_ring,
+                   confidence=confidence)
 
 
 @st.cache_data(**BOUNDED)
 def step_compare(src: tuple, weight: str | None, type_col: str | None, bandwidth_m: float, cell_m: float,
                  resolution: int, k_ring: int, confidence: float, _pts):
-    return compare_bays(_pts, zones("clusters"), city=city(), weight=weight, type_col=type_col,
-                        bandwidth_m=bandwidth_m, cell_m=cell_m, resolution=resolution, k_ring=k_ring,
-                        confidence=confidence)
+    return analyse(compare_bays, _pts, zones("clusters"), city=city(), weight=weight, type_col=type_col,
+                   bandwidth_m=bandwidth_m, cell_m=cell_m, resolution=resolution, k_ring=k_ring,
+                   confidence=confidence)
 
 
 def source_widgets(lang: str) -> tuple | None:
@@ -363,7 +361,7 @@ def hot_sentence(gi: dict) -> str:
 
 def main() -> None:
     lang = page_lang(st.session_state, st.query_params)
-    with boundary(st.error, lang, where="density"):
+    with boundary(st.error, lang, where="density"), queue_reporter(queue_notice(st.empty(), lang)):  # issue 24
         page(lang)
 
 

@@ -1,0 +1,120 @@
+"""Heavy work out of the server (issue 24): jobs run in worker processes with a memory and a time limit,
+queued with their position reported; a job over its limit ends with a clear message and its memory goes
+with its process — the server's own memory does not grow with the work."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+import pytest
+
+from analysis.points_io import read_upload
+from atlas import workers
+from core.refusal import Refusal
+
+
+def allocate(mb: int) -> int:
+    block = bytearray(mb * 1024 * 1024)  # touched: really resident
+    block[::4096] = b"\1" * len(block[::4096])
+    return len(block)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+
+
+def test_a_job_over_its_memory_limit_is_stopped_with_a_clear_message():
+    with pytest.raises(Refusal, match="more than 1,024 MB of memory and was stopped") as err:
+        workers.run_job(allocate, 2048, memory_mb=1024)
+    assert "所需内存超过 1,024 MB" in err.value.localized("zh")
+    assert multiprocessing.active_children() == []  # its process, and its memory, are gone
+    assert workers.queue_length() == (0, 0)
+
+
+def test_a_job_over_its_time_limit_is_stopped():
+    start = time.monotonic()
+    with pytest.raises(Refusal, match="took longer than 3 s"):
+        workers.run_job(time.sleep, 60, seconds=3)
+    assert time.monotonic() - start < 20 and multiprocessing.active_children() == []
+
+
+def test_the_work_s_memory_never_enters_the_server():
+    before = rss_mb()
+    assert workers.run_job(allocate, 600) == 600 * 1024 * 1024
+    assert rss_mb() - before < 60  # 600 MB were used, in the worker only
+
+
+def test_jobs_wait_in_order_and_report_their_place():
+    first = threading.Thread(target=workers.run_job, args=(time.sleep, 4), kwargs={"workers": 1})
+    first.start()
+    while workers.queue_length()[0] == 0:
+        time.sleep(0.05)
+    seen: list[int] = []
+    with workers.queue_reporter(seen.append):
+        workers.run_job(time.sleep, 0, workers=1)
+    first.join()
+    assert seen == [1, 0]  # first in line, then running
+
+
+def test_a_readers_refusal_arrives_unchanged_and_big_uploads_go_to_a_worker(monkeypatch):
+    with pytest.raises(Refusal, match="the file is empty") as err:
+        workers.run_job(read_upload, b"", "e.csv")
+    assert err.value.key == "empty_file" and "文件是空的" in err.value.localized("zh")
+    ran = []
+    monkeypatch.setattr(workers, "run_job", lambda fn, *a, **k: ran.append(fn) or fn(*a, **k))
+    small = b"name,lon,lat\na,120.4,36.1\n"
+    workers.read_upload_isolated(small, "s.csv")
+    big = small + b"a,120.4,36.1\n" * 30_000
+    pts, _ = workers.read_upload_isolated(big, "b.csv")
+    assert ran == [read_upload] and len(pts) == 30_001
+
+
+class Slot:
+    def __init__(self):
+        self.shown: list[str | None] = []
+
+    def info(self, text):
+        self.shown.append(text)
+
+    def empty(self):
+        self.shown.append(None)
+
+
+def test_the_page_shows_the_queue_position_in_the_readers_language():
+    from atlas.uploads import queue_notice
+
+    slot = Slot()
+    first = threading.Thread(target=workers.run_job, args=(time.sleep, 4), kwargs={"workers": 1})
+    first.start()
+    while workers.queue_length()[0] == 0:
+        time.sleep(0.05)
+    with workers.queue_reporter(queue_notice(slot, "zh")):
+        workers.run_job(time.sleep, 0, workers=1)
+    first.join()
+    assert slot.shown == ["排队中：前面还有 1 个任务（服务器同时运行 2 个）…", None]
+
+
+def test_a_big_upload_is_parsed_and_analysed_in_workers_through_the_page():
+    from streamlit.testing.v1 import AppTest
+
+    from core.i18n import t
+    from tests.conftest import ROOT
+
+    rows = "".join(f"p{i},{120.30 + (i % 300) * 0.001:.4f},{36.05 + (i // 300) * 0.001:.4f}\n" for i in range(24_000))
+    data = ("name,lon,lat\n" + rows).encode()
+    assert len(data) > workers.BUDGET.inline_bytes and 24_000 > workers.BUDGET.inline_points
+    at = AppTest.from_file(str(ROOT / "views" / "density.py"), default_timeout=600)
+    at.session_state["density_upload"] = ("big.csv", data)
+    at.session_state["w_source"] = "upload"
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    bays = at.dataframe[-2].value
+    pts, _ = read_upload(data, "big.csv")  # the same count computed here, in-process
+    from layers import coast
+
+    on_land = int(pts.within(coast.load_city().union_all()).sum())
+    assert 10_000 < on_land < 24_000 and bays.loc["city", t("c_count", "zh")] == on_land
+    assert multiprocessing.active_children() == []
