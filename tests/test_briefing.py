@@ -211,7 +211,9 @@ def test_the_source_line_is_for_the_reader_in_the_sheets_language(frames):
     assert en.startswith("Sources:") and "© OpenStreetMap contributors" in en
     no_osm = [BriefLayer(layer.key, layer.title, layer.frame.drop(columns=["licence", "source_ref"], errors="ignore")
                          .assign(source="official address"), layer.style) for layer in layers]
-    assert "OpenStreetMap" not in attribution(no_osm, "en", "2026-11-01")
+    # the features' positions are not credited to OSM; the base's coastline (OSM land polygons) still is
+    positions, _, coast = attribution(no_osm, "en", "2026-11-01").partition("Coastline and neighbouring land")
+    assert "OpenStreetMap" not in positions and "© OpenStreetMap contributors" in coast
 
 
 def test_the_title_is_bold_in_the_bold_face(view_layers, base):
@@ -384,3 +386,20 @@ def test_the_water_rule_itself(base):  # here, not in test_briefing_labels: its 
         near, far = disp[1], disp[2]  # the sea off 浮山湾; the 黄岛 shore across the bay mouth
         assert not check(disp[0], np.r_[near - 2, near + 2])
         assert check(disp[0], np.r_[far - 2, far + 2])
+
+
+def test_neighbouring_land_comes_from_the_published_coastline(base):
+    """geodata/coast_land.geojson (OpenStreetMap land via roaring-landmask, clipped once): sea and bay are not
+    land, Rizhao's coast is; the sheet credits it and its legend no longer says "schematic"."""
+    land = gpd.read_file(ROOT / "geodata" / "coast_land.geojson")
+    assert land["licence"].tolist() == ["ODbL-1.0"] and "roaring-landmask" in land["source"].iloc[0]
+    shape = land.geometry.iloc[0]
+    assert not shape.contains(Point(120.6, 35.9)) and not shape.contains(Point(120.25, 36.10))  # sea, bay
+    assert shape.contains(Point(119.4, 35.5)) and shape.contains(Point(120.38, 36.07))  # Rizhao, Shinan
+    assert (ROOT / "geodata" / "coast_land.geojson").stat().st_size < 300_000
+    with build_sheet([], title=TITLE, focus="city", dpi=40, base=base, lang="en") as fig:
+        legend = [t.get_text().replace("\n", " ") for a in fig.axes if a.get_legend()
+                  for t in a.get_legend().get_texts()]
+        footer = " ".join(t.get_text() for t in fig.texts)
+    assert any("OpenStreetMap coastline" in text for text in legend) and not any("schematic" in x for x in legend)
+    assert "Coastline and neighbouring land: © OpenStreetMap contributors" in footer.replace("\n", " ")

@@ -375,7 +375,8 @@ def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: float | None, ne
         rows += [("line", "#0056B8", t("b_metro", lang))] if layer.key == "metro_lines" else _shown_rows(layer)
     base_rows = [("area", SEA, t("b_sea", lang)), ("area", LAND, t("b_land", lang))]
     if neighbour:
-        base_rows.append(("area", NEIGHBOUR, t("b_neighbour", lang)))
+        osm = briefbase.coast_land() is not None
+        base_rows.append(("area", NEIGHBOUR, t("b_neighbour_osm" if osm else "b_neighbour", lang)))
     base_rows.append(("dashed", "#9a9a9a", t("b_district_border", lang)))
     seen, handles = set(), []
     for kind, colour, text in rows + base_rows:
@@ -441,6 +442,8 @@ def attribution(layers: list[BriefLayer], lang: str, data_date: str) -> str:
     plan = f"《{DATA.plan_title_zh}》(2021)" if lang == "zh" else DATA.plan_title_en
     positions = t("b_pos_osm" if shows_osm(layers) else "b_pos_plain", lang)
     text = t("b_sources", lang, plan=plan, positions=positions, date=data_date)
+    if briefbase.coast_land() is not None:  # the neighbouring land drawn from OpenStreetMap's coastline
+        text += " " + t("b_coast_osm", lang)
     analyses = [layer.title for layer in layers if layer.values]
     if analyses:
         text += " " + t("b_analysis", lang, names=("、" if lang == "zh" else ", ").join(analyses))
