@@ -50,7 +50,8 @@ def rectangles(mask: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> list:
     for r in range(mask.shape[0]):
         row = np.r_[False, mask[r], False].astype(np.int8)
         starts, ends = np.flatnonzero(np.diff(row) == 1), np.flatnonzero(np.diff(row) == -1)
-        out += [shapely.box(lon[s] - h, lat[r] - h, lon[e - 1] + h, lat[r] + h) for s, e in zip(starts, ends, strict=True)]
+        out += [shapely.box(lon[s] - h, lat[r] - h, lon[e - 1] + h, lat[r] + h)
+                for s, e in zip(starts, ends, strict=True)]
     return out
 
 
