@@ -21,17 +21,27 @@ from atlas import mapmodel, mappage
 from atlas.briefing import model as briefmodel
 from atlas.briefing.render import render_briefing
 from atlas.export.formats import human_size
-from atlas.pagekit import COMPACT_CSS, boundary, counters_html, md
+from atlas.pagekit import COMPACT_CSS, MAP_FRAME_CSS, boundary, counters_html, md
 from atlas.viewstate import OVERLAYS, ViewState, from_query, to_query
 from core.i18n import LANGS, label, lang_of, t
-from core.settings import MAP
+from core.settings import DATA, MAP
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
 from layers.atlas_map import MapView, build_base_map, highlight_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
-from layers.filters import search
 from layers.remote import remote_urls
+from layers.search import search
 from layers.webassets import missing_files
-from views.map_data import base_groups, city_once, frames_once, overlay_groups, publisher, view_geojson
+from views.map_data import (
+    base_groups,
+    bays_once,
+    city_once,
+    frames_once,
+    overlay_groups,
+    publisher,
+    view_geojson,
+)
+from views.unplaced import badges as unplaced_badges
+from views.unplaced import panel as unplaced_panel
 
 st.set_page_config(page_title="青岛湾区科创走廊图集 · Qingdao Innovation Corridor Atlas", layout="wide")
 PAGES = (("views/density.py", "page_density", "density"),
@@ -87,8 +97,6 @@ def sidebar(box, state: ViewState, token: str | None) -> None:
                             format_func=lambda k: getattr(BASEMAPS[k], f"label_{lang}"))
     if basemap == "amap":
         box.caption(t("amap_note", lang))
-    if not token:
-        box.caption(t("tianditu_hint", lang))
     choose = {"placeholder": t("choose", lang)}
     box.multiselect(t("layers", lang), OVERLAYS, key="w_layers", format_func=fmt, **choose)
     box.subheader(t("filters", lang))
@@ -119,7 +127,10 @@ def search_box(box, state: ViewState, frames) -> ViewState:
     if picked == state.selected:
         return state
     state, layer_on = mappage.select_hit(state, frames, picked)
-    if layer_on:  # the hit's layer was off: turn it on (the widget follows on the rerun)
+    if layer_on:  # the hit's layer was off: turn it on (the widget follows on the rerun) and say so
+        layer, rows = mapmodel.find_feature(frames, picked)
+        name = rows.iloc[0]["name_zh" if state.lang == "zh" else "name_en"]
+        st.session_state["layer_on_notice"] = t("layer_on", state.lang, layer=label(layer, state.lang), name=name)
         remember(state)
         st.session_state["force_layers"] = list(state.layers)
         st.rerun()
@@ -198,6 +209,14 @@ def quick_outputs(state: ViewState, frames) -> None:
     st.sidebar.caption(t("more_outputs", state.lang))
 
 
+def about(lang: str, token: str | None) -> None:
+    """Facts about the data, and the administrator's hints, folded away from the planner's view."""
+    with st.sidebar.expander(t("about", lang)):
+        st.caption(t("about_data", lang, date=DATA.data_date))
+        if not token:
+            st.caption(t("tianditu_admin", lang))
+
+
 def main() -> None:
     missing = missing_files()
     state = initial_state()
@@ -211,6 +230,8 @@ def main() -> None:
     frames, errors = frames_once()
     state = fit_to_filters(state, frames)
     state = search_box(side_matches, state, frames)
+    if notice := st.session_state.pop("layer_on_notice", None):
+        side_matches.info(notice)
     st.title(t("title", state.lang))
     for key in st.session_state["view"].notices:
         st.warning(t("bad_query", state.lang, param=key))
@@ -218,7 +239,7 @@ def main() -> None:
         st.error(t("layer_error", state.lang, name=label(key, state.lang), err=err))
 
     counts = mapmodel.counts(frames, state)
-    st.html(counters_html(counts, {k: label(k, state.lang) for k in counts}))
+    st.html(counters_html(counts, {k: label(k, state.lang) for k in counts}) + MAP_FRAME_CSS)
 
     here = (state.lat, state.lon, state.zoom)
     if here != st.session_state.get("synced_view"):  # moved by a link, search, filter: the map follows
@@ -234,11 +255,12 @@ def main() -> None:
                    basemap=state.basemap, lang=state.lang,
                    tianditu_token=token, legend=mapmodel.legend_items(frames, state, shading=offline),
                    land=city_once() if offline else None, water=frames.get("jiaozhou_bay") if offline else None,
-                   tile_notice=t("tiles_failed", state.lang), publish=publish)
+                   tile_notice=t("tiles_failed", state.lang), publish=publish, fit=bays_once(), fill_height=True)
     groups = overlay_groups(state, view)
     base = build_base_map(view, base_groups(view), prefetch=[u for g in groups for u in remote_urls(g)])
     if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):
         groups.append(highlight_group(hit[1], view))
+    groups.append(unplaced_badges(state))  # issue 21: a count per district, no made-up points
     sync = bool(st.session_state.get("w_sync", False))
     returned = ["last_object_clicked_tooltip"] + (["center", "zoom"] if sync else [])
     map_col, side_col = st.columns([3, 1])
@@ -256,9 +278,11 @@ def main() -> None:
     state = clicked(state, frames, out.get("last_object_clicked_tooltip"))
     with side_col:
         details(state, frames)
+        unplaced_panel(state, frames)  # issue 21: district-level lists and "not yet located (N)"
         st.caption(t("share_hint", state.lang))
     st.caption(t("subtitle", state.lang))
     quick_outputs(state, frames)
+    about(state.lang, token)
     remember(state)
 
 
@@ -301,6 +325,7 @@ def navigation() -> None:
     pages = [st.Page(main, title=t("page_map", lang), default=True)]
     pages += [st.Page(path, title=t(key, lang), url_path=url) for path, key, url in PAGES]
     page = st.navigation(pages)
+    st.set_page_config(page_title=t("page_tab", lang, page=page.title))  # the browser tab: this page, this language
     st.html(COMPACT_CSS)
     lang = language_switch()
     with boundary(st.error, lang, where=str(page.url_path or "map")):  # one error boundary for every page

@@ -57,7 +57,7 @@ def _index(graph: nx.DiGraph, kinds, *, operating: bool = False) -> tuple[cKDTre
 def _leg(graph, a, b, dist, *, mode, speed, detour, extra=0.0) -> None:
     pa, pb = graph.nodes[a], graph.nodes[b]
     _add_edge(graph, a, b, time_min=_minutes(dist * detour, speed) + extra, mode=mode, status="operating",
-              link_id="", section_id="", length_m=dist,
+              link_id="", section_id="", length_m=dist, travel_m=dist * detour,
               geometry=LineString([(pa["x"], pa["y"]), (pb["x"], pb["y"])]))
 
 

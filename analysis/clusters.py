@@ -163,6 +163,26 @@ def _method(key: str) -> str:
     return f"{water}; cluster = land within buffer_km of the water, overlaps split to the nearer bay"
 
 
+def _readable(key: str | None, params: dict) -> dict:
+    """``source``/``notes`` for readers in both languages (the method itself stays in ``method``)."""
+    from core.i18n import t
+
+    km = f"{params.get('buffer_km', 12.5):g}"
+    if key is None:
+        notes = {lang: t("cl_notes_line", lang) for lang in ("zh", "en")}
+    else:
+        bay = OPEN_BAYS.get(key)
+        if bay is None:
+            water = {"zh": "胶州湾水域图层(团岛—薛家岛封口)",
+                     "en": "the Jiaozhou Bay water layer (closed at 团岛—薛家岛)"}
+        else:
+            heads = " — ".join(bay["headlands"])
+            water = {"zh": f"岬角 {heads} 之间的海湾水域", "en": f"the bay between the headlands {heads}"}
+        notes = {lang: t("cl_notes_bay", lang, water=water[lang]) for lang in ("zh", "en")}
+    return {"source": t("cl_source", "en", km=km), "source_zh": t("cl_source", "zh", km=km),
+            "notes": notes["en"], "notes_zh": notes["zh"]}
+
+
 def _base(params: dict, as_of: str) -> dict:
     return {"plan_ref": PLAN_REF, "source": SOURCE, "source_crs": "EPSG:4326",
             "geom_precision": "schematic", "status": "planned", "as_of": as_of,
@@ -174,8 +194,7 @@ def _properties(key, geom, districts_m, params, min_km2, as_of) -> dict:
     method = _method(key)
     return {"id": f"cluster_{key}", "name_zh": f"{zh}科创资源集聚区", "name_en": f"{en} innovation cluster",
             "category": "bay_cluster", "district": districts_touched(geom, districts_m, min_km2=min_km2),
-            "cluster": key, "notes": f"Schematic, derived boundary (the plan publishes none). {method}.",
-            "method": method, **_base(params, as_of)}
+            "cluster": key, "method": method, **_base(params, as_of), **_readable(key, params)}
 
 
 def _corridor_properties(line, districts_m, params, min_km2, as_of) -> dict:
@@ -183,7 +202,7 @@ def _corridor_properties(line, districts_m, params, min_km2, as_of) -> dict:
     touched = districts_touched(line, districts_m, min_km2=min_km2)
     return {"id": "corridor_bay_area", "name_zh": "湾区科创走廊(串珠成链)", "name_en": "Bay-area innovation corridor",
             "category": "corridor", "district": touched, "cluster": "aoshan;jiaozhou;lingshan",
-            "notes": f"Schematic line, not a route. {method}.", "method": method, **_base(params, as_of)}
+            "method": method, **_base(params, as_of), **_readable(None, params)}
 
 
 def write_clusters(gdf: gpd.GeoDataFrame, path: Path = OUTPUT) -> None:

@@ -171,6 +171,11 @@ def gravity_accessibility(matrix: pd.DataFrame, weights: pd.Series, *, tau_min: 
     return out
 
 
+#: Pairs closer than this (two features in one building: 0 min) count as this many minutes in the
+#: efficiency, so mean(1/t) stays on one scale (at most 1 per minute) whatever the pairs are.
+EFFICIENCY_FLOOR_MIN = 1.0
+
+
 def corridor_indices(matrix: pd.DataFrame, *, threshold_min: float = 60.0, weights: pd.Series | None = None,
                      tau_min: float = 30.0, ideal: pd.DataFrame | None = None,
                      penalty_min: float = 240.0) -> pd.Series:
@@ -179,7 +184,8 @@ def corridor_indices(matrix: pd.DataFrame, *, threshold_min: float = 60.0, weigh
     mean_min / worst_min over reachable pairs; unreachable_pairs; mean_penalised_min (all pairs, an
     unreachable one counting as ``penalty_min``, so losing a link never lowers it); share_within (pairs
     within ``threshold_min``, unreachable counted as not within); efficiency = mean(1/t)
-    (Latora-Marchiori global efficiency, 1/min); efficiency_norm = that over the same
+    (Latora-Marchiori global efficiency, 1/min; a pair under :data:`EFFICIENCY_FLOOR_MIN` counts as that,
+    an unreachable pair as 0); efficiency_norm = that over the same
     for ``ideal`` times (e.g. straight line at ideal speed) when given; gravity =
     mean gravity accessibility when ``weights`` are given.
     """
@@ -194,11 +200,11 @@ def corridor_indices(matrix: pd.DataFrame, *, threshold_min: float = 60.0, weigh
         "unreachable_pairs": int((~np.isfinite(pairs)).sum()),
         "mean_penalised_min": float(np.where(np.isfinite(pairs), pairs, penalty_min).mean()) if pairs.size else np.nan,
         "share_within": float((pairs <= threshold_min).mean()) if pairs.size else np.nan,
-        "efficiency": float(np.mean(1.0 / np.maximum(pairs, _MIN_WEIGHT))) if pairs.size else np.nan,
+        "efficiency": float(np.mean(1.0 / np.maximum(pairs, EFFICIENCY_FLOOR_MIN))) if pairs.size else np.nan,
     }
     if ideal is not None:
         ideal_pairs = ideal.reindex(index=matrix.index, columns=matrix.columns).to_numpy(dtype=float)[off]
-        out["efficiency_norm"] = out["efficiency"] / float(np.mean(1.0 / np.maximum(ideal_pairs, _MIN_WEIGHT)))
+        out["efficiency_norm"] = out["efficiency"] / float(np.mean(1.0 / np.maximum(ideal_pairs, EFFICIENCY_FLOOR_MIN)))
     if weights is not None:
         out["gravity"] = float(gravity_accessibility(matrix, weights, tau_min=tau_min).mean())
     result = pd.Series(out, name="value")

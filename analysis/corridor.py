@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.access import attach_points, representative_points
 from analysis.network import build_network
+from analysis.tiers import no_site_reason, placed_points
 from core.crs import WGS84
 
 ORIGIN_SETS = ("clusters", "parks", "resources", "hubs")
@@ -35,7 +36,9 @@ def load_transport_frames() -> tuple[TransportFrames | None, str]:
 
     try:
         frames = TransportFrames(metro.load_stations(), metro.load_lines(), links.load(), transport.load(),
-                                 parks.load(), resources.load(), coast.load_bay(), coast.load_city())
+                                 # issue 21: only features with a place of their own are routed; attrs count the rest
+                                 placed_points(parks.load()), placed_points(resources.load()),
+                                 coast.load_bay(), coast.load_city())
     except (FileNotFoundError, OSError, ValueError) as exc:
         return None, (f"Transport layers are missing or invalid ({type(exc).__name__}: {str(exc)[:300]}). "
                       "Build them with `python -m geodata.build_layers`.")
@@ -89,6 +92,10 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
                 raise ValueError(msg)
             return gpd.GeoDataFrame({"id": [f"{lon:.5f}_{lat:.5f}"], "name_zh": [f"{lon:.4f},{lat:.4f}"],
                                      "name_en": [f"{lon:.4f},{lat:.4f}"]}, geometry=[Point(lon, lat)], crs=WGS84)
+    from layers import parks, resources
+
+    if hit := no_site_reason(text, {"resources": resources.load(), "parks": parks.load()}):  # issue 21
+        raise UnplacedError(*hit)  # says what it is known to and to give lon,lat instead
     layers = {name: getattr(frames, name) for name in PLACE_LAYERS}
     for frame in layers.values():  # an exact feature id
         exact = frame[frame["id"].astype(str) == str(text).strip()]
@@ -104,8 +111,21 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
     return _place(frame[frame["id"].astype(str) == best.id].iloc[[0]])
 
 
+class UnplacedError(ValueError):
+    """The feature is known only to its district or the city: no trip starts or ends at a point for it."""
+
+    def __init__(self, name_zh: str, name_en: str, detail: str = ""):
+        self.name_zh, self.name_en = name_zh, name_en
+        super().__init__(detail or f"{name_zh} / {name_en} is known only by its district or city, not a place of its "
+                         "own: no route can be computed from or to it")
+
+
 def _place(row: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The place's point with its names and, where the layer has it, its positional uncertainty."""
+    from layers.base import located
+
+    if located(row).empty:
+        raise UnplacedError(str(row["name_zh"].iloc[0]), str(row["name_en"].iloc[0]))
     cols = ["id", "name_zh", "name_en", "geometry"] + (["pos_uncertainty_m"] if "pos_uncertainty_m" in row else [])
     return representative_points(row).to_crs(WGS84)[cols].reset_index(drop=True)
 

@@ -33,7 +33,7 @@ from analysis.graph_base import add_node as _add_node
 from analysis.graph_base import minutes as _minutes
 from analysis.network_config import DEFAULT_CONFIG, NetworkConfig, config_dict, config_id
 from analysis.road_graph import add_osm_roads, add_road_lines
-from analysis.timetable import section_minutes
+from analysis.timetable import rail_pair_minutes, rail_station_waits, section_minutes
 from core.crs import MEASURE_CRS, to_measure_crs
 
 STATUS_SETS: dict[str, frozenset[str]] = {
@@ -42,7 +42,7 @@ STATUS_SETS: dict[str, frozenset[str]] = {
     "today+planned": frozenset(STATUS_ORDER),
 }
 TRANSIT_MODES = frozenset({"metro", "rail", "ferry", "board", "alight", "transfer", "walk", "feeder"})
-CAR_MODES = frozenset({"road", "drive"})
+CAR_MODES = frozenset({"road", "drive", "walk"})  # places within walking distance are walked between
 MODE_SETS: dict[str, frozenset[str]] = {
     "transit": TRANSIT_MODES,
     "car": CAR_MODES,
@@ -106,12 +106,19 @@ class _Route:
     mode: str
     geometry: object
     timetable: dict | None = None  # (route id, a, b) -> minutes between departures (run + dwell)
+    pair_times: dict | None = None  # (a, b) -> timetable in-vehicle minutes from a to b, any train (rail)
+    station_waits: dict | None = None  # station -> wait (rail: from the timetable's frequency)
 
     def section_time(self, a: str, b: str, length_m: float) -> tuple[float, str]:
-        """Minutes for the section a-b and where they come from ("timetable" or "speed")."""
+        """Minutes for the section a->b and where they come from ("timetable" or "speed")."""
         if self.timetable and (self.route_id, a, b) in self.timetable:
             return self.timetable[(self.route_id, a, b)], "timetable"
+        if self.pair_times and (a, b) in self.pair_times:
+            return self.pair_times[(a, b)], "timetable"
         return _minutes(length_m, self.speed_kmh) + self.dwell_min, "speed"
+
+    def wait_at(self, station: str) -> float:
+        return (self.station_waits or {}).get(station, self.wait_min)
 
 
 def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: NetworkConfig, warnings: list) -> None:
@@ -124,7 +131,7 @@ def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: Ne
         _add_node(graph, platform, hubs.geometry[sid], kind=f"{route.mode}_platform", **_names(hubs.loc[sid]))
         status = worst_status(route.status, hubs.at[sid, "status"])
         hub = f"{route.prefix}:{sid}"
-        _add_edge(graph, hub, platform, both=False, time_min=route.wait_min, mode="board", status=status,
+        _add_edge(graph, hub, platform, both=False, time_min=route.wait_at(sid), mode="board", status=status,
                   link_id=route.route_id, section_id="", length_m=0.0, geometry=None)
         _add_edge(graph, platform, hub, both=False, time_min=cfg.alight_min, mode="alight", status=status,
                   link_id=route.route_id, section_id="", length_m=0.0, geometry=None)
@@ -132,13 +139,14 @@ def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: Ne
     for a, b in zip(ids[:-1], ids[1:], strict=True):
         geom = _section_geometry(route.geometry, hubs.geometry[a], hubs.geometry[b])
         status = worst_status(route.status, hubs.at[a, "status"], hubs.at[b, "status"])
-        time_min, basis = route.section_time(a, b, geom.length)
-        _add_edge(
-            graph, f"{route.prefix}:{a}@{route.line_key}", f"{route.prefix}:{b}@{route.line_key}",
-            time_min=time_min, mode=route.mode, status=status, basis=basis,
-            link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, b)))}",
-            length_m=geom.length, geometry=geom,
-        )
+        for u, v, g in ((a, b, geom), (b, a, geom.reverse())):  # each direction its own timetable time
+            time_min, basis = route.section_time(u, v, geom.length)
+            _add_edge(
+                graph, f"{route.prefix}:{u}@{route.line_key}", f"{route.prefix}:{v}@{route.line_key}", both=False,
+                time_min=time_min, mode=route.mode, status=status, basis=basis,
+                link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, b)))}",
+                length_m=geom.length, geometry=g,
+            )
 
 
 def _add_through_sections(graph: nx.DiGraph, route: _Route, hubs, ids: list[str]) -> None:
@@ -153,14 +161,19 @@ def _add_through_sections(graph: nx.DiGraph, route: _Route, hubs, ids: list[str]
         stops = ids[i:j + 1]
         parts = [_section_geometry(route.geometry, hubs.geometry[a], hubs.geometry[b])
                  for a, b in zip(stops[:-1], stops[1:], strict=True)]
-        run = sum(route.section_time(a, b, g.length)[0] for (a, b), g in zip(zip(stops[:-1], stops[1:]), parts))
-        run -= route.dwell_min * (len(stops) - 2)
         geom = LineString([c for g in parts for c in g.coords])
         a, c = stops[0], stops[-1]
-        _add_edge(graph, f"{route.prefix}:{a}@{route.line_key}", f"{route.prefix}:{c}@{route.line_key}",
-                  time_min=run, mode=route.mode, status="operating", basis="through",
-                  link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, c)))}",
-                  length_m=geom.length, geometry=geom)
+        for u, v, g, seq in ((a, c, geom, stops), (c, a, geom.reverse(), stops[::-1])):
+            if route.pair_times and (u, v) in route.pair_times:  # the trains' own time between the two
+                run, basis = route.pair_times[(u, v)], "timetable"
+            else:
+                run = sum(route.section_time(x, y, hubs.geometry[x].distance(hubs.geometry[y]))[0]
+                          for x, y in zip(seq[:-1], seq[1:], strict=True)) - route.dwell_min * (len(seq) - 2)
+                basis = "through"
+            _add_edge(graph, f"{route.prefix}:{u}@{route.line_key}", f"{route.prefix}:{v}@{route.line_key}",
+                      both=False, time_min=run, mode=route.mode, status="operating", basis=basis,
+                      link_id=route.route_id, section_id=f"{route.route_id}:{'|'.join(sorted((a, c)))}",
+                      length_m=geom.length, geometry=g)
 
 
 def _add_hubs(graph: nx.DiGraph, frame: gpd.GeoDataFrame, prefix: str, kind: str) -> gpd.GeoDataFrame:
@@ -221,13 +234,15 @@ def add_express(graph: nx.DiGraph, routes: list, hubs, spec: tuple, cfg: Network
 def _add_rail(graph, links, nodes, cfg: NetworkConfig, warnings: list) -> None:
     rail_nodes = nodes[nodes["category"] == "rail_station"] if "category" in nodes else nodes
     hubs = _add_hubs(graph, rail_nodes, "rail", "rail_hub")
+    pairs = rail_pair_minutes() if cfg.rail_timetable else None
+    waits = rail_station_waits(cfg.rail_wait_max_min) if cfg.rail_timetable else None
     for _, row in to_measure_crs(links).iterrows():
         speed = _float(row.get("design_speed_kmh"))
         speed = speed * cfg.rail_speed_factor if speed else cfg.rail_default_speed_kmh
         _add_route(graph, _Route(
             route_id=row["id"], line_key=row["id"], prefix="rail", stations=_split(row.get("stations", "")),
             status=row.get("status", "operating"), speed_kmh=speed, dwell_min=cfg.rail_dwell_min,
-            wait_min=cfg.rail_wait_min, mode="rail", geometry=row.geometry,
+            wait_min=cfg.rail_wait_min, mode="rail", geometry=row.geometry, pair_times=pairs, station_waits=waits,
         ), hubs, cfg, warnings)
 
 
@@ -313,7 +328,12 @@ def build_network(
     if land is not None and not land.empty:  # direct car legs between places stay on it
         graph.graph["land"] = shapely.union_all(to_measure_crs(land).geometry.values)
     graph.graph["warnings"] = warnings
-    graph.graph["link_names"] = _link_names(metro_lines, links, ferries)
+    names = _link_names(metro_lines, links, ferries)
+    for link in {d.get("link_id", "") for _, _, d in graph.edges(data=True)}:
+        base = link[: -len("_express")]
+        if link.endswith("_express") and base in names:
+            names[link] = (f"{names[base][0]}（直达车）", f"{names[base][1]} (direct train)")
+    graph.graph["link_names"] = names
     return graph
 
 

@@ -35,12 +35,15 @@ class NetworkConfig:
     rail_default_speed_kmh: float = 120.0
     rail_dwell_min: float = 2.0
     rail_wait_min: float = 15.0
+    rail_timetable: bool = True
+    rail_wait_max_min: float = 30.0
     # --- roads ---------------------------------------------------------------
-    road_speed_factor: float = 0.8
+    road_speed_factor: float = 0.81
     road_default_speed_kmh: float = 80.0
     road_published_lengths_km: tuple[tuple[str, float], ...] = (
         ("road_jiaozhouwan_tunnel", 7.8), ("road_jiaozhouwan_bridge", 26.7))
     road_snap_tolerance_m: float = 300.0
+    road_interchange_spacing_m: float = 4_000.0
     road_overlap_m: float = 100.0
     road_stitch_max_m: float = 10_000.0
     # --- ferry ---------------------------------------------------------------
@@ -107,12 +110,25 @@ SOURCES: dict[str, str] = {
     "accelerating from 100-120 km/h); assumption.",
     "metro_express_wait_min": "Direct trains run twice a day each way, outside regular hours: a planner cannot "
     "count on one, so boarding one costs 30 min (they are only chosen when nothing else runs).",
-    "rail_speed_factor": "Average speed between stops as a share of the line's design_speed_kmh "
-    "(acceleration, speed restrictions near stations); assumption.",
+    "rail_speed_factor": "Only for a station pair the timetable does not serve: average speed between stops "
+    "as a share of the line's design_speed_kmh (acceleration, speed restrictions near stations); assumption.",
     "rail_default_speed_kmh": "Used when a rail line has no design_speed_kmh.",
-    "rail_dwell_min": "2 min intermediate stop of intercity/HSR trains (typical timetable).",
-    "rail_wait_min": "Arrive before departure and wait for a train with sparse headways (assumption).",
-    "road_speed_factor": "Free-flow operating speed as a share of design_speed_kmh (ramps, tolls, traffic); assumption.",
+    "rail_dwell_min": "Only for pairs without timetable times: 2 min intermediate stop of intercity/HSR trains.",
+    "rail_wait_min": "Only for a station the timetable does not list: arrive before departure and wait "
+    "(assumption).",
+    "rail_timetable": "Rail in-vehicle minutes between two stations are the median over the trains that call at "
+    "both, in that direction, in China Railway's timetable of 2024-06-15 (gpx0214/gpx0214.github.io "
+    "js/cr240615.min.csv, commit a2649c51; extract geodata/src/rail_timetable_pairs.csv, rebuilt by "
+    "python -m geodata.extract_rail_timetable). Waits: half the mean headway of one direction over the "
+    "station's service hours (geodata/src/rail_timetable_stations.csv: trains calling on 2024-07-02 / 2, "
+    "first to last departure). The count is of all trains at the station, whatever their destination, so "
+    "the wait for one particular destination is understated at big stations.",
+    "rail_wait_max_min": "Cap on the rail wait: where trains are sparse (红岛, 董家口: a train every 45-90 min "
+    "each way) a traveller looks up the timetable instead of arriving at random; assumption.",
+    "road_speed_factor": "Operating speed as a share of design_speed_kmh, set on the two car calibration trips "
+    "of analysis/reference_trips.csv only (timed drives of 2011: tunnel 7.8 km in 7 min, bridge 26.7 km in 25 min): "
+    "(7.8 + 26.7) km / 32 min = 64.7 km/h = 0.81 x 80 km/h (tests/test_connectivity_car.py recomputes it). "
+    "Applied to the expressways too (96 km/h on 120 km/h roads): an extrapolation, no expressway trip was timed.",
     "road_published_lengths_km": "Published road lengths of the structures whose drawn lines are schematic and "
     "shorter: Jiaozhou Bay Tunnel 7.8 km portal to portal (Wikipedia 'Qingdao Jiaozhou Bay tunnel'; China Daily "
     "2011-01-05 'The tunnel is 7,800 meters long'), Jiaozhou Bay Bridge main line 26.7 km of bridge (Wikipedia "
@@ -120,6 +136,10 @@ SOURCES: dict[str, str] = {
     "road_default_speed_kmh": "Used when a road link has no design_speed_kmh.",
     "road_snap_tolerance_m": "Road line ends within this distance of another road are joined (schematic geometry "
     "that does not exactly touch); larger than digitising error, smaller than interchange spacing.",
+    "road_interchange_spacing_m": "Expressways can be joined and left along their length, at points this far "
+    "apart (the strategic layer has no interchange positions; Chinese expressway interchanges in and near cities "
+    "are typically 3-6 km apart, JTG B01 guidance of 4-10 km outside them); bridges and tunnels only at their "
+    "ends; assumption.",
     "road_overlap_m": "An expressway polyline within this distance of a bridge/tunnel is taken to run on it "
     "(the structure carries that stretch).",
     "road_stitch_max_m": "A road end that meets no other road (e.g. the Jiaozhou Bay Tunnel portals, which open "

@@ -17,6 +17,7 @@ that puts the points in the city.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import pandas as pd
 from analysis.density.points import transform_xy
 from analysis.readers import GEOMETRY_XY, read_table
 from core.crs import WEB_DATUMS, WGS84, _datum_name, convert_xy
+from core.refusal import Refusal
 from core.settings import UPLOAD
 from core.vocab import QINGDAO_BBOX
 
@@ -35,11 +37,28 @@ MESSAGES: dict[str, str] = {
     "not_a_number": "row {row}: {column}={value!r} is not a number",
     "out_of_range": "row {row}: ({x}, {y}) is not a valid longitude/latitude",
     "outside_qingdao": "row {row}: ({x:.5f}, {y:.5f}) lies outside Qingdao",
-    "bad_weight": "row {row}: weight {value!r} is not a non-negative number",
+    "bad_weight": "row {row}: weight {value!r} is not a number between 0 and 1e12",
     "no_columns": "no longitude/latitude columns found among {value}; choose them explicitly",
     "too_large": "the file is {size} bytes; the limit is {limit} bytes (settings.UPLOAD.max_bytes)",
+    "weight_missing": "the weight column {column!r} cannot be used: {n:,} rows are empty or not numbers; fix those "
+                      "rows or analyse unweighted",
+    "weight_infinite": "the weight column {column!r} cannot be used: {n:,} rows are infinite; fix those rows or "
+                       "analyse unweighted",
+    "weight_negative": "the weight column {column!r} cannot be used: {n:,} rows are negative; fix those rows or "
+                       "analyse unweighted",
+    "weight_absurd": "the weight column {column!r} cannot be used: {n:,} rows are above {limit:g}; fix those rows or "
+                     "analyse unweighted",
+    "weight_all_zero": "the weight column {column!r} cannot be used: every weight is zero; analyse unweighted",
     "suggest_crs": "{share:.0%} of the points fall outside Qingdao; as {crs} they would fall inside: try crs={crs!r}",
+    "suggest_swap": "{share:.0%} of the points fall outside Qingdao; the columns look swapped lon/lat: type {lat!r} "
+                    "as the longitude column and {lon!r} as the latitude column",
+    "not_a_number_dms": "row {row}: {column}={value!r} is neither a number nor degrees-minutes-seconds like "
+                        "120°23′10″E",
 }
+
+#: a weight above this is not a weight (1e308 would make every total infinite): refused, never used
+MAX_WEIGHT = 1e12
+WEIGHT_WHY = ("missing", "infinite", "negative", "absurd", "all_zero")
 
 LON_NAMES = ("lon", "lng", "longitude", "x", "经度", "long")
 LAT_NAMES = ("lat", "latitude", "y", "纬度")
@@ -50,7 +69,35 @@ CANDIDATES = (("swapped lon/lat", "WGS84", True), ("GCJ-02", "GCJ-02", False), (
 
 
 def problem(reason: str, **fields) -> dict:
-    return {"row": fields.get("row"), "reason": reason, "message": MESSAGES[reason].format(**fields)}
+    """A row's problem; ``fields`` are kept so the page can say it in the reader's language."""
+    return {"row": fields.get("row"), "reason": reason, "message": MESSAGES[reason].format(**fields),
+            "fields": fields}
+
+
+def refuse(reason: str, **fields) -> Refusal:
+    return Refusal(reason, MESSAGES[reason], **fields)
+
+
+#: degrees[-minutes[-seconds]] with a hemisphere: 120°23′10″E, 36°04'N, E120°23.5', 北纬36度4分, -120.5°
+_DMS = re.compile(r"""^\s*(?P<pre>[NSEWnsew东西南北]|北纬|南纬|东经|西经)?\s*(?P<sign>[+-])?\s*
+    (?P<deg>\d+(?:\.\d+)?)\s*(?:°|º|度|d|\s)\s*
+    (?:(?P<min>\d+(?:\.\d+)?)\s*(?:′|'|’|分|m)\s*)?
+    (?:(?P<sec>\d+(?:\.\d+)?)\s*(?:″|"|”|''|′′|秒|s)\s*)?
+    (?P<post>[NSEWnsew东西南北])?\s*$""", re.VERBOSE)
+_NEGATIVE = set("SWsw西南") | {"南纬", "西经"}
+
+
+def parse_dms(text: str) -> float | None:
+    """Degrees, minutes and seconds as decimal degrees (None when ``text`` is not that)."""
+    m = _DMS.match(text) if isinstance(text, str) else None
+    if m is None or (m["pre"] and m["post"]):
+        return None
+    minutes, seconds = float(m["min"] or 0), float(m["sec"] or 0)
+    if minutes >= 60 or seconds >= 60 or (m["sec"] and not m["min"]):
+        return None
+    value = float(m["deg"]) + minutes / 60 + seconds / 3600
+    negative = m["sign"] == "-" or (m["pre"] or m["post"] or "") in _NEGATIVE
+    return -value if negative else value
 
 
 def detect_columns(columns) -> tuple[str | None, str | None]:
@@ -106,12 +153,67 @@ def _numbers(frame, column, problems) -> pd.Series:
     # full-width digits and points (１２０．３) are what Chinese input methods type: NFKC makes them ASCII
     text = raw.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
     values = pd.to_numeric(text, errors="coerce")
+    missing = values.isna().to_numpy()
+    if missing.any():  # degrees-minutes-seconds ("120°23′E") where a plain number is not
+        idx = np.flatnonzero(missing)
+        array = values.to_numpy(dtype=float, copy=True)
+        array[idx] = [np.nan if (d := parse_dms(v)) is None else d for v in text.iloc[idx]]
+        values = pd.Series(array, index=values.index)
     for i in np.flatnonzero(values.isna().to_numpy()):
         row = int(frame.index[i]) + 1
         empty = pd.isna(raw.iloc[i]) or str(raw.iloc[i]).strip() == ""
-        problems.append(problem("missing_coordinate" if empty else "not_a_number", row=row, column=column,
-                                value=raw.iloc[i]))
+        reason = "missing_coordinate" if empty else "not_a_number_dms" if _dms_like(raw.iloc[i]) else "not_a_number"
+        problems.append(problem(reason, row=row, column=column, value=raw.iloc[i]))
     return values
+
+
+def weight_issue(values) -> tuple[str, int] | None:
+    """Why a weight column cannot be trusted — ``(reason, rows)``, reason in :data:`WEIGHT_WHY` — or None.
+
+    A weight is a finite, non-negative number no larger than :data:`MAX_WEIGHT`, and not all of them zero:
+    an infinite, absurd (1e308) or all-zero weight gives a normal-looking but meaningless result.
+    """
+    raw = pd.Series(values)
+    w = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    checks = (("missing", np.isnan(w)), ("infinite", np.isinf(w)), ("negative", w < 0), ("absurd", w > MAX_WEIGHT))
+    for reason, bad in checks:
+        if bad.any():
+            return reason, int(bad.sum())
+    if len(w) and not w.any():
+        return "all_zero", len(w)
+    return None
+
+
+def check_weight(frame, column: str | None) -> None:
+    """Refuse (:class:`core.refusal.Refusal`) a weight column that :func:`weight_issue` finds untrustworthy."""
+    if column is None or column not in frame:
+        return
+    issue = weight_issue(frame[column])
+    if issue is not None:
+        key = f"weight_{issue[0]}"
+        raise Refusal(key, MESSAGES[key], column=str(column)[:80], n=issue[1], limit=MAX_WEIGHT)
+
+
+def _dms_like(value) -> bool:
+    return isinstance(value, str) and any(c in value for c in "°º度′'″\"分秒")
+
+
+def once_per_row(problems: list[dict]) -> list[dict]:
+    """One problem per row (a row whose longitude and latitude are both bad is one bad row, said once)."""
+    out: list[dict] = []
+    seen: dict[int, dict] = {}
+    for p in problems:
+        row = p.get("row")
+        if row is None or row not in seen:
+            out.append(dict(p))
+            if row is not None:
+                seen[row] = out[-1]
+            continue
+        first = seen[row]
+        first.setdefault("parts", [{k: first[k] for k in ("reason", "message", "fields") if k in first}])
+        first["parts"].append({k: p[k] for k in ("reason", "message", "fields") if k in p})
+        first["message"] = "; ".join([first["message"], p["message"].removeprefix(f"row {row}: ")])
+    return out
 
 
 def points_from_table(
@@ -125,18 +227,20 @@ def points_from_table(
         found = detect_columns(frame.columns)
         lon, lat = lon or found[0], lat or found[1]
     if lon is None or lat is None or lon not in frame or lat not in frame:
-        raise ValueError(MESSAGES["no_columns"].format(value=list(frame.columns)))
+        raise refuse("no_columns", value=list(frame.columns))
     problems: list[dict] = []
     xs, ys = _numbers(frame, lon, problems), _numbers(frame, lat, problems)
     ok = xs.notna() & ys.notna()
     if weight is not None:
         w = pd.to_numeric(frame[weight], errors="coerce")
-        for i in np.flatnonzero((ok & ~(w >= 0)).to_numpy()):
+        good_w = (w >= 0) & (w <= MAX_WEIGHT)  # NaN, inf, negative and absurd (1e308) weights are not used
+        for i in np.flatnonzero((ok & ~good_w).to_numpy()):
             problems.append(problem("bad_weight", row=int(frame.index[i]) + 1, value=frame[weight].iloc[i]))
-        ok &= w >= 0
+        ok &= good_w
     gx, gy = to_wgs84(xs[ok].to_numpy(), ys[ok].to_numpy(), crs)
     out = frame[ok.to_numpy()].copy()
     out["_lon"], out["_lat"] = gx, gy
+    problems = once_per_row(sorted(problems, key=lambda p: p["row"]))
     problems += _range_problems(out, xs[ok], ys[ok], clip_to_qingdao)
     hint = suggest_crs(xs[ok], ys[ok], declared=str(crs))
     good = out[~out.index.isin([p["row"] - 1 for p in problems])]
@@ -144,8 +248,10 @@ def points_from_table(
                            geometry=gpd.points_from_xy(good["_lon"], good["_lat"]), crs=WGS84)
     if hint is not None:
         share = 1 - inside_qingdao(gx, gy).mean()
-        problems.append({"row": None, "reason": "suggest_crs", "message": MESSAGES["suggest_crs"].format(
-            share=share, crs=hint), "crs": hint})
+        key = "suggest_swap" if hint == CANDIDATES[0][0] else "suggest_crs"  # the CRS box has no "swapped" option
+        fields = {"share": share, "crs": hint, "lon": lon, "lat": lat}
+        problems.append({"row": None, "reason": "suggest_crs", "key": key, "message": MESSAGES[key].format(**fields),
+                         "crs": hint, "fields": fields})
     gdf.attrs["params"] = {"lon": lon, "lat": lat, "crs": crs, "weight": weight, "clip_to_qingdao": clip_to_qingdao,
                            "rows": len(frame), "kept": len(gdf)}
     return gdf, sorted(problems, key=lambda p: (p["row"] is None, p["row"] or 0))
@@ -175,7 +281,7 @@ def read_upload(
     content decides.
     """
     if len(data) > UPLOAD.max_bytes:
-        raise ValueError(MESSAGES["too_large"].format(size=len(data), limit=UPLOAD.max_bytes))
+        raise refuse("too_large", size=len(data), limit=UPLOAD.max_bytes)
     table = read_table(data, name, kind=kind, crs=crs, lon=lon, lat=lat)
     if table.frame.empty and table.lon in GEOMETRY_XY:
         gdf, problems = gpd.GeoDataFrame(geometry=[], crs=WGS84), []
@@ -197,7 +303,7 @@ def read_points(
     """
     size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
     if size > UPLOAD.max_bytes:
-        raise ValueError(MESSAGES["too_large"].format(size=size, limit=UPLOAD.max_bytes))
+        raise refuse("too_large", size=size, limit=UPLOAD.max_bytes)
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     name = "" if isinstance(source, bytes) else Path(source).name
     return read_upload(data, name, kind=kind, lon=lon, lat=lat, crs=crs, weight=weight,

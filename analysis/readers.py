@@ -7,7 +7,8 @@ readers and returns a :class:`Table` — the rows, which columns hold the coordi
 
 * CSV/TSV text in any common dialect: delimiter sniffed (``, ; TAB |``), decimal
   commas recognised when the delimiter is not a comma, encodings UTF-8 (± BOM),
-  GBK/GB18030 and UTF-16 (Excel's "Unicode text");
+  UTF-16 (Excel's "Unicode text") and, found by charset-normalizer, GBK/GB18030 or Western
+  (cp1252/Latin-1);
 * Excel workbooks ``.xlsx`` (pandas + openpyxl, first sheet);
 * GeoJSON FeatureCollections/Features and JSON arrays of records ``[{"lon": …, "lat": …}]``;
 * zipped shapefiles, KML/KMZ and GeoPackage (pyogrio/GDAL; the file's own CRS wins
@@ -37,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from core.crs import WGS84
-from core.settings import UPLOAD
+from core.refusal import Refusal
+from core.settings import BUDGET, UPLOAD
 
 ACCEPTED = "CSV/TSV, Excel .xlsx, GeoJSON, JSON records, zipped shapefile, KML/KMZ, GeoPackage"
 MESSAGES: dict[str, str] = {
@@ -53,13 +55,22 @@ MESSAGES: dict[str, str] = {
     "no_geometry": "the {kind} file has no geometry (a plain table?); save it as CSV or Excel with lon/lat columns",
     "too_many_rows": "the file has {rows} rows; the limit is {limit} (settings.UPLOAD.max_rows)",
     "recognised_as": "the file is named {name!r} but its content is {kind}: read as {kind}",
-    "encoding": "the file is neither UTF-8 nor GBK text (UTF-16 is read too; accepted kinds: {accepted})",
+    "encoding": "the file is neither UTF-8 nor GBK/GB18030 nor Western (Latin-1) text (UTF-16 is read too; "
+                "accepted kinds: {accepted})",
     "bad_csv": "the CSV could not be read: {value}",
     "bad_json": "the GeoJSON could not be read: {value}",
+    "bad_json_records": "the JSON file could not be read: {value}",
+    "empty_file": "the file is empty (no header row and no data); export it again with its column names",
+    "empty_zip": "the .zip archive is empty; put the shapefile (.shp, .shx, .dbf, .prj) or KML in it",
     "not_geojson": "not a GeoJSON FeatureCollection/Feature: {value}",
     "not_a_point": "row {row}: geometry is {value}, not a Point",
+    "archive_members": "the archive holds {members:,} files; at most {limit:,} are read (settings.BUDGET."
+                       "archive_members): remove what is not needed",
+    "archive_size": "the archive would unpack to {size_mb:,.0f} MB; at most {limit_mb:,.0f} MB are read "
+                    "(settings.BUDGET.archive_bytes): split the file or send it as CSV",
 }
-SIGNATURES = ((b"PK\x03\x04", "zip"), (b"SQLite format 3\x00", "gpkg"), (b"\xd0\xcf\x11\xe0", "xls"),
+SIGNATURES = ((b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"SQLite format 3\x00", "gpkg"),
+              (b"\xd0\xcf\x11\xe0", "xls"),
               (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
               (b"\x1f\x8b", "gzip data"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"))
 SUFFIX_KIND = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".geojson": "geojson",
@@ -84,7 +95,14 @@ class Table:
 
 
 def problem(reason: str, **fields) -> dict:
-    return {"row": fields.get("row"), "reason": reason, "message": MESSAGES[reason].format(**fields)}
+    """A row's (or the file's) problem; ``fields`` are kept so the page can say it in the reader's language."""
+    return {"row": fields.get("row"), "reason": reason, "message": MESSAGES[reason].format(**fields),
+            "fields": fields}
+
+
+def refuse(reason: str, **fields) -> Refusal:
+    """The file as a whole cannot be used: a ``ValueError`` whose message the page can localize."""
+    return Refusal(reason, MESSAGES[reason], **fields)
 
 
 def read_table(data: bytes, name: str = "", *, kind: str | None = None, crs: str = "WGS84",
@@ -107,13 +125,13 @@ def read_table(data: bytes, name: str = "", *, kind: str | None = None, crs: str
     frame = frame.rename(columns=lambda c: str(c))
     for role, wanted in (("lon", lon), ("lat", lat)):
         if wanted is not None and wanted not in frame.columns:
-            raise ValueError(MESSAGES["no_such_column"].format(role=role, name=wanted, columns=list(frame.columns)[:20]))
+            raise refuse("no_such_column", role=role, name=wanted, columns=list(frame.columns)[:20])
     return _table(frame, kind, crs, (lon, lat), notes, [])
 
 
 def _table(frame: pd.DataFrame, kind: str, crs: str, xy: tuple, notes: list[dict], dropped: list[dict]) -> Table:
     if len(frame) + len(dropped) > UPLOAD.max_rows:
-        raise ValueError(MESSAGES["too_many_rows"].format(rows=len(frame) + len(dropped), limit=UPLOAD.max_rows))
+        raise refuse("too_many_rows", rows=len(frame) + len(dropped), limit=UPLOAD.max_rows)
     return Table(typed(frame), kind, crs, xy[0], xy[1], notes, dropped)
 
 
@@ -122,15 +140,15 @@ def sniff_kind(data: bytes) -> str:
     for magic, kind in SIGNATURES:
         if data.startswith(magic):
             if kind == "xls":
-                raise ValueError(MESSAGES["xls"])
+                raise refuse("xls")
             if " " in kind:
-                raise ValueError(MESSAGES["unknown_content"].format(accepted=ACCEPTED, what=kind))
+                raise refuse("unknown_content", accepted=ACCEPTED, what=kind)
             return _zip_kind(data) if kind == "zip" else kind
     head = decode(data[:4096], partial=True).lstrip("\ufeff \r\n\t")
     if head.startswith("<"):
         if "<kml" in head[:2000].lower():
             return "kml"
-        raise ValueError(MESSAGES["unknown_content"].format(accepted=ACCEPTED, what="XML/HTML"))
+        raise refuse("unknown_content", accepted=ACCEPTED, what="XML/HTML")
     if head.startswith("{"):
         return "geojson"
     if head.startswith("["):
@@ -141,27 +159,100 @@ def sniff_kind(data: bytes) -> str:
 def _zip_kind(data: bytes) -> str:
     """'xlsx' for an Excel workbook (Office Open XML), else 'zip' (shapefile, KMZ …)."""
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
-        raise ValueError(MESSAGES["damaged_zip"].format(value=exc)) from exc
+        raise refuse("damaged_zip", value=str(exc)) from exc
+    check_archive(infos)
+    names = [i.filename for i in infos]
+    if not names:
+        raise refuse("empty_zip")
     return "xlsx" if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names) else "zip"
 
 
+def check_archive(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip (shapefile, KMZ, .xlsx) that would unpack to too many files or bytes — read from its
+    directory, before anything is extracted (a 1 MB "zip bomb" can unpack to gigabytes)."""
+    if len(infos) > BUDGET.archive_members:
+        raise Refusal("archive_members", MESSAGES["archive_members"], members=len(infos),
+                      limit=BUDGET.archive_members)
+    size = sum(max(i.file_size, 0) for i in infos)
+    if size > BUDGET.archive_bytes:
+        raise Refusal("archive_size", MESSAGES["archive_size"], size_mb=size / 2**20,
+                      limit_mb=BUDGET.archive_bytes / 2**20)
+
+
 def decode(data: bytes, *, partial: bool = False) -> str:
-    """Text from UTF-8 (± BOM), UTF-16 (BOM, or NUL-interleaved ASCII), GBK/GB18030."""
+    """Text from UTF-8 (± BOM), UTF-16 (BOM, or NUL-interleaved ASCII), else the legacy encoding
+    charset-normalizer finds among GB18030/GBK and Western (cp1252, Latin-1) — see :func:`legacy_encoding`.
+    ``partial``: a sample cut anywhere (the 4 kB used to sniff the kind) never raises."""
+    errors = "replace" if partial else "strict"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace" if partial else "strict")
+        return data.decode("utf-16", errors=errors)
     if len(data) >= 4 and data[1:200:2].count(0) > 0.4 * len(data[1:200:2]):
-        return data.decode("utf-16-le", errors="replace" if partial else "strict")
-    for enc in ("utf-8-sig", "gb18030"):
+        return data.decode("utf-16-le", errors=errors)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if partial and exc.start > len(data) - 4:  # a character cut by the 4 kB sample
+            return data[: exc.start].decode("utf-8-sig")
+    encoding = legacy_encoding(data)
+    if encoding is None:
+        if partial:
+            return data.decode("latin-1")
+        raise refuse("encoding", accepted=ACCEPTED)
+    return data.decode(encoding, errors=errors)
+
+
+LEGACY = ("gb18030", "cp1252", "latin_1")
+
+
+def legacy_encoding(data: bytes) -> str | None:
+    """The encoding of non-UTF-8 text: charset-normalizer's least chaotic reading among :data:`LEGACY`.
+
+    Short files often read cleanly both ways ("név" in Latin-1 is also the GB18030 bytes of "n関"); a tie
+    goes to the Western reading only when its accented letters sit inside words and the Chinese reading
+    is not mostly common characters (GB2312 level 1), else to GB18030 (the atlas's files are Chinese).
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data, cp_isolation=list(LEGACY), preemptive_behaviour=False))
+    if not matches:
+        try:  # charset-normalizer finds it too chaotic, but it is valid GB18030: read it as before
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            return None
+        return "gb18030"
+    best = min(m.chaos for m in matches)
+    tied = {m.encoding: str(m) for m in matches if m.chaos <= best + 0.01}
+    western = next((e for e in LEGACY[1:] if e in tied), None)
+    if "gb18030" not in tied or western is None:
+        return next(iter(tied))
+    if _looks_western(tied[western]) and not _looks_chinese(tied["gb18030"]):
+        return western
+    return "gb18030"
+
+
+def _looks_chinese(text: str) -> bool:
+    """At least half of the non-ASCII characters are common Chinese (GB2312 level 1 or its punctuation)."""
+    wide = [c for c in text if ord(c) > 127]
+    common = 0
+    for c in wide:
         try:
-            return data.decode(enc)
-        except UnicodeDecodeError as exc:
-            if partial and exc.start > len(data) - 4:  # a character cut by the 4 kB sample
-                return data[: exc.start].decode(enc)
-    if partial:
-        return data.decode("latin-1")
-    raise ValueError(MESSAGES["encoding"].format(accepted=ACCEPTED))
+            common += c.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            continue
+    return bool(wide) and common >= 0.5 * len(wide)
+
+
+def _looks_western(text: str) -> bool:
+    """Accented Latin letters, most of them inside a word (next to an ASCII letter): "név", "Müller"."""
+    wide = [i for i, c in enumerate(text) if ord(c) > 127]
+    if not wide:
+        return False
+    latin = [i for i in wide if "LATIN" in unicodedata.name(text[i], "")]
+    inside = [i for i in latin if any(0 <= j < len(text) and text[j].isascii() and text[j].isalpha()
+                                      for j in (i - 1, i + 1))]
+    return len(latin) >= 0.8 * len(wide) and len(inside) >= 0.5 * len(latin)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -181,11 +272,13 @@ def sniff_delimiter(text: str) -> str:
 
 def read_table_text(text: str) -> pd.DataFrame:
     """CSV/TSV text -> a table of strings (decimal commas made points when the delimiter allows)."""
+    if not text.strip("\ufeff \r\n\t"):
+        raise refuse("empty_file")
     delim = sniff_delimiter(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise ValueError(MESSAGES["bad_csv"].format(value=str(exc).strip()[:200] or "empty")) from exc
+        raise refuse("bad_csv", value=str(exc).strip()[:200] or "empty") from exc
     if delim != ",":
         for col in frame.columns:
             values = frame[col].str.strip()
@@ -201,23 +294,23 @@ def read_excel(data: bytes) -> pd.DataFrame:
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
             return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
     except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for damaged workbooks
-        raise ValueError(MESSAGES["bad_excel"].format(value=str(exc)[:200] or type(exc).__name__)) from exc
+        raise refuse("bad_excel", value=str(exc)[:200] or type(exc).__name__) from exc
 
 
-def _json(text: str):
+def _json(text: str, reason: str = "bad_json"):
     try:
         return json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(MESSAGES["bad_json"].format(value=str(exc)[:200])) from exc
+        raise refuse(reason, value=str(exc)[:200] or type(exc).__name__) from exc
 
 
 def read_records(text: str) -> pd.DataFrame:
-    items = _json(text)
+    items = _json(text, "bad_json_records")  # a JSON array is not "the GeoJSON"
     if not isinstance(items, list):
-        raise ValueError(MESSAGES["bad_records"].format(value=0))
+        raise refuse("bad_records", value=0)
     bad = next((i for i, item in enumerate(items, start=1) if not isinstance(item, dict)), None)
     if bad is not None:
-        raise ValueError(MESSAGES["bad_records"].format(value=bad))
+        raise refuse("bad_records", value=bad)
     return pd.DataFrame.from_records(items)
 
 
@@ -228,8 +321,8 @@ def geojson_table(text: str) -> tuple[pd.DataFrame, list[dict]]:
         data = {"type": "FeatureCollection", "features": [data]}
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
-        raise ValueError(MESSAGES["not_geojson"].format(value=f"top level is {type(data).__name__}" + (
-            "" if not isinstance(data, dict) else f" with type {str(data.get('type'))[:40]!r}")))
+        raise refuse("not_geojson", value=f"top level is {type(data).__name__}" + (
+            "" if not isinstance(data, dict) else f" with type {str(data.get('type'))[:40]!r}"))
     rows, dropped = [], []
     for i, feat in enumerate(features, start=1):
         geom = feat.get("geometry") if isinstance(feat.get("geometry"), dict) else {}
@@ -251,15 +344,17 @@ def read_vector(data: bytes, kind: str) -> gpd.GeoDataFrame:
     if kind == "zip":
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()  # sniff_kind already opened it
         if not any(n.lower().endswith((".shp", ".kml")) for n in names):
-            raise ValueError(MESSAGES["bad_zip"].format(value=", ".join(names[:8]) or "nothing"))
+            raise refuse("bad_zip", value=", ".join(names[:8]) or "nothing")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GDAL notes on file names of in-memory files
             frame = pyogrio.read_dataframe(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 — GDAL's errors are many; the message is what matters
-        raise ValueError(MESSAGES["bad_vector"].format(kind=kind, value=str(exc).splitlines()[0][:200])) from exc
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        detail = re.sub(r"/vsi\w+/\S*", "", first)[:200]  # GDAL's in-memory paths mean nothing to the reader
+        raise refuse("bad_vector", kind=kind, value=detail.strip(" :'\"") or "damaged") from exc
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise ValueError(MESSAGES["no_geometry"].format(kind=kind))
+        raise refuse("no_geometry", kind=kind)
     return frame
 
 
@@ -312,4 +407,4 @@ def _mismatch(name: str, kind: str) -> list[dict]:
         return []
     label = {"zip": "a ZIP archive", "gpkg": "GeoPackage", "kml": "KML", "geojson": "GeoJSON",
              "json": "JSON records", "csv": "CSV text", "xlsx": "an Excel workbook"}[kind]
-    return [{"row": None, "reason": "recognised_as", "message": MESSAGES["recognised_as"].format(name=name, kind=label)}]
+    return [problem("recognised_as", name=name, kind=label)]

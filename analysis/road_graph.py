@@ -108,6 +108,10 @@ def add_road_lines(graph: nx.DiGraph, links: gpd.GeoDataFrame, cfg: NetworkConfi
     cuts, connectors = _cut_distances(parts, cfg.road_snap_tolerance_m)
     scale = _length_scale(parts, cfg)
     for (row, line), dists in zip(parts, cuts, strict=True):
+        if str(row.get("category", "")) not in STRUCTURES and cfg.road_interchange_spacing_m > 0:
+            # interchanges along the line, where a car can join or leave (not only at its ends)
+            step = line.length / max(1, round(line.length / cfg.road_interchange_spacing_m))
+            dists = dists | {float(d) for d in np.arange(step, line.length - step / 2, step)}
         points = [line.interpolate(d) for d in sorted(dists)]
         speed = _speed(row, cfg) / scale.get(row["id"], 1.0)
         status = row.get("status", "operating")
@@ -118,7 +122,8 @@ def add_road_lines(graph: nx.DiGraph, links: gpd.GeoDataFrame, cfg: NetworkConfi
             _add_node(graph, _node_key(a), a, kind="road", link=row["id"])
             _add_node(graph, _node_key(b), b, kind="road", link=row["id"])
             _add_edge(graph, _node_key(a), _node_key(b), time_min=_minutes(seg.length, speed), mode="road",
-                      status=status, link_id=row["id"], section_id="", length_m=seg.length, geometry=seg)
+                      status=status, link_id=row["id"], section_id="", length_m=seg.length, geometry=seg,
+                      travel_m=seg.length * scale.get(row["id"], 1.0))
     for i, end, j, d in connectors:
         target = parts[j][1].interpolate(d)
         _connect(graph, end, target, parts[i][0], parts[j][0], cfg)
@@ -143,12 +148,13 @@ def _connect(graph, a: Point, b: Point, row_a, row_b, cfg: NetworkConfig, target
     speed = min(_speed(row_a, cfg), _speed(row_b, cfg))
     _add_edge(graph, _node_key(a), target_node, time_min=_minutes(seg.length, speed), mode="road",
               status=worst_status(row_a.get("status", "operating"), row_b.get("status", "operating")),
-              link_id="", section_id="", length_m=seg.length, geometry=seg)
+              link_id="", section_id="", length_m=seg.length, geometry=seg, travel_m=seg.length)
 
 
 def _stitch_dangling(graph, parts: list, connectors: list, cfg: NetworkConfig) -> None:
     """Join line ends that meet no other road to the nearest node of every other link
-    within ``road_stitch_max_m``, by urban streets (drive speed x detour)."""
+    within ``road_stitch_max_m``, by urban streets (drive speed x detour). These are city-street
+    legs (mode ``drive``), shown as such, never as part of the tunnel or expressway they join."""
     joined = {(i, round(end.x), round(end.y)) for i, end, _, _ in connectors}
     joined |= {(j, round(p.x), round(p.y)) for _, _, j, d in connectors for p in [parts[j][1].interpolate(d)]}
     lines = [p for _, p in parts]
@@ -169,9 +175,9 @@ def _stitch_dangling(graph, parts: list, connectors: list, cfg: NetworkConfig) -
             for dist, target, j in best.values():
                 status = worst_status(parts[i][0].get("status", "operating"), parts[j][0].get("status", "operating"))
                 _add_edge(graph, _node_key(end), _node_key(target),
-                          time_min=_minutes(dist * cfg.drive_detour, cfg.drive_speed_kmh), mode="road",
+                          time_min=_minutes(dist * cfg.drive_detour, cfg.drive_speed_kmh), mode="drive",
                           status=status, link_id="", section_id="", length_m=dist,
-                          geometry=LineString([end, target]))
+                          geometry=LineString([end, target]), travel_m=dist * cfg.drive_detour)
 
 
 def _road_index(graph: nx.DiGraph):
@@ -201,4 +207,5 @@ def add_osm_roads(graph: nx.DiGraph, roads: nx.MultiDiGraph, cfg: NetworkConfig)
         a, b = graph.nodes[f"osm:{u}"], graph.nodes[f"osm:{v}"]
         _add_edge(graph, f"osm:{u}", f"osm:{v}", both=False, time_min=max(minutes, 1e-6), mode="road",
                   status="operating", link_id=f"osm:{name}" if name else "osm", section_id="", length_m=length,
+                  travel_m=length,
                   geometry=LineString([(a["x"], a["y"]), (b["x"], b["y"])]))

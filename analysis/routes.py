@@ -20,10 +20,10 @@ from core.crs import MEASURE_CRS
 
 #: how each edge mode is shown, and which ones merge with the following edges of the same link
 LEG_KIND = {"walk": "walk", "feeder": "feeder", "drive": "drive", "road": "drive", "park_ride": "park_ride",
-            "board": "wait", "metro": "ride", "rail": "ride", "ferry": "ride", "alight": "ride",
+            "board": "wait", "metro": "ride", "rail": "ride", "ferry": "ride", "alight": "exit",
             "transfer": "transfer"}
 LEG_COLUMNS = ["kind", "mode", "link", "line_zh", "line_en", "from_zh", "from_en", "to_zh", "to_en", "stops",
-               "minutes", "geometry"]
+               "minutes", "km", "geometry"]
 
 
 def _path(pred: np.ndarray, src: int, dst: int) -> list[int]:
@@ -68,7 +68,7 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
         edge = best.loc[(u, v)]
         data = graph.edges[net.nodes[u], net.nodes[v]]
         kind = LEG_KIND.get(edge["mode"], edge["mode"])
-        link = edge["link_id"] if kind in ("ride", "wait") else ""
+        link = edge["link_id"] if kind in ("ride", "wait", "exit") else ""
         if kind == "drive":
             link = (edge["link_id"] or "") if edge["mode"] == "road" else "local"
         a, b = graph.nodes[net.nodes[u]], graph.nodes[net.nodes[v]]
@@ -76,6 +76,7 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
         connector = kind == "drive" and edge["mode"] == "road" and not link
         if last is not None and last["kind"] == kind and (last["link"] == link or connector):
             last["minutes"] += float(edge["time_min"])
+            last["km"] += _km(data)
             last["to_zh"], last["to_en"] = b.get("name_zh", ""), b.get("name_en", "")
             last["stops"] += int(edge["mode"] in ("metro", "rail"))
             if data.get("geometry") is not None:
@@ -86,7 +87,7 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
                      "from_zh": a.get("name_zh", ""), "from_en": a.get("name_en", ""),
                      "to_zh": b.get("name_zh", ""), "to_en": b.get("name_en", ""),
                      "stops": int(edge["mode"] in ("metro", "rail")), "minutes": float(edge["time_min"]),
-                     "parts": [data["geometry"]] if data.get("geometry") is not None else []})
+                     "km": _km(data), "parts": [data["geometry"]] if data.get("geometry") is not None else []})
     legs = [leg for leg in legs if leg["minutes"] >= 0.05 or leg["kind"] == "ride"]
     for leg in legs:
         parts = leg.pop("parts")
@@ -96,6 +97,12 @@ def fastest_route(network, origin, destination, *, modes="transit", scenario: Sc
     return total, out
 
 
+def _km(data: dict) -> float:
+    """Kilometres a leg's edge covers on the ground: the road's published length for the bay bridge and tunnel,
+    the straight line x detour for city-street and walking legs, 0 for waiting and changing."""
+    return float(data.get("travel_m", data.get("length_m", 0.0)) or 0.0) / 1000.0
+
+
 def describe_leg(leg, lang: str = "en") -> str:
     """One line of text for a leg, e.g. ``ride  青岛地铁11号线: 苗岭路 → 钱谷山 (20 stops)  59.0 min``."""
     zh = lang == "zh"
@@ -103,8 +110,12 @@ def describe_leg(leg, lang: str = "en") -> str:
     a, b = (leg["from_zh"], leg["to_zh"]) if zh else (leg["from_en"], leg["to_en"])
     what = {"walk": ("步行", "walk"), "feeder": ("接驳公交/出租", "feeder bus/taxi"), "drive": ("驾车", "drive"),
             "park_ride": ("停车换乘", "park and ride"), "wait": ("候车", "wait"), "ride": ("乘坐", "ride"),
+            "exit": ("下车", "get off"),
             "transfer": ("换乘步行", "transfer")}.get(leg["kind"], (leg["kind"], leg["kind"]))[0 if zh else 1]
     stops = f" ({leg['stops']} {'站' if zh else 'stops'})" if leg["kind"] == "ride" and leg["stops"] else ""
     head = f"{what} {line}".strip()
-    place = " → ".join(x for x in (a, b) if x) if leg["kind"] != "wait" else a
-    return f"{head}: {place}{stops}  {leg['minutes']:.1f} {'分钟' if zh else 'min'}".replace(":   ", "  ")
+    place = " → ".join(x for x in (a, b) if x) if leg["kind"] not in ("wait", "exit") else a
+    if leg["kind"] == "exit":
+        head = what
+    dist = f", {leg['km']:.1f} {'公里' if zh else 'km'}" if leg.get("km", 0) and leg["kind"] != "wait" else ""
+    return f"{head}: {place}{stops}  {leg['minutes']:.1f} {'分钟' if zh else 'min'}{dist}".replace(":   ", "  ")

@@ -106,7 +106,7 @@ def _unit_names(graph, names: dict, unit: str) -> tuple[str, str]:
     found = [d for d in station if d]
     if len(found) >= 2:
         return (f"{zh} {found[0]['name_zh']}–{found[1]['name_zh']}", f"{en} {found[0]['name_en']}–{found[1]['name_en']}")
-    return f"{zh} {section}", f"{en} {section}"
+    return f"{zh}（区间）", f"{en} (a section)"  # never the ids: a reader cannot use them
 
 
 def link_geometries(network, links: Iterable[str]) -> gpd.GeoDataFrame:
@@ -123,11 +123,20 @@ def link_geometries(network, links: Iterable[str]) -> gpd.GeoDataFrame:
 
 
 def compare_scenarios(network, nodes: Sequence, *, base: Scenario, alt: Scenario, modes="combined",
-                      weights: pd.Series | None = None, threshold_min: float = 60.0) -> dict:
-    """before/after/diff matrices and an indices table (columns before, after, change)."""
+                      weights: pd.Series | None = None, threshold_min: float = 60.0,
+                      groups: dict[str, pd.Series] | None = None) -> dict:
+    """before/after/diff matrices and an indices table (columns before, after, change).
+
+    With ``groups`` (cluster -> member weights, members named by the part of the node id after ``:``),
+    the matrices are the groups' resource-weighted means (:func:`analysis.cluster_access.group_matrix`),
+    exactly the cluster matrix, so "before" is the same figure as the matrix of the base scenario."""
+    from analysis.cluster_access import group_matrix
+
     net = _compiled(network)
     before = travel_time_matrix(net, nodes, modes=modes, scenario=base)
     after = travel_time_matrix(net, nodes, modes=modes, scenario=alt)
+    if groups is not None:
+        before, after = (group_matrix(_by_member(m), groups)[0] for m in (before, after))
     diff = after - before
     diff.attrs["params"] = {"before": before.attrs["params"], "after": after.attrs["params"]}
     tau = net.graph.graph["config"]["gravity_tau_min"]
@@ -137,6 +146,13 @@ def compare_scenarios(network, nodes: Sequence, *, base: Scenario, alt: Scenario
     indices = pd.DataFrame({"before": ib, "after": ia, "change": ia - ib})
     indices.attrs["params"] = diff.attrs["params"]
     return {"before": before, "after": after, "diff": diff, "indices": indices}
+
+
+def _by_member(matrix: pd.DataFrame) -> pd.DataFrame:
+    out = matrix.copy()
+    out.index = [str(n).split(":", 1)[-1] for n in matrix.index]
+    out.columns = [str(n).split(":", 1)[-1] for n in matrix.columns]
+    return out
 
 
 def isochrone_change(network, origin, *, base: Scenario, alt: Scenario, cutoffs=(15, 30, 45, 60),

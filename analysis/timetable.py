@@ -39,3 +39,28 @@ def line_run_minutes(line_id: str, stations: list[str], *, path: str | Path = SE
             return None
         total += table[(line_id, a, b)]
     return total
+
+
+# --- rail (China Railway timetable, geodata/extract_rail_timetable.py) ----------------------------
+RAIL_PAIRS = SECTION_TIMES.with_name("rail_timetable_pairs.csv")
+RAIL_STATIONS = SECTION_TIMES.with_name("rail_timetable_stations.csv")
+
+
+@lru_cache(maxsize=4)
+def rail_pair_minutes(path: str | Path = RAIL_PAIRS) -> dict[tuple[str, str], float]:
+    """(station a, station b) -> median in-vehicle minutes of the trains calling at a then b (one direction)."""
+    frame = pd.read_csv(path)
+    return {(r.from_id, r.to_id): float(r.median_min) for r in frame.itertuples(index=False)}
+
+
+@lru_cache(maxsize=4)
+def rail_station_waits(max_wait_min: float, path: str | Path = RAIL_STATIONS) -> dict[str, float]:
+    """station -> minutes of waiting: half the mean headway of one direction over the station's service
+    hours (first to last departure; trains_per_day / 2 each way), at most ``max_wait_min``."""
+    frame = pd.read_csv(path)
+    out: dict[str, float] = {}
+    for r in frame.itertuples(index=False):
+        if r.trains_per_day >= 2 and pd.notna(r.first_dep_min):
+            headway = (float(r.last_dep_min) - float(r.first_dep_min)) / (r.trains_per_day / 2.0)
+            out[r.id] = min(headway / 2.0, max_wait_min)
+    return out

@@ -17,6 +17,7 @@ from atlas.viewstate import OVERLAYS, ViewState
 from core.i18n import label, t
 from core.settings import MAP
 from layers import coast, links, metro, park_sites, parks, resources, transport
+from layers.base import located
 from layers.filters import filter_frame
 
 if TYPE_CHECKING:  # folium (via atlas_map) only where a web map is built: the CLI's briefing skips it
@@ -78,7 +79,7 @@ def overlay(frames: dict[str, gpd.GeoDataFrame], state: ViewState, key: str) -> 
     gdf, spec = frames.get(key), SPECS[key]
     if gdf is None:
         return None
-    gdf = _apply_filters(gdf, spec, state)
+    gdf = located(_apply_filters(gdf, spec, state))  # no marker, label or ring at a made-up point (issue 21)
     return MapLayer(key, label(key, state.lang), with_labels(key, _heaviest_last(gdf), state.lang),
                     approximate_aware(spec.style), show=key in state.layers, point_radius=spec.point_radius)
 
@@ -237,7 +238,8 @@ FIT_IGNORES = ("links", "metro_lines")
 def fit_view(frames: dict[str, gpd.GeoDataFrame], state: ViewState, *, width_px: int = 900,
              height_px: int = 600, max_zoom: int = 15) -> tuple[float, float, int] | None:
     """(lat, lon, zoom) showing every filtered feature of the visible layers; None if nothing is left."""
-    shown = {k: g for k, g in filtered(frames, state).items() if k in state.layers and not g.empty}
+    shown = {k: g for k, g in filtered(frames, state).items() if k in state.layers and not located(g).empty}
+    shown = {k: located(g) for k, g in shown.items()}  # only what is drawn (issue 21)
     places = {k: g for k, g in shown.items() if k not in FIT_IGNORES} or shown  # lines run far out of town
     if not places:
         return None
@@ -274,3 +276,74 @@ def find_feature(frames: dict[str, gpd.GeoDataFrame], fid: str) -> tuple[str, gp
         if not hit.empty:
             return key, hit
     return None
+
+
+# --- issue 21: features without a place of their own -------------------------------------------------
+#: Layers whose features carry ``location_tier``; those known only to a district or the city are listed.
+TIERED = ("parks", "park_sites", "resources")
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """What the map lists instead of drawing: (layer, id, name) by district, and those not yet located."""
+
+    by_district: dict[str, list[tuple[str, str, str]]]
+    not_located: list[tuple[str, str, str]]
+
+    @property
+    def n_district(self) -> int:
+        return sum(len(v) for v in self.by_district.values())
+
+
+def unplaced(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> Unplaced:
+    """The visible layers' filtered features known only to a district (listed under it) or only to the city
+    ("not yet located"); never drawn (DESIGN.md, "Location tiers")."""
+    from layers.base import unlocated
+
+    name = "name_zh" if state.lang == "zh" else "name_en"
+    by_district: dict[str, list[tuple[str, str, str]]] = {}
+    city: list[tuple[str, str, str]] = []
+    for key, gdf in filtered(frames, state).items():
+        if key not in TIERED or key not in state.layers or "location_tier" not in gdf:
+            continue
+        for _, row in unlocated(gdf).iterrows():
+            item = (key, str(row["id"]), str(row[name]))
+            if row["location_tier"] == "district":
+                by_district.setdefault(str(row["district"]), []).append(item)
+            else:
+                city.append(item)
+    return Unplaced(dict(sorted(by_district.items())), city)
+
+
+#: The count badge of a district's listed features (the district's badge, at its label point: not a position).
+BADGE_STYLE = ("background:#ffffffdd;border:1px dashed #555;border-radius:9px;padding:1px 6px;"
+               "font:12px sans-serif;color:#333;white-space:nowrap;")
+
+
+def unplaced_group(frames: dict[str, gpd.GeoDataFrame], state: ViewState, view):
+    """A count per district of its district-level features; a click opens their list (folium FeatureGroup)."""
+    import html
+
+    import folium
+
+    from layers import districts
+    from layers.atlas_map import shift_for_display
+
+    group = folium.FeatureGroup(name=html.escape(t("t21_tier_district", state.lang)), control=False)
+    lists = unplaced(frames, state).by_district
+    if not lists:
+        return group
+    zones = districts.load().set_index("id")
+    points = gpd.GeoDataFrame({"id": list(lists)}, geometry=[zones.geometry[d].representative_point() for d in lists],
+                              crs=zones.crs)
+    points = shift_for_display(points, view.basemap)
+    for d, point in zip(points["id"], points.geometry, strict=True):
+        name = label(d, state.lang, "district")
+        items = lists[d]
+        head = html.escape(t("t21_district_count", state.lang, district=name, n=len(items)))
+        body = "".join(f"<li>{html.escape(n)}</li>" for _, _, n in items)
+        icon = folium.DivIcon(html=f'<div class="qd-tier-badge" style="{BADGE_STYLE}">{html.escape(name)} '
+                                   f"· {len(items)}</div>", icon_size=(90, 20), icon_anchor=(45, 10))
+        folium.Marker([point.y, point.x], icon=icon, tooltip=head,
+                      popup=folium.Popup(f"<b>{head}</b><ul>{body}</ul>", max_width=320)).add_to(group)
+    return group

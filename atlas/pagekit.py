@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from core.i18n import lang_of, t
+from core.refusal import message_of
 
 LOG = logging.getLogger("atlas.pages")
 _PUNCT = frozenset(string.punctuation)
@@ -69,7 +70,7 @@ def _control_flow(exc: BaseException) -> bool:
 
 def user_message(exc: Exception, lang: str) -> str:
     """The Markdown shown for a documented error: what went wrong, then what to do."""
-    detail = md(str(exc).strip() or type(exc).__name__, limit=600)
+    detail = md(message_of(exc, lang).strip() or type(exc).__name__, limit=600)  # issue 24: the reader's language
     return f"{t('err_input', lang)}\n\n{detail}\n\n{t('err_input_hint', lang)}"
 
 
@@ -91,23 +92,42 @@ def boundary(show_error: Callable[[str], object], lang: str = "zh", *, where: st
         show_error(t("err_unexpected", lang, ref=ref))
 
 
+def column_label(column, lang: str) -> str:
+    """A table column in the reader's words: the atlas's own columns and coded values by their label
+    (``col_<name>`` strings, then :func:`core.i18n.label`); an uploaded file's own column stays as written."""
+    from core.i18n import STRINGS, label
+
+    key = f"col_{column}"
+    return t(key, lang) if key in STRINGS else label(str(column), lang)
+
+
 def page_lang(session: Mapping, query: Mapping) -> str:
     """The app's one language (:func:`core.i18n.lang_of`: the switch, the map view's, the URL's)."""
     return lang_of(session, query)
 
 
 #: The counters above the map: one HTML strip (one element; st.metric x N cost the first view ~0.15 s).
-COUNTERS_CSS = ("<style>.atlas-counts{display:flex;flex-wrap:wrap;gap:.4rem 1.6rem;margin:-.2rem 0 .6rem}"
-                ".atlas-count span{display:block;font-size:.8rem;line-height:1.15;opacity:.75}"
+#: One row, never wrapped (a second row pushed the map's bottom edge off a 1280x720 screen): a label too
+#: long for its share of the row is cut with "…" (the whole label in its tooltip and in the sidebar).
+COUNTERS_CSS = ("<style>.atlas-counts{display:flex;flex-wrap:nowrap;gap:1.2rem;margin:-.2rem 0 .6rem;overflow:hidden}"
+                ".atlas-count{flex:0 1 auto;min-width:3.5rem}"
+                ".atlas-count span{display:block;font-size:.8rem;line-height:1.15;opacity:.75;white-space:nowrap;"
+                "overflow:hidden;text-overflow:ellipsis}"
                 ".atlas-count b{font-size:1.5rem;font-weight:400;line-height:1.3}</style>")
 
 
 def counters_html(counts: Mapping[str, int], labels: Mapping[str, str]) -> str:
     """``<div class="atlas-counts">`` with one labelled number per layer (labels escaped)."""
-    cells = "".join(f'<div class="atlas-count" data-layer="{html_text(k)}"><span>{html_text(labels[k])}</span>'
+    cells = "".join(f'<div class="atlas-count" data-layer="{html_text(k)}" title="{html_text(labels[k])}">'
+                    f'<span>{html_text(labels[k])}</span>'
                     f"<b>{int(n):,}</b></div>" for k, n in counts.items())
     return f'{COUNTERS_CSS}<div class="atlas-counts">{cells}</div>'
 
+
+#: The map page's map takes the window's height below the title and counters (at least 360 px): the whole
+#: map, its scale bar included, is on a 1280x720 screen and fills a 1920x1080 one (layers.mapscripts.FillHeight).
+MAP_FRAME_CSS = ("<style>iframe[title='streamlit_folium.st_folium']"
+                 "{height:max(360px, calc(100vh - 170px)) !important}</style>")
 
 #: Our own layout rules (no user text): less empty space above the title, counters that wrap, not cut.
 COMPACT_CSS = """<style>

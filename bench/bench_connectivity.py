@@ -43,7 +43,10 @@ def strategic_case() -> dict:
     from layers import links, metro, parks, resources, transport
 
     graph, build = _timed(lambda: build_network_from_layers(links, metro, transport))
-    points = pd.concat([parks.load()[["id", "geometry"]], resources.load()[["id", "geometry"]]], ignore_index=True)
+    from layers.base import located
+
+    points = pd.concat([located(parks.load())[["id", "geometry"]], located(resources.load())[["id", "geometry"]]],
+                       ignore_index=True)  # issue 21: only features with a place of their own
     full, attach = _timed(lambda: attach_points(graph, points))
     net, comp = _timed(lambda: compile_network(full))
     nodes = [f"fac:{i}" for i in points["id"].drop_duplicates()]

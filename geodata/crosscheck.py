@@ -143,22 +143,39 @@ CURATED_LAYERS = ("metro_stations", "transport_nodes", "resources", "park_sites"
 
 
 def uncertainty_summary() -> str:
-    """Per curated layer: how many features fall in each positional-uncertainty class."""
+    """Per curated layer: how many placed features fall in each positional-uncertainty class, and how many
+    have no position of their own (location tier district or city: DESIGN.md, "Location tiers")."""
     bins = [(50, "≤ 50 m"), (300, "≤ 300 m"), (1000, "≤ 1 km"), (5000, "≤ 5 km"), (np.inf, "> 5 km")]
-    lines = ["| layer | features | " + " | ".join(b[1] for b in bins) + " | median |",
-             "|---|---:|" + "---:|" * (len(bins) + 1)]
+    lines = ["| layer | features | " + " | ".join(b[1] for b in bins)
+             + " | district only (no position) | city only (not located) | median (placed) |",
+             "|---|---:|" + "---:|" * (len(bins) + 3)]
     for name in CURATED_LAYERS:
-        unc = pd.to_numeric(read_geojson(GEODATA_DIR / f"{name}.geojson")["pos_uncertainty_m"])
+        gdf = read_geojson(GEODATA_DIR / f"{name}.geojson")
+        tier = gdf["location_tier"] if "location_tier" in gdf else pd.Series("site", index=gdf.index)
+        placed = tier.isin(["site", "street"])
+        unc = pd.to_numeric(gdf["pos_uncertainty_m"])[placed]
         counts, lo = [], -1.0
         for hi, _ in bins:
             counts.append(int(((unc > lo) & (unc <= hi)).sum()))
             lo = hi
-        lines.append(f"| {name} | {len(unc)} | " + " | ".join(map(str, counts)) + f" | {unc.median():,.0f} m |")
+        unplaced = [int((tier == t).sum()) for t in ("district", "city")]
+        lines.append(f"| {name} | {len(gdf)} | " + " | ".join(map(str, counts + unplaced))
+                     + f" | {unc.median():,.0f} m |")
     return "\n".join(lines) + "\n"
 
 
+TIER_MEANING = (
+    "What each location tier means (resources, parks, park sites carry `location_tier`; the other layers are "
+    "sites): **site** — a surveyed position or a published POI, drawn as a point or footprint; **street or town** "
+    "— a published point on the street or in the town/area the source names, drawn as approximate (the classes "
+    "above say how far); **district only** — no position: counted in its district's total and listed under it on "
+    "the map, never drawn, routed from or labelled; **city only** — not located: no geometry and no district, "
+    "listed as \"not yet located\" and counted apart. Placed features only are binned by `pos_uncertainty_m`.\n"
+)
+
+
 def readme_block(report: dict) -> str:
-    return ("Positional uncertainty (`pos_uncertainty_m`) by layer:\n\n" + uncertainty_summary()
+    return ("Positional uncertainty (`pos_uncertainty_m`) by layer:\n\n" + uncertainty_summary() + "\n" + TIER_MEANING
             + "\nAgreement with an independent second source (`python -m geodata.crosscheck`):\n\n" + markdown(report))
 
 

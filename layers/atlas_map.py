@@ -15,7 +15,7 @@ from core.crs import convert_geoseries
 from core.settings import MAP
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, add_basemap, display_datum
 from layers.legend import Legend
-from layers.mapscripts import Background, LazyTools, Spread, TileNotice, ZoomLabels
+from layers.mapscripts import Background, FillHeight, FitDefault, KeepPopup, LazyTools, Spread, TileNotice, ZoomLabels
 from layers.remote import BASE_PANE, TOP_PANE, RemoteLayer, RemoteSupport, add_prefetch, payload, remote_urls
 from layers.render import PopupStyle, geojson_layer, use_compact_json
 from layers.webassets import local_url, localize
@@ -47,6 +47,10 @@ class MapView:
     tile_notice: str = ""  # shown on the map when web tiles fail to load
     #: (stem, build bytes) -> URL the browser fetches them from (layers.datastore.Publisher); None = inline
     publish: Callable[[str, Callable[[], bytes]], str] | None = None
+    #: (west, south, east, north) the default view shows whole (the app's map page: the three bays)
+    fit: tuple[float, float, float, float] | None = None
+    #: the map follows its frame's height (the page sizes the frame to the window)
+    fill_height: bool = False
 
 
 #: Offline shading (no basemap): Qingdao's land, the bay's water, and outside the city.
@@ -155,6 +159,11 @@ def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGro
             plugins.MiniMap(tile_layer=tiles, position="bottomleft", toggle_display=True).add_to(m)
         Spread().add_to(m)
         ZoomLabels().add_to(m)
+        KeepPopup().add_to(m)
+        if view.fit is not None:
+            FitDefault(view.fit, MAP.center, MAP.zoom).add_to(m)
+        if view.fill_height:
+            FillHeight().add_to(m)
     if view.legend:
         Legend(view.legend, title="图例" if view.lang == "zh" else "Legend").add_to(m)
     localize(m)

@@ -87,9 +87,15 @@ def _is_missing(value) -> bool:
 def geometry_problems(gdf: gpd.GeoDataFrame, schema: LayerSchema) -> list[str]:
     problems = []
     ids = gdf["id"] if "id" in gdf else gdf.index.astype(str)
-    for fid, geom in zip(ids, gdf.geometry, strict=True):
+    tiers = gdf["location_tier"] if schema.tiered and "location_tier" in gdf else [None] * len(gdf)
+    for fid, geom, tier in zip(ids, gdf.geometry, tiers, strict=True):
+        unplaced = tier is not None and tier not in PLACED_TIERS
         if geom is None or geom.is_empty:
-            problems.append(f"{fid}: empty geometry")
+            if not unplaced:
+                problems.append(f"{fid}: empty geometry")
+            continue
+        if unplaced:
+            problems.append(f"{fid}: known only to the {tier} but has a geometry (a made-up place); drop it")
             continue
         if geom.geom_type not in schema.geometry_types:
             problems.append(f"{fid}: geometry {geom.geom_type} not in {sorted(schema.geometry_types)}")
@@ -116,6 +122,8 @@ def district_problems(
     problems = []
     categories = feats["category"] if "category" in feats else [""] * len(feats)
     for fid, claimed, cat, geom in zip(feats["id"], feats["district"], categories, feats.geometry, strict=True):
+        if geom is None or geom.is_empty:
+            continue  # no position: the tier vouches for the district (geometry_problems checks the pair)
         tol = CATEGORY_TOLERANCE_M.get(cat, tolerance_m)
         names = split_multi(claimed)
         unknown = [n for n in names if n not in dist.index]
@@ -156,7 +164,33 @@ def located(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The features that stand at a place of their own: a geometry, and (where the layer says) a
     ``location_tier`` of site or street. A feature known only to its district or the city is never
     counted, routed, labelled or filtered as if it stood at a point (DESIGN.md, "Location tiers")."""
-    keep = gdf.geometry.notna() & ~gdf.geometry.is_empty
+    return gdf[_placed_mask(gdf)]
+
+
+def _placed_mask(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if "location_tier" in gdf.columns:
-        keep &= gdf["location_tier"].isin(PLACED_TIERS)
-    return gdf[keep]
+        keep &= gdf["location_tier"].isin(PLACED_TIERS).to_numpy()
+    return keep
+
+
+def unlocated(gdf: gpd.GeoDataFrame, tier: str | None = None) -> gpd.GeoDataFrame:
+    """The complement of :func:`located` (optionally only those of one ``location_tier``): the
+    features counted apart, listed by district ("district") or as not yet located ("city")."""
+    out = gdf[~_placed_mask(gdf)]
+    if tier is not None and "location_tier" in out.columns:
+        out = out[out["location_tier"] == tier]
+    return out
+
+
+def by_district(gdf: gpd.GeoDataFrame) -> dict[str, list[str]]:
+    """District-tier features as ``{district id: [feature ids]}`` (the per-district list the map
+    opens from a district's count; DESIGN.md, "Location tiers")."""
+    out: dict[str, list[str]] = {}
+    if "location_tier" not in gdf.columns:
+        return out
+    part = gdf[gdf["location_tier"] == "district"]
+    for fid, district in zip(part["id"], part["district"], strict=True):
+        out.setdefault(str(district), []).append(fid)
+    return dict(sorted(out.items()))

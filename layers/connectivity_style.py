@@ -80,7 +80,8 @@ def origin_layer(points: gpd.GeoDataFrame, *, lang: str) -> MapLayer:
 
 def legend(cutoffs, *, lang: str) -> list[tuple[str, str, str]]:
     unit = "分钟" if lang == "zh" else "min"
-    items = [("area", ISO_COLORS[min(i, len(ISO_COLORS) - 1)], f"≤ {c:g} {unit}") for i, c in enumerate(sorted(cutoffs))]
+    items = [("area", ISO_COLORS[min(i, len(ISO_COLORS) - 1)], f"≤ {c:g} {unit}")
+             for i, c in enumerate(sorted(cutoffs))]
     items.append(("line", CRITICAL_COLOR, "关键连接" if lang == "zh" else "Critical links"))
     items.append(("area", GAIN_COLOR, "情景新增" if lang == "zh" else "Scenario gain"))
     return items
@@ -100,3 +101,29 @@ def context_layers(districts: gpd.GeoDataFrame, links: gpd.GeoDataFrame, metro_l
         MapLayer("links", "铁路·桥隧·高速" if zh else "Rail, bridges, tunnels, expressways", links, CONTEXT_STYLE),
         MapLayer("metro", "地铁线路" if zh else "Metro lines", metro_lines, {**CONTEXT_STYLE, "dashArray": "3 3"}),
     ]
+
+
+def iso_legend(cutoffs, *, lang: str) -> list[tuple[str, str, str]]:
+    """The isochrone map's own legend: its bands, the scenario gain and the origin."""
+    unit = "分钟" if lang == "zh" else "min"
+    items = [("area", ISO_COLORS[min(i, len(ISO_COLORS) - 1)], f"≤ {c:g} {unit}")
+             for i, c in enumerate(sorted(cutoffs))]
+    items.append(("area", GAIN_COLOR, "情景新增" if lang == "zh" else "Scenario gain"))
+    items.append(("point", ORIGIN_STYLE["fillColor"], "起点" if lang == "zh" else "Origin"))
+    return items
+
+
+def critical_legend(*, lang: str) -> list[tuple[str, str, str]]:
+    label = "关键连接（移除后变慢）" if lang == "zh" else "Critical links (slower without them)"
+    return [("line", CRITICAL_COLOR, label)]
+
+
+def route_legend(*, lang: str) -> list[tuple[str, str, str]]:
+    return [("line", ROUTE_STYLE["color"], "路线" if lang == "zh" else "Route"),
+            ("point", ORIGIN_STYLE["fillColor"], "起点与终点" if lang == "zh" else "Start and end")]
+
+
+def commute_legend(cutoffs, *, lang: str) -> list[tuple[str, str, str]]:
+    unit = "分钟通勤圈" if lang == "zh" else "min commute circle"
+    return [("area", ISO_COLORS[min(i, len(ISO_COLORS) - 1)], f"≤ {c:g} {unit}")
+            for i, c in enumerate(sorted(cutoffs))]

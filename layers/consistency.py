@@ -42,6 +42,10 @@ def colocation_problems(frames: dict[str, gpd.GeoDataFrame]) -> list[str]:
         if ia not in a.index or ib not in b.index:
             problems.append(f"{la}:{ia} / {lb}:{ib}: one of the pair is missing")
             continue
+        if a[ia] is None or b[ib] is None:  # no position (district/city tier): both must lack one
+            if (a[ia] is None) != (b[ib] is None):
+                problems.append(f"{la}:{ia} / {lb}:{ib}: the same place, but only one of them has a position")
+            continue
         d = a[ia].distance(b[ib])
         if d > max_m:
             problems.append(f"{la}:{ia} and {lb}:{ib} are the same place but {d:.0f} m apart (max {max_m:.0f})")

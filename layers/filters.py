@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS, split_multi
+from layers.base import located
 
 #: filter key (command line, exports) -> (filter_frame keyword, allowed values)
 FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -56,6 +57,7 @@ class Match:
     score: float  # how well the name matches (1 = exact)
     kind: str = ""  # the feature's type (resources) or category: what the hit *is*
     rank: float = 0.0  # score adjusted for what the user most likely means (sort key)
+    placed: bool = True  # False: known only to a district or the city, "location not published" (issue 21)
 
 
 def normalise(text: str) -> str:
@@ -110,11 +112,13 @@ def search(frames: dict[str, gpd.GeoDataFrame], query: str, *, limit: int = 10, 
             continue
         kinds = gdf["type"] if "type" in gdf else gdf.get("category", pd.Series("", index=gdf.index))
         weights = gdf["weight"] if "weight" in gdf else pd.Series(0, index=gdf.index)
-        for fid, zh, en, kind, weight in zip(gdf["id"], gdf["name_zh"], gdf["name_en"], kinds, weights, strict=True):
+        placed = gdf.index.isin(located(gdf).index) if isinstance(gdf, gpd.GeoDataFrame) else [True] * len(gdf)
+        for fid, zh, en, kind, weight, here in zip(gdf["id"], gdf["name_zh"], gdf["name_en"], kinds, weights, placed,
+                                                   strict=True):
             score = max(_score(q, normalise(zh)), _score(q, normalise(en)))
             if score >= cutoff:
                 found.append(Match(layer, str(fid), str(zh), str(en), round(score, 3), str(kind or ""),
-                                   round(_rank(layer, score, weight, station_query), 4)))
+                                   round(_rank(layer, score, weight, station_query), 4), bool(here)))
     order = {k: i for i, k in enumerate(LAYER_RANK)}
     found.sort(key=lambda m: (-m.rank, order.get(m.layer, len(order)), m.id))
     return found[:limit]

@@ -25,7 +25,7 @@ class Legend(MacroElement):
                 var box = L.DomUtil.create("details", "atlas-legend");
                 box.open = {{ this.open_json }};
                 setTimeout(function () {  // once laid out: small maps keep it folded (one click opens it)
-                    if (map.getSize().x < 800) { box.open = false; }
+                    if (map.getSize().x < 1200) { box.open = false; }  // issue 23: not over the bays
                 }, 400);
                 box.style.cssText = "background:rgba(255,255,255,0.92);padding:4px 8px;"
                     + "border-radius:4px;font:11px/1.35 'Noto Sans CJK SC','Noto Sans SC',sans-serif;"

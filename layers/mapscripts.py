@@ -208,3 +208,136 @@ class LazyTools(MacroElement):
         self.files = _js_json({"js": [local_url(u) for _, u in assets], "css": [local_url(u) for _, u in styles]})
         self.fullscreen = _js_json(fullscreen.options)
         self.measure = _js_json(measure.options)
+
+
+class KeepPopup(MacroElement):
+    """A feature's popup survives the rerun its click causes (issue 23).
+
+    A click selects the feature; the app reruns and streamlit-folium replaces the overlay groups, which
+    closes the popup with its old layer. Here an open popup is remembered by its feature's ``id`` (or
+    tooltip); when its layer leaves the map (not closed by the reader), the same feature's popup is
+    opened again as soon as the new groups arrive (within ``keep_ms``). Closed by the reader — the close
+    button, a click elsewhere, another popup — it is forgotten. The "more at this point" list gets
+    room to be read (its own block, scrolling when long).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, keep = null, timer = null, reopening = false;
+            function ident(l) {
+                var p = l && l.feature && l.feature.properties;
+                return p ? (p.id || p._tooltip || null) : null;
+            }
+            map.on("popupopen", function (e) {
+                var id = ident(e.popup._source);
+                keep = id ? {id: id, until: 0} : null;
+                reopening = false;
+            });
+            map.on("popupclose", function (e) {
+                var source = e.popup._source, id = ident(source);
+                setTimeout(function () {  // removed with its layer (a rerun) or closed by the reader?
+                    if (!keep || keep.id !== id) { return; }
+                    if (source && source._map) { keep = null; } else { keep.until = Date.now() + {{ this.keep_ms }}; }
+                }, 0);
+            });
+            function reopen() {
+                if (!keep || !keep.until || Date.now() > keep.until) { return; }
+                var found = null;
+                map.eachLayer(function (l) {
+                    if (!found && l.getPopup && l.getPopup() && ident(l) === keep.id && l._map) { found = l; }
+                });
+                if (found && !found.isPopupOpen()) { reopening = true; found.openPopup(); }
+            }
+            function later(e) {
+                if (e && e.layer && !(e.layer instanceof L.LayerGroup)) { return; }
+                clearTimeout(timer); timer = setTimeout(reopen, 150);
+            }
+            map.on("layeradd atlas:spread", later);
+            window.atlasKeptPopup = function () { return keep && keep.id; };  // for tests
+            var css = document.createElement("style");
+            css.textContent = ".atlas-also{display:block;margin-top:6px;padding-top:4px;border-top:1px solid #ddd;"
+                + "max-height:9em;overflow:auto;line-height:1.45}";
+            document.head.appendChild(css);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, keep_ms: int = 10_000):
+        super().__init__()
+        self._name = "KeepPopup"
+        self.keep_ms = int(keep_ms)
+
+
+class FitDefault(MacroElement):
+    """The default view shows the whole of ``bounds`` (the three bays) beside the map's own controls.
+
+    Whenever the map stands at the default centre and zoom (first view, filters cleared), it is fitted
+    to ``bounds`` (fractional zoom) with room kept for the controls in the top-right corner (layer list,
+    legend) and a label's width, and for the zoom buttons and the scale bar: the legend never covers a
+    cluster in the default view.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, home = {{ this.home }}, timer = null, fitted = null;
+            var bounds = L.latLngBounds([[{{ this.s }}, {{ this.w }}], [{{ this.n }}, {{ this.e }}]]);
+            function atHome() {
+                if (map.getZoom() !== home[2]) { return false; }  // then: within 3 px of the default centre
+                return map.project(map.getCenter()).distanceTo(map.project(L.latLng(home[0], home[1]))) < 3;
+            }
+            function fit() {
+                var now = map.getCenter().toString() + map.getZoom();
+                if (!atHome() || now === fitted) { return; }  // not at home, or home is what the fit gave
+                var right = map._controlCorners.topright.offsetWidth + {{ this.label_px }};
+                map.options.zoomSnap = 0.1;
+                map.fitBounds(bounds, {paddingTopLeft: [56, 12], paddingBottomRight: [right, 36], animate: false});
+                map.options.zoomSnap = 1;
+                fitted = map.getCenter().toString() + map.getZoom();
+            }
+            function later() { clearTimeout(timer); timer = setTimeout(fit, 500); }  // after the legend folds
+            map.on("moveend resize", later);
+            later();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float], center: tuple[float, float], zoom: int,
+                 label_px: int = 130):
+        super().__init__()
+        self._name = "FitDefault"
+        self.w, self.s, self.e, self.n = (float(v) for v in bounds)
+        self.home = _js_json([float(center[0]), float(center[1]), int(zoom)])
+        self.label_px = int(label_px)
+
+
+class FillHeight(MacroElement):
+    """The map takes the height its frame has (the page sizes the frame to the window)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, timer = null;
+            function fill() {
+                var h = window.innerHeight, box = map.getContainer();
+                if (h > 100 && Math.abs(box.offsetHeight - h) > 1) {
+                    box.style.height = h + "px";
+                    map.invalidateSize(false);
+                }
+            }
+            window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(fill, 50); });
+            fill();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FillHeight"

@@ -9,6 +9,7 @@ from layers.render import with_status
 from layers.schema import LayerSchema
 
 SCHEMA = LayerSchema(
+    tiered=True,
     name="park_sites",
     categories=frozenset({"park_site"}),
     geometry_types=frozenset({"Point"}),

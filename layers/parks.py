@@ -9,6 +9,7 @@ from layers.render import with_status
 from layers.schema import LayerSchema
 
 SCHEMA = LayerSchema(
+    tiered=True,
     name="parks",
     categories=frozenset({"park"}),
     geometry_types=frozenset({"Point", "Polygon", "MultiPolygon", "LineString", "MultiLineString"}),

@@ -73,6 +73,10 @@ def uncertainty_text(value, lang: str = "zh") -> str:
 def _display_value(name: str, value, lang: str) -> str:
     if name == "pos_uncertainty_m":
         return uncertainty_text(value, lang)
+    if name in ("geom_precision", "source_crs") and not _is_blank(value):  # issue 23: coded values as words
+        from core.i18n import crs_text, label
+
+        return label(value, lang) if name == "geom_precision" else crs_text(value, lang)
     if name not in CODED_FIELDS or _is_blank(value):
         return value
     from core.i18n import label  # labels live with the UI strings

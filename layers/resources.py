@@ -33,6 +33,7 @@ WEIGHTS: dict[tuple[str, str | None], float] = {
     ("incubator", None): 1,
 }
 SCHEMA = LayerSchema(
+    tiered=True,
     name="resources",
     categories=frozenset({"resource"}),
     geometry_types=frozenset({"Point"}),

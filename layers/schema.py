@@ -16,6 +16,7 @@ from core.vocab import (
     DISTRICTS,
     GEOM_PRECISION,
     ID_RE,
+    LOCATION_TIERS,
     MAY_BE_EMPTY,
     PROVENANCE_FIELDS,
     SOURCE_CRS,
@@ -35,10 +36,12 @@ class LayerSchema:
     extra_may_be_empty: frozenset[str] = field(default_factory=frozenset)
     multi_district: bool = False  # lines/areas may list several districts ("a;b")
     curated: bool = True  # built from geodata/src tables: carries CURATED_FIELDS
+    tiered: bool = False  # carries ``location_tier`` (DESIGN.md, "Location tiers")
 
     @property
     def required(self) -> tuple[str, ...]:
-        return PROVENANCE_FIELDS + self.extra_fields + (CURATED_FIELDS if self.curated else ())
+        tier = ("location_tier",) if self.tiered else ()
+        return PROVENANCE_FIELDS + self.extra_fields + (CURATED_FIELDS if self.curated else ()) + tier
 
     @property
     def may_be_empty(self) -> frozenset[str]:
@@ -49,12 +52,14 @@ def validate_properties(props: dict, schema: LayerSchema) -> list[str]:
     """Problems with one feature's properties (empty list when valid)."""
     problems: list[str] = []
     fid = props.get("id", "<no id>")
+    city_only = schema.tiered and props.get("location_tier") == "city"
+    may_be_empty = schema.may_be_empty | ({"district"} if city_only else frozenset())
     for name in schema.required:
         if name not in props:
             problems.append(f"{fid}: missing field '{name}'")
             continue
         value = props[name]
-        if name not in schema.may_be_empty and (value is None or str(value).strip() == ""):
+        if name not in may_be_empty and (value is None or str(value).strip() == ""):
             problems.append(f"{fid}: field '{name}' is empty")
     if problems:
         return problems
@@ -69,8 +74,12 @@ def validate_properties(props: dict, schema: LayerSchema) -> list[str]:
     for name, allowed in checks:
         if props[name] not in allowed:
             problems.append(f"{fid}: {name}={props[name]!r} not one of {sorted(allowed)}")
+    if schema.tiered:
+        problems += tier_problems(props)
     districts = split_multi(props["district"])
-    if not schema.multi_district and len(districts) != 1:
+    if city_only:
+        pass  # tier_problems reports a district on a feature known only to the city
+    elif not schema.multi_district and len(districts) != 1:
         problems.append(f"{fid}: exactly one district expected, got {props['district']!r}")
     for d in districts:
         if d not in DISTRICTS:
@@ -88,3 +97,14 @@ def validate_properties(props: dict, schema: LayerSchema) -> list[str]:
     if not DATE_RE.match(str(props["as_of"])):
         problems.append(f"{fid}: as_of must be YYYY-MM-DD, got {props['as_of']!r}")
     return problems
+
+
+def tier_problems(props: dict) -> list[str]:
+    """A feature's tier and its district agree: the tier comes from the source, so a feature known
+    only to the city claims no district (DESIGN.md, "Location tiers")."""
+    fid, tier = props.get("id", "<no id>"), props.get("location_tier")
+    if tier not in LOCATION_TIERS:
+        return [f"{fid}: location_tier={tier!r} not one of {list(LOCATION_TIERS)}"]
+    if tier == "city" and str(props.get("district") or "").strip():
+        return [f"{fid}: known only to the city but claims district {props['district']!r} (leave it empty)"]
+    return []

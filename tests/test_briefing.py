@@ -403,3 +403,17 @@ def test_neighbouring_land_comes_from_the_published_coastline(base):
         footer = " ".join(t.get_text() for t in fig.texts)
     assert any("OpenStreetMap coastline" in text for text in legend) and not any("schematic" in x for x in legend)
     assert "Coastline and neighbouring land: © OpenStreetMap contributors" in footer.replace("\n", " ")
+
+
+def test_features_without_a_place_are_not_drawn_but_counted_in_a_footnote(frames):
+    """Issue 21: no city- or district-level feature on the sheet; the source line says how many."""
+    from layers.base import unlocated
+
+    layers = briefmodel.brief_layers(frames, ViewState(layers=("parks", "resources")))
+    for layer in layers:
+        assert layer.frame.geometry.notna().all()
+        assert set(layer.frame["location_tier"]) <= {"site", "street"}
+    n = len(unlocated(frames["resources"])) + len(unlocated(frames["parks"]))
+    assert n > 20
+    assert f"另有 {n} 个规划要素尚未定位" in attribution(layers, "zh", "2026-11-01")
+    assert f"{n} plan-named features not yet located" in attribution(layers, "en", "2026-11-01")

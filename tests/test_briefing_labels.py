@@ -113,12 +113,18 @@ def test_the_important_features_are_named(sheet):
     if sheet["focus"] != "corridor":
         assert {"崂山实验室", "蓝色硅谷核心区"} <= set(sheet["features"])  # in the Aoshan Bay cluster
         return
-    want = {"zh": ["崂山实验室", "中国海洋大学", "市南软件园", "蓝色硅谷核心区", "青岛科技街", "胶州湾北部主园区"],
-            "en": ["Laoshan Laboratory", "Ocean University of China", "Shinan Software Park",
-                   "Blue Silicon Valley Core Area", "Qingdao Science & Technology Street"]}[sheet["lang"]]
+    # 市南软件园, 青岛科技街 and 胶州湾北部主园区 are known only to their district (issue 21): never labelled
+    want = {"zh": ["崂山实验室", "中国海洋大学", "蓝色硅谷核心区"],
+            "en": ["Laoshan Laboratory", "Ocean University of China", "Blue Silicon Valley Core Area"]}[sheet["lang"]]
     missing = [w for w in want if w not in sheet["features"]]
     assert not missing, (missing, sheet["features"])
-    assert len(sheet["features"]) >= 15
+    assert len(sheet["features"]) >= 10  # 15 before issue 21: five labelled features had only a district
+    from layers import parks, resources
+    from layers.base import unlocated
+
+    name = "name_zh" if sheet["lang"] == "zh" else "name_en"
+    nowhere = set(unlocated(resources.load())[name]) | set(unlocated(parks.load())[name])
+    assert not nowhere & set(sheet["features"]), nowhere & set(sheet["features"])
 
 
 def test_the_three_bay_clusters_are_named(sheet):

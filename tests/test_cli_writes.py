@@ -4,12 +4,12 @@ result and sidecar go together, --format agrees with --out, numeric arguments ar
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -104,19 +104,57 @@ def test_an_interrupt_during_a_write_leaves_no_part_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+#: the command run in a child, with one step held until the test has sent its signal (no race: the test
+#: waits for the child to say where it is, instead of sleeping and hoping)
+HOLD_DURING = """
+import sys, time
+import atlas.cli.briefing as b
+def held(path, data):
+    print("WRITING", file=sys.stderr, flush=True)
+    time.sleep(120)
+b.write_atomic = held
+from atlas.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+HOLD_AFTER = """
+import sys, time
+from atlas.cli.main import main
+code = main(sys.argv[1:])
+print("DONE", file=sys.stderr, flush=True)
+time.sleep(120)
+sys.exit(code)
+"""
+
+
+def _held(script: str, args: list[str], cwd: Path, marker: str, sig) -> tuple[int, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=cwd, env=env, stderr=subprocess.PIPE,
+                            text=True)
+    lines = []
+    for line in proc.stderr:  # blocks until the child is at the held step
+        lines.append(line)
+        if line.strip() == marker:
+            break
+    proc.send_signal(sig)
+    rest = proc.stderr.read()
+    proc.wait(timeout=60)
+    return proc.returncode, "".join(lines) + rest
+
+
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["TERM", "INT"])
 def test_signals_end_the_command_cleanly(tmp_path, sig, code):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "atlas", "briefing", "--title", "t", "--out", "b.png"],
-                            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)  # inside loading/rendering
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=120)
-    if proc.returncode == 0:
-        pytest.skip("the briefing finished before the signal arrived")
-    assert proc.returncode == code and "Traceback" not in err, err
+    returncode, err = _held(HOLD_DURING, ["briefing", "--title", "t", "--out", "b.png"], tmp_path, "WRITING", sig)
+    assert returncode == code and "Traceback" not in err, err
     assert "interrupted" in err.strip().splitlines()[-1]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["TERM", "INT"])
+def test_a_signal_after_the_work_is_done_ends_quietly(tmp_path, sig, code):
+    returncode, err = _held(HOLD_AFTER, ["export", "districts", "--out", "d.geojson"], tmp_path, "DONE", sig)
+    assert returncode == code and "Traceback" not in err and "Interrupted" not in err, err
+    assert json.loads((tmp_path / "d.geojson").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.geojson", "d.geojson.meta.json"]
 
 
 BAD = [
@@ -153,3 +191,77 @@ def test_briefing_titles_are_plain_text(tmp_path):
                tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
+
+
+# --- issue 24: density-report writes through the one writer, checks everything first, writes the set whole ---
+POINTS = "name,lon,lat,w\na,120.38,36.07,1\nb,120.39,36.08,2\nc,120.48,36.12,1\n"
+
+
+def test_density_report_refuses_a_fifo_among_its_results_before_any_work(tmp_path):
+    (tmp_path / "out").mkdir()
+    os.mkfifo(tmp_path / "out" / "kde.geojson")
+    proc = cli(["density-report", "--out", "out"], tmp_path, timeout=60)
+    one_line_error(proc, "refusing to replace")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["kde.geojson"]
+
+
+@pytest.mark.parametrize(("args", "match"), [(["--bandwidth-m", "nan"], "must be finite metres"),
+                                             (["--cell-m", "5000"], "must not be larger than --bandwidth-m"),
+                                             (["--resolution", "99"], "resolution 0-15"),
+                                             (["--cell-m", "20"], "use cell_m >= 160 m"),
+                                             (["--resolution", "12"], "use resolution <= 9"),
+                                             (["--weight", "w"], "every weight is zero")])
+def test_density_report_checks_every_argument_before_the_first_byte(tmp_path, args, match):
+    (tmp_path / "p.csv").write_text(POINTS.replace(",1\n", ",0\n").replace(",2\n", ",0\n"), encoding="utf-8")
+    proc = cli(["density-report", "p.csv", "--out", "out", *args], tmp_path, timeout=120)
+    one_line_error(proc, match)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
+
+
+def test_density_report_writes_the_set_whole_and_keeps_other_files(tmp_path):
+    (tmp_path / "p.csv").write_text(POINTS, encoding="utf-8")
+    proc = cli(["density-report", "p.csv", "--weight", "w", "--cell-m", "1000", "--out", "out"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == sorted(["zones_clusters.geojson", "zones_clusters.csv", "zones_districts.geojson",
+                            "zones_districts.csv", "hexagons.geojson", "kde.geojson", "bay_comparison.csv",
+                            "row_problems.csv"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "p.csv"]  # no temporary folder left
+    kde_json = json.loads((tmp_path / "out" / "kde.geojson").read_text(encoding="utf-8"))
+    assert abs(sum(f["properties"]["mass"] for f in kde_json["features"]) - 4) < 0.5  # weights 1+2+1, on land
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+    assert cli(["density-report", "p.csv", "--cell-m", "1000", "--out", "out"], tmp_path).returncode == 0
+    assert (tmp_path / "out" / "notes.txt").read_text() == "mine"
+
+
+def test_a_result_set_interrupted_while_written_leaves_nothing(tmp_path, monkeypatch):
+    real = export.os.fsync
+    calls = []
+
+    def interrupted(fd):
+        calls.append(fd)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(fd)
+
+    monkeypatch.setattr(export.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        export.write_folder(tmp_path / "set", {f"{i}.json": b"{}" for i in range(5)})
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "0.json").write_bytes(b"old")
+    calls.clear()
+    with pytest.raises(KeyboardInterrupt):
+        export.write_folder(tmp_path / "set", {f"{i}.json": b"{}" for i in range(5)})
+    assert [p.name for p in (tmp_path / "set").iterdir()] == ["0.json"]
+    assert (tmp_path / "set" / "0.json").read_bytes() == b"old"
+
+
+def test_a_title_that_is_not_utf8_gets_one_line(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "atlas", "briefing", "--title", b"caf\xe9", "--out", "b.png"],
+                          cwd=tmp_path, env=env, capture_output=True, timeout=120, check=False)
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2 and "Traceback" not in err, err
+    assert "argument --title: not UTF-8 text" in err.strip().splitlines()[-1]
+    assert list(tmp_path.iterdir()) == []

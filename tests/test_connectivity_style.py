@@ -51,7 +51,8 @@ def test_route_layer_draws_the_route_legs():
     net = compile_network(attach_points(graph, metro_points(), config=TOY_CONFIG))
     minutes, legs = fastest_route(net, "fac:f1", "fac:f4", modes="transit")
     assert minutes == pytest.approx(5 + 4 + 3.5 + 1 + 4 + 3.5 + 1 + 5)
-    assert list(legs["kind"]) == ["walk", "wait", "ride", "wait", "ride", "walk"]
+    assert list(legs["kind"]) == ["walk", "wait", "ride", "exit", "wait", "ride", "exit", "walk"]
+    assert list(legs["minutes"].round(1)) == [5, 4, 3.5, 1, 4, 3.5, 1, 5]  # in-vehicle apart from getting off
     shown = legs.dropna(subset=["geometry"]).to_crs("EPSG:4326")
     shown["name_zh"], shown["name_en"] = shown["line_zh"], ["<b>x</b>"] * len(shown)
     html = build_map([style.route_layer(shown, title="Route")], MapView()).get_root().render()

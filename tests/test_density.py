@@ -190,10 +190,12 @@ def test_compare_bays_on_the_real_layers():
     from analysis.density.precision import within_uncertainty
     from layers import clusters, coast, resources
 
+    from analysis.tiers import placed_points
+
     res = resources.load()
-    # Features known only to their district or the city (pos_uncertainty_m > 5 km) cannot be put in a bay;
-    # the comparison uses those located to a street or town or better.
-    located = within_uncertainty(res, max_uncertainty_m=5000)
+    # Features known only to their district or the city have no geometry (issue 21) and cannot be put in a
+    # bay; the comparison uses those located to a street or town or better.
+    located = within_uncertainty(placed_points(res), max_uncertainty_m=5000)
     assert 0 < len(located) < len(res)
     table = compare_bays(located, clusters.bay_clusters(), city=coast.load_city())
     assert list(table.index) == ["aoshan", "jiaozhou", "lingshan", "city"]

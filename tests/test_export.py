@@ -1,5 +1,6 @@
 """Exports: round trips in every format, RFC 7946 rules, CSV conventions, metadata, file names."""
 
+import io
 import json
 import os
 
@@ -48,6 +49,9 @@ def _same_features(original: gpd.GeoDataFrame, back: gpd.GeoDataFrame, tol: floa
         if col in original:
             assert back[col].astype(str).tolist() == original[col].astype(str).tolist()
     for a, b in zip(original.geometry, back.geometry, strict=True):
+        if a is None:  # a feature with no position (location tier district/city) comes back without one
+            assert b is None
+            continue
         assert a.geom_type == b.geom_type
         assert a.normalize().equals_exact(b.normalize(), tol)  # same shape; ring orientation may be fixed
 
@@ -66,13 +70,32 @@ def test_projected_input_comes_back_in_wgs84(mixed, fmt):
     _same_features(mixed, back, tol=1e-6)
 
 
+@pytest.mark.parametrize("layer", ["parks", "resources"])
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_committed_layer_round_trips(fmt):
-    from layers import parks
+def test_committed_layer_round_trips(fmt, layer):
+    from layers import catalog
 
-    gdf = parks.load()
+    gdf = catalog.loaders()[layer]()
     back = read_bytes(export_bytes(gdf, fmt), fmt)
     _same_features(gdf, back, tol=1.1e-6)
+    assert back["location_tier"].tolist() == gdf["location_tier"].tolist()
+
+
+def test_unlocated_features_export_without_a_position():
+    from layers import resources
+
+    gdf = resources.load()
+    city = gdf[gdf["location_tier"] == "city"]
+    collection = json.loads(export_bytes(gdf, "geojson"))
+    by_id = {f["properties"]["id"]: f for f in collection["features"]}
+    assert all(by_id[i]["geometry"] is None for i in city["id"])
+    assert all(by_id[i]["properties"]["district"] in (None, "") for i in city["id"])
+    table = pd.read_csv(io.BytesIO(export_bytes(gdf, "csv")), dtype=str, keep_default_na=False)
+    rows = table.set_index("id").loc[city["id"]]
+    assert (rows["lon"] == "").all() and (rows["lat"] == "").all() and (rows["location_tier"] == "city").all()
+    assert (table.set_index("id").loc["res_ouc", ["lon", "lat"]] != "").all()
+    back = read_bytes(export_bytes(gdf, "gpkg"), "gpkg")
+    assert back.set_index("id").loc[city["id"]].geometry.isna().all()
     assert list(back["plan_ref"]) == list(gdf["plan_ref"])
 
 

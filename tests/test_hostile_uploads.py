@@ -68,8 +68,9 @@ def test_fullwidth_digits_are_read_as_numbers():
 def test_chinese_comma_is_reported_per_row_not_guessed():
     gdf, problems = _read("chinese_comma")
     assert len(gdf) == 0
-    assert [p["reason"] for p in problems] == ["not_a_number", "not_a_number"]
+    assert [(p["row"], p["reason"]) for p in problems] == [(1, "not_a_number")]  # one bad row, counted once
     assert "120,47" in problems[0]["message"] or "120，47" in problems[0]["message"]
+    assert "36,10" in problems[0]["message"] or "36，10" in problems[0]["message"]  # both faults said
 
 
 def test_empty_rows_are_reported_and_good_rows_kept():
@@ -78,8 +79,8 @@ def test_empty_rows_are_reported_and_good_rows_kept():
     assert {p["reason"] for p in problems} == {"missing_coordinate"}
 
 
-@pytest.mark.parametrize(("name", "match"), [("empty_file", "CSV could not be read"),
-                                             ("only_newlines", "CSV could not be read"),
+@pytest.mark.parametrize(("name", "match"), [("empty_file", "the file is empty"),
+                                             ("only_newlines", "the file is empty"),
                                              ("missing_lat", "no longitude/latitude columns"),
                                              ("missing_both", "no longitude/latitude columns"),
                                              ("binary_garbage", "neither UTF-8 nor GBK")])

@@ -149,7 +149,8 @@ def test_real_layers_form_one_road_and_one_transit_network():
     graph = build_network(metro_stations=metro.load_stations(), metro_lines=metro.load_lines(),
                           links=links.load(), transport_nodes=transport.load())
     assert graph.graph["warnings"] == []
-    roads = graph.edge_subgraph([(u, v) for u, v, m in graph.edges(data="mode") if m == "road"])
+    # roads + the city streets stitched between road ends (mode "drive", shown as city-road legs)
+    roads = graph.edge_subgraph([(u, v) for u, v, m in graph.edges(data="mode") if m in ("road", "drive")])
     assert nx.number_weakly_connected_components(roads) == 1
     link_ids = {d for _, _, d in roads.edges(data="link_id")}
     assert {"road_jiaozhouwan_bridge", "road_jiaozhouwan_tunnel", "road_jiaozhouwan_tunnel2"} <= link_ids

@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.points_io import read_upload
+from atlas.pagekit import md
 from core.i18n import t
+from core.refusal import Refusal
 from tests.conftest import ROOT
 from tests.corpus.make_files import PAYLOADS, file_cases
 
@@ -67,7 +70,10 @@ def test_unusable_files_get_a_localised_message_and_what_to_do(case):
     assert not at.exception, at.exception
     (message,) = errors(at)
     assert message.startswith(REFUSED_HEAD) and "请按上面的提示" in message
-    assert text.split()[0].replace(".", "\\.") in message or text.split()[0] in message
+    with pytest.raises(ValueError) as refused:  # the detail is the reader's refusal, said in Chinese
+        read_upload(data, name)
+    assert isinstance(refused.value, Refusal) and text.split()[0] in str(refused.value)
+    assert md(refused.value.localized("zh"), limit=600) in message
     at.sidebar.radio[0].set_value("atlas").run()  # the session still works
     assert not at.exception and not errors(at) and len(at.dataframe) >= 2
 
@@ -75,7 +81,7 @@ def test_unusable_files_get_a_localised_message_and_what_to_do(case):
 def test_a_typo_in_the_longitude_box_is_explained():
     at = upload("p.csv", b"name,lon,lat\na,120.47,36.10\nb,120.38,36.16\n", lon="lonn")
     assert not at.exception
-    assert any("lonn" in e and "not in the file" in e for e in errors(at))
+    assert any("lonn" in e and "文件中没有lon列" in e for e in errors(at))  # in the page's language
 
 
 def test_a_weight_with_bad_values_is_not_preselected_and_refused_if_chosen():
@@ -84,7 +90,7 @@ def test_a_weight_with_bad_values_is_not_preselected_and_refused_if_chosen():
     assert at.selectbox(key="w_weight").value != "weight"  # unweighted by default: the result is right
     at.selectbox(key="w_weight").set_value("weight").run()
     assert not at.exception
-    assert any("Weight column 'weight'" in e.replace("\\", "") for e in errors(at))
+    assert any("权重列 'weight' 不能使用：1 行为负数" in e.replace("\\", "") for e in errors(at))
 
 
 def test_one_bay_only_compares_without_crashing_and_says_nothing_there():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -14,19 +12,16 @@ from streamlit_folium import st_folium
 from analysis import corridor as cd
 from analysis import osm_roads
 from analysis.access import attach_points
-from analysis.cluster_access import cluster_members, group_matrix, unreachable_reason
+from analysis.cluster_access import unreachable_reason
 from analysis.connectivity import (
     Scenario,
     compile_network,
-    corridor_indices,
-    gravity_accessibility,
-    ideal_matrix,
     isochrones,
-    travel_time_matrix,
 )
 from analysis.network import STATUS_SETS
-from analysis.scenarios import compare_scenarios, critical_links, isochrone_change, link_geometries
-from atlas.connectivity import report
+from analysis.scenarios import critical_links, isochrone_change, link_geometries
+from analysis.tiers import n_unlocated
+from atlas.connectivity import measures, report
 from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, md
 from core.crs import MEASURE_CRS, WGS84
@@ -42,8 +37,11 @@ TEXT = {
     "critical": ("关键连接", "Critical links"), "scenario": ("情景对比", "Scenario"),
     "origin": ("起点", "Origin"), "alt": ("对比情景", "Compare with"), "run": ("计算关键连接", "Rank critical links"),
     "before": ("现状", "Before"), "after": ("情景", "After"), "osm": ("使用 OSM 道路（已缓存）", "Use cached OSM roads"),
-    "gravity_note": ("重力可达性 A_i = Σ_j w_j·exp(−t_ij/30分钟)，j 为创新资源，w_j 为资源权重",
-                     "Gravity accessibility A_i = Σ_j w_j·exp(−t_ij/30 min) over innovation resources j with weights w_j"),
+    "gravity_note": ("重力可达性：把每个创新资源的权重按到达它所需的时间打折后相加（每多 30 分钟权重降为约 37%，"
+                     "约 21 分钟减半）；越高表示越多、越重要的资源近在咫尺。",
+                     "Gravity accessibility: every innovation resource's weight, discounted by the time it takes to "
+                     "reach it (to about 37 % per 30 minutes, half at about 21 minutes), summed; higher means more "
+                     "and weightier resources close by."),
     "custom": ("自定义起点（经纬度）", "Custom origin (lon/lat)"),
     "diff": ("时间变化（分钟，负值=更快；—=新连通/断开）", "Change in minutes (negative = faster; — = newly (dis)connected)"),
     "add": ("纳入的在建/规划连接", "Switch in (unbuilt links)"), "remove": ("移除的连接", "Switch out (links)"),
@@ -83,44 +81,14 @@ def network_once(use_osm: bool):
 
 
 def origin_nodes(net, origin_set: str) -> list[str]:
-    """Network nodes of an origin set; a bay cluster is represented by its resources."""
-    if origin_set == "clusters":
-        frames, _ = frames_once()
-        ids = sorted({i for w in cluster_members(frames.resources).values() for i in w.index})
-        return [f"resources:{i}" for i in ids]
-    return [n for n in net.nodes if str(n).startswith(f"{origin_set}:")]
-
-
-def cluster_view(matrix: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Resource matrix -> (cluster minutes, weight share of unconnected pairs), labelled by cluster id."""
     frames, _ = frames_once()
-    ids = matrix.copy()
-    ids.index = [n.split(":", 1)[1] for n in matrix.index]
-    ids.columns = [n.split(":", 1)[1] for n in matrix.columns]
-    return group_matrix(ids, cluster_members(frames.resources))
+    return measures.origin_nodes(net, frames, origin_set)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def matrix_cached(use_osm: bool, origin_set: str, modes: str, statuses: str):
-    net = network_once(use_osm)
-    nodes = origin_nodes(net, origin_set)
-    scenario = Scenario(statuses, statuses)
-    matrix = travel_time_matrix(net, nodes, modes=modes, scenario=scenario)
-    ideal = ideal_matrix(net, nodes, speed_kmh=net.graph.graph["config"]["ideal_speed_kmh"])
     frames, _ = frames_once()
-    weights = pd.Series(frames.resources["weight"].to_numpy(float),
-                        index=[f"resources:{i}" for i in frames.resources["id"]])
-    tau = net.graph.graph["config"]["gravity_tau_min"]
-    to_resources = travel_time_matrix(net, nodes, list(weights.index), modes=modes, scenario=scenario)
-    gravity = gravity_accessibility(to_resources, weights, tau_min=tau)
-    lost = None
-    if origin_set == "clusters":
-        matrix, lost = cluster_view(matrix)
-        ideal = None
-    penalty = net.graph.graph["config"]["unreachable_penalty_min"]
-    indices = corridor_indices(matrix, threshold_min=CONNECTIVITY.threshold_min, ideal=ideal, penalty_min=penalty)
-    indices["gravity"] = float(gravity.mean())
-    return matrix, indices, gravity, lost
+    return measures.matrix_summary(network_once(use_osm), frames, origin_set, modes, statuses)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -154,9 +122,8 @@ def critical_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, p
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def scenario_cached(use_osm: bool, origin_set: str, modes: str, statuses: str, alt: tuple):
-    net = network_once(use_osm)
-    return compare_scenarios(net, origin_nodes(net, origin_set), modes=modes, base=Scenario(statuses, statuses),
-                             alt=alt_scenario(alt), threshold_min=CONNECTIVITY.threshold_min)
+    frames, _ = frames_once()
+    return measures.scenario_summary(network_once(use_osm), frames, origin_set, modes, statuses, alt_scenario(alt))
 
 
 def _labels(net, nodes: list, lang: str) -> list[str]:
@@ -195,7 +162,7 @@ def indices_table(indices: pd.DataFrame | pd.Series, lang: str) -> pd.DataFrame:
         out.loc[key] = [("—" if pd.isna(v) else fmt.format(v)) if isinstance(v, (int, float)) else v
                         for v in frame.loc[key]]
     out.index = [tr(k, lang, INDEX_LABELS) for k in frame.index]
-    return out.rename(columns={"value": "值" if lang == "zh" else "value"})
+    return out.rename(columns={"value": t("c22_value", lang)})
 
 
 def alt_scenario(spec: tuple) -> Scenario:
@@ -219,8 +186,10 @@ def scenario_controls(net, lang: str, statuses: str) -> tuple:
     alt = st.sidebar.selectbox(tr("alt", lang), list(STATUS_SETS), index=list(STATUS_SETS).index(default),
                                key="c_alt", format_func=lambda k: tr(k, lang, LABELS))
     unbuilt, running = _link_options(net, lang, False), _link_options(net, lang, True)
-    add = st.sidebar.multiselect(tr("add", lang), list(unbuilt), key="c_add", format_func=unbuilt.get)
-    remove = st.sidebar.multiselect(tr("remove", lang), list(running), key="c_remove", format_func=running.get)
+    choose = {"placeholder": t("choose", lang)}  # issue 23: not Streamlit's English "Choose options"
+    add = st.sidebar.multiselect(tr("add", lang), list(unbuilt), key="c_add", format_func=unbuilt.get, **choose)
+    remove = st.sidebar.multiselect(tr("remove", lang), list(running), key="c_remove", format_func=running.get,
+                                    **choose)
     return (alt, tuple(add), tuple(remove))
 
 
@@ -232,10 +201,18 @@ def controls(lang: str, has_osm: bool):
                                  format_func=lambda k: tr(k, lang, LABELS))
     origin_set = cols[2].selectbox(tr("origins", lang), list(cd.ORIGIN_SETS), key="c_origins",
                                    format_func=lambda k: tr(k, lang, LABELS))
-    use_osm = cols[3].toggle(tr("osm", lang), key="c_osm", disabled=not has_osm)
-    if not has_osm:
-        cols[3].caption(tr("no_osm", lang))
+    use_osm = cols[3].toggle(tr("osm", lang), key="c_osm", value=has_osm, disabled=not has_osm)  # cached: used
     return modes, statuses, origin_set, bool(use_osm and has_osm)
+
+
+def about_model(net, lang: str, has_osm: bool) -> None:
+    """One plain sentence on the road network in use; configuration and admin hints in an expander."""
+    osm = net.graph.graph.get("road_source") == "osm"
+    st.caption(t("c22_roads_osm" if osm else "c22_roads_strategic", lang))
+    with st.expander(t("c22_about", lang)):
+        st.caption(t("c22_about_config", lang, cid=net.config_id, nodes=len(net.nodes), edges=len(net.edges)))
+        if not has_osm:
+            st.caption(t("c22_osm_hint", lang))
 
 
 def main() -> None:
@@ -248,8 +225,9 @@ def main() -> None:
     has_osm = osm_roads.cache_path().exists()
     modes, statuses, origin_set, use_osm = controls(lang, has_osm)
     net = network_once(use_osm)
-    st.caption(f"config_id {net.config_id} · roads: {net.graph.graph['road_source']} · "
-               f"{len(net.nodes)} nodes, {len(net.edges)} edges")
+    about_model(net, lang, has_osm)
+    if left := n_unlocated(frames.resources) + n_unlocated(frames.parks):  # issue 21: routed only where placed
+        st.caption(t("t21_conn_left_out", lang, n=left))
     tabs = st.tabs([tr(k, lang) for k in ("matrix", "iso", "critical", "scenario")]
                    + [t(k, lang) for k in ("c_tab_route", "c_tab_commute", "c_tab_validation")])
     with tabs[0]:
@@ -278,7 +256,8 @@ def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     cols = st.columns(2)
     cols[0].table(indices_table(indices, lang))
     cols[1].caption(tr("gravity_note", lang))
-    shown = pd.Series(gravity.to_numpy(), index=cd.node_labels(net.graph, list(gravity.index), lang), name="A_i")
+    shown = pd.Series(gravity.to_numpy(), index=cd.node_labels(net.graph, list(gravity.index), lang),
+                      name=t("c22_gravity", lang))
     cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.background_gradient(cmap="Blues")
                       .format(precision=2), use_container_width=True)
     st.download_button("CSV", csv_bytes(cd.with_params(matrix)),
@@ -312,13 +291,16 @@ def districts_once():
     return districts.load()
 
 
-def _map(layers, lang: str, key: str, center=None) -> None:
+def _map(layers, lang: str, key: str, *, legend: list, frame=None) -> None:
+    """A result map with its own legend, framed to ``frame`` (GeoDataFrames in WGS84 whose bounds it fits)."""
     frames, _ = frames_once()
     context = style.context_layers(districts_once(), frames.links, frames.metro_lines, lang=lang)
-    view = MapView(lang=lang, legend=style.legend(CONNECTIVITY.cutoffs_min, lang=lang))
-    if center is not None:
-        view = MapView(center=center, zoom=10, lang=lang, legend=view.legend)
-    m = build_map(context + layers, view)
+    m = build_map(context + layers, MapView(lang=lang, legend=legend))
+    shown = [f for f in (frame or []) if f is not None and len(f) and not f.geometry.is_empty.all()]
+    if shown:
+        x0, y0, x1, y1 = np.array([f.to_crs(WGS84).total_bounds for f in shown]).T
+        pad = 0.01
+        m.fit_bounds([[float(y0.min()) - pad, float(x0.min()) - pad], [float(y1.max()) + pad, float(x1.max()) + pad]])
     st_folium(m, key=key, height=560, use_container_width=True, returned_objects=[])
 
 
@@ -355,8 +337,11 @@ def iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
     point = gpd.GeoDataFrame({"id": [origin], "name_zh": [node.get("name_zh", "")], "name_en": [node.get("name_en", "")]},
                              geometry=[Point(node["x"], node["y"])], crs=MEASURE_CRS).to_crs(WGS84)
     layers.append(style.origin_layer(point, lang=lang))
-    _map(layers, lang, f"iso_map_{lang}", center=(point.geometry.y.iloc[0], point.geometry.x.iloc[0]))
-    st.dataframe(iso.drop(columns="geometry"), use_container_width=True)
+    _map(layers, lang, f"iso_map_{lang}", legend=style.iso_legend(CONNECTIVITY.cutoffs_min, lang=lang),
+         frame=[iso, change[~change.geometry.is_empty], point])
+    table = pd.DataFrame({t("c22_iso_name", lang): iso["name_zh" if lang == "zh" else "name_en"],
+                          t("c22_cutoff", lang): iso["cutoff_min"], t("c22_area", lang): iso["area_km2"].round(1)})
+    st.dataframe(table, use_container_width=True, hide_index=True)
     st.download_button("GeoJSON", cd.with_params(iso).to_json(drop_id=True).encode("utf-8"),
                        file_name=f"isochrones_{origin.replace(':', '_')}_{modes}_{net.config_id}.geojson",
                        mime="application/geo+json", key="dl_iso")
@@ -367,17 +352,42 @@ def critical_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
     ranking, geoms = critical_cached(use_osm, origin_set, modes, statuses,
                                      progress=lambda k, n: bar.progress(k / n, text=f"{k}/{n}"))
     bar.empty()
-    names = ranking["name_zh" if lang == "zh" else "name_en"]
-    shown = ranking.drop(columns=["name_zh", "name_en"]).assign(name=names).set_index("name")
-    st.dataframe(shown.head(25).style.background_gradient(subset=["delta_min"], cmap="Reds").format(precision=1),
-                 use_container_width=True)
+    penalty = net.graph.graph["config"]["unreachable_penalty_min"]
+    st.caption(t("c22_critical_note", lang, origins=tr(origin_set, lang, LABELS), penalty=penalty))
+    shown = critical_table(ranking, lang)
+    st.dataframe(shown.head(25).style.background_gradient(subset=[t("c22_delta", lang)], cmap="Reds")
+                 .format(precision=1), use_container_width=True, hide_index=True)
     shown_geoms = geoms.dropna(subset=["geometry"])
-    _map([style.critical_layer(shown_geoms, ranking, lang=lang)] if len(shown_geoms) else [], lang, f"crit_map_{lang}")
+    _map([style.critical_layer(shown_geoms, ranking, lang=lang)] if len(shown_geoms) else [], lang, f"crit_map_{lang}",
+         legend=style.critical_legend(lang=lang), frame=[shown_geoms])
     if not len(shown_geoms):
         st.caption("没有移除后会变慢的连接。" if lang == "zh" else "No link makes these trips slower when removed.")
     st.download_button("CSV", csv_bytes(cd.with_params(ranking)),
                        file_name=f"critical_links_{origin_set}_{modes}_{net.config_id}.csv", mime="text/csv",
                        key="dl_crit")
+
+
+CRITICAL_COLUMNS = {"mean_before": "c22_mean_before", "mean_after": "c22_mean_after", "delta_min": "c22_delta",
+                    "worst_after": "c22_worst_after", "disconnected_pairs": "c22_disconnected"}
+
+
+def critical_table(ranking: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The ranking for reading: the link's name, then the figures under headers with units."""
+    out = pd.DataFrame({t("c22_link", lang): ranking["name_zh" if lang == "zh" else "name_en"]})
+    for col, key in CRITICAL_COLUMNS.items():
+        out[t(key, lang)] = ranking[col]
+    return out
+
+
+def scenario_sentence(net, lang: str, origin_set: str, modes: str, statuses: str, alt: tuple, pairs: int) -> str:
+    status, add, remove = alt
+    names = net.graph.graph.get("link_names", {})
+    def listed(ids):
+        return "、".join(names.get(i, (i, i))[0 if lang == "zh" else 1] for i in ids)
+    extra = (t("c22_with", lang, links=listed(add)) if add else "") + (
+        t("c22_without", lang, links=listed(remove)) if remove else "")
+    return t("c22_scenario_sentence", lang, base=tr(statuses, lang, LABELS), alt=tr(status, lang, LABELS), extra=extra,
+             modes=tr(modes, lang, LABELS), origins=tr(origin_set, lang, LABELS), pairs=f"{pairs:,}")
 
 
 def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
@@ -388,14 +398,14 @@ def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
         fmt = "{:.0%}" if key == "share_within" else "{:.1f}"
         col.metric(tr(key, lang, INDEX_LABELS), fmt.format(ind.at[key, "after"]),
                    delta=fmt.format(ind.at[key, "change"]), delta_color="inverse" if key != "share_within" else "normal")
-    st.table(indices_table(ind.rename(columns={"before": tr("before", lang), "after": tr("after", lang)}), lang))
+    st.table(indices_table(ind.rename(columns={"before": tr("before", lang), "after": tr("after", lang),
+                                               "change": t("c22_change", lang)}), lang))
     st.subheader(tr("diff", lang))
     st.dataframe(heat_table(res["diff"], net, lang, diverging=True), use_container_width=True)
-    payload = {"before": res["before"].attrs["params"], "after": res["after"].attrs["params"]}
     st.download_button("CSV", csv_bytes(res["diff"]),
                        file_name=f"scenario_diff_{origin_set}_{statuses}_vs_{alt[0]}_{net.config_id}.csv",
                        mime="text/csv", key="dl_scen")
-    st.caption(json.dumps(payload, ensure_ascii=False)[:400])
+    st.caption(scenario_sentence(net, lang, origin_set, modes, statuses, alt, int(ind.at["pairs", "before"])))
 
 
 
@@ -415,6 +425,9 @@ def route_tab(lang, use_osm, modes, statuses) -> None:
     destination = cols[1].text_input(t("c_route_to", lang), "胶东机场", key="c_route_to")
     try:
         minutes, legs, reason, places = route_cached(use_osm, origin, destination, modes, statuses)
+    except cd.UnplacedError as exc:
+        st.warning(t("c22_no_place", lang, name=exc.name_zh if lang == "zh" else exc.name_en))
+        return
     except ValueError as exc:
         st.warning(t("c_place_error", lang, err=str(exc)))
         return
@@ -422,15 +435,18 @@ def route_tab(lang, use_osm, modes, statuses) -> None:
         st.warning(f"{t('c_unreachable', lang)}: {t(f'c_reason_{reason}', lang)}")
         return
     st.metric(t("c_route_minutes", lang), f"{minutes:.0f}")
-    st.dataframe(pd.DataFrame({"": [describe_leg(leg, lang) for _, leg in legs.iterrows()]}), use_container_width=True,
-                 hide_index=True)
+    st.dataframe(pd.DataFrame({t("c22_leg", lang): [describe_leg(leg, lang).rsplit("  ", 1)[0]
+                                                      for _, leg in legs.iterrows()],
+                               t("c22_minutes", lang): legs["minutes"].round(1).to_numpy(),
+                               t("c22_km", lang): legs["km"].round(1).to_numpy()}),
+                 use_container_width=True, hide_index=True)
     shown = legs.dropna(subset=["geometry"]).copy()
-    shown["name_zh"] = [f"{r.line_zh} {r.minutes:.0f} 分钟" for r in shown.itertuples()]
-    shown["name_en"] = [f"{r.line_en} {r.minutes:.0f} min" for r in shown.itertuples()]
+    shown["name_zh"] = [f"{r.line_zh} {r.minutes:.0f} 分钟，{r.km:.1f} 公里" for r in shown.itertuples()]
+    shown["name_en"] = [f"{r.line_en} {r.minutes:.0f} min, {r.km:.1f} km" for r in shown.itertuples()]
     layers = [style.route_layer(shown, title=t("c_route_layer", lang))] if len(shown) else []
-    ends = pd.concat(places, ignore_index=True)
-    layers.append(style.origin_layer(gpd.GeoDataFrame(ends, geometry="geometry", crs=WGS84), lang=lang))
-    _map(layers, lang, f"route_map_{lang}")
+    ends = gpd.GeoDataFrame(pd.concat(places, ignore_index=True), geometry="geometry", crs=WGS84)
+    layers.append(style.origin_layer(ends, lang=lang))
+    _map(layers, lang, f"route_map_{lang}", legend=style.route_legend(lang=lang), frame=[shown, ends])
 
 
 @st.cache_data(show_spinner="通勤圈 Commute circle…")
@@ -453,7 +469,8 @@ def commute_tab(lang) -> None:
         frame = group.assign(name_zh=[f"{report.NAMES[c][0]} ≤{cutoff} 分钟" for c in group["cluster"]],
                              name_en=[f"{report.NAMES[c][1]} ≤{cutoff} min" for c in group["cluster"]])
         layers.append(style.commute_layer(frame, cutoff, rank, lang=lang))
-    _map(layers, lang, f"commute_map_{lang}")
+    _map(layers, lang, f"commute_map_{lang}", legend=style.commute_legend(sorted(set(bands["cutoff_min"])), lang=lang),
+         frame=[bands])
 
 
 @st.cache_data(show_spinner=False)
@@ -464,13 +481,28 @@ def validation_cached():
 
 
 def validation_tab(lang) -> None:
+    from analysis.validate import validation_shares
+
     st.caption(t("c_validation_note", lang))
     result = validation_cached()
-    cols = ["trip_id", "mode_class", "use", "reliable", "published_min", "model_min", "ratio", "ok", "source",
-            "source_date", "quote"]
-    st.dataframe(result[cols].style.format({"published_min": "{:g}", "model_min": "{:.1f}", "ratio": "{:.2f}"},
-                                           na_rep="—"),
-                 use_container_width=True, hide_index=True)
+    frames, _ = frames_once()
+    shares = validation_shares(result)
+    st.caption(t("c22_shares", lang, text="; ".join(
+        f"{t('c22_' + r.mode_class, lang)} {r.within}/{r.trips}" for r in shares.itertuples(index=False))))
+    yes_no = {"yes": t("c22_yes", lang), "no": t("c22_no", lang)}
+    table = pd.DataFrame({
+        t("c22_trip", lang): measures.trip_labels(result, frames, lang),
+        t("c22_mode_class", lang): [t(f"c22_{m}", lang) for m in result["mode_class"]],
+        t("c22_use", lang): [t(f"c22_{u}", lang) for u in result["use"]],
+        t("c22_reliable", lang): result["reliable"].map(yes_no),
+        t("c22_published", lang): result["published_min"],
+        t("c22_model", lang): result["model_min"].round(1),
+        t("c22_ratio", lang): result["ratio"].round(2),
+        t("c22_ok", lang): [yes_no["yes" if ok else "no"] for ok in result["ok"]],
+        t("c22_source", lang): result["source"], t("c22_date", lang): result["source_date"],
+        t("c22_quote", lang): result["quote"],
+    })
+    st.dataframe(table, use_container_width=True, hide_index=True)
 
 
 with boundary(st.error, lang_of(st.session_state, st.query_params), where="connectivity"):

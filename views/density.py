@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -18,11 +17,15 @@ from analysis.density import (
     kernel_density,
     within_uncertainty,
 )
+from analysis.points_io import check_weight, weight_issue
+from analysis.tiers import n_unlocated, placed_points, with_district_tier
+from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
 from atlas.export.metadata import analysis_geojson, analysis_metadata
-from atlas.pagekit import boundary, md, page_lang
+from atlas.pagekit import boundary, column_label, md, page_lang
+from atlas.uploads import localized_problems, upload_label, upload_limit
 from atlas.workers import read_upload_isolated
-from core.i18n import lang_of, t
+from core.i18n import VALUES, label, lang_of, t
 from core.settings import DENSITY, UPLOAD
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView
@@ -59,7 +62,9 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     out[num] = out[num].apply(lambda c: c.round(0 if c.abs().max() >= 100 else 2))
     name = "name_zh" if LANG == "zh" else "name_en"
     out = out.drop(columns=[c for c in ("name_zh", "name_en") if c != name and c in out])
-    headings = {c: tr(f"c_{c}") for c in out.columns if tr(f"c_{c}") != f"c_{c}"}
+    for col in out.select_dtypes("object").columns:  # issue 23: coded values (resource types …) as words
+        out[col] = out[col].map(lambda v: label(v, LANG) if isinstance(v, str) and v in VALUES else v)
+    headings = {c: tr(f"c_{c}") if tr(f"c_{c}") != f"c_{c}" else column_label(c, LANG) for c in out.columns}
     return out.rename(columns={**headings, name: tr("c_name")})
 
 
@@ -68,8 +73,8 @@ def points(digest: str | None, name: str | None, crs: str, lon: str | None, lat:
     """(points, problems): the atlas's resources layer, or the analyst's file, keyed by its digest (the
     bytes are not hashed on every rerun). A shared resource, not a per-call copy: a million points are
     held once, never mutated; big files are parsed in a worker process (atlas/workers.py)."""
-    if digest is None:
-        return resources.load(), []
+    if digest is None:  # issue 21: located features only; the others are counted apart (attrs)
+        return placed_points(resources.load()), []
     return read_upload_isolated(_data, name or "", crs=crs, lon=lon or None, lat=lat or None)
 
 
@@ -87,7 +92,10 @@ def city():
 def step_counts(src: tuple, zone_key: str, weight: str | None, _pts):
     pts = _pts
     z = zones(zone_key)
-    return (counts_by_zone(pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city()),
+    counts = counts_by_zone(pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city())
+    if zone_key == "districts" and src[0] is None:  # issue 21: the atlas's district-level features count too
+        counts = with_district_tier(counts, resources.load())
+    return (counts,
             clark_evans(pts, z, zone_id=ZONES[zone_key][1]))
 
 
@@ -116,8 +124,7 @@ def source_widgets(lang: str) -> tuple | None:
                             format_func=lambda m: tr("d_atlas") if m == "atlas" else tr("d_upload"))
     if mode == "atlas":
         return (None, None, "WGS84", None, None, None)
-    file = st.sidebar.file_uploader("CSV · Excel · GeoJSON · JSON · Shapefile (.zip) · KML · GeoPackage",
-                                    type=UPLOAD_TYPES)
+    file = st.sidebar.file_uploader(upload_label(LANG), type=UPLOAD_TYPES, help=upload_limit(LANG))  # issue 24
     crs = st.sidebar.selectbox(tr("d_crs"), ["WGS84", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:32650", "EPSG:32651"])
     lon = st.sidebar.text_input(tr("d_lon"), "")
     lat = st.sidebar.text_input(tr("d_lat"), "")
@@ -135,14 +142,15 @@ def source_widgets(lang: str) -> tuple | None:
 
 
 def usable_weight(pts, column: str) -> bool:
-    values = pd.to_numeric(pts[column], errors="coerce").to_numpy(dtype=float)
-    return bool(len(values)) and bool(np.all(np.isfinite(values) & (values >= 0)))
+    return len(pts) > 0 and weight_issue(pts[column]) is None  # issue 24: finite, >= 0, <= 1e12, not all zero
 
 
 def parameter_widgets(pts) -> dict:
     numeric = [c for c in pts.columns if c != "geometry" and pd.api.types.is_numeric_dtype(pts[c])]
     options = [NO_WEIGHT, *numeric]
     default = options.index("weight") if "weight" in options and usable_weight(pts, "weight") else 0
+    if "weight" in options and not default:  # issue 24: never silently passed over (nor silently used)
+        st.sidebar.warning(weight_notice(pts, "weight", LANG))
     lo_bw, hi_bw = DENSITY.bandwidth_range_m
     lo_c, hi_c = DENSITY.cell_range_m
     lo_r, hi_r = DENSITY.h3_range
@@ -150,11 +158,13 @@ def parameter_widgets(pts) -> dict:
         "zone_key": st.sidebar.selectbox(tr("d_zones"), list(ZONES), format_func=lambda k: tr(ZONES[k][0]),
                                          key="w_zones"),
         "metric": st.sidebar.selectbox(tr("d_colour_by"), METRICS, format_func=lambda m: tr(f"m_{m}")),
-        "scheme": st.sidebar.selectbox(tr("d_classes"), SCHEMES),
+        "scheme": st.sidebar.selectbox(tr("d_classes"), SCHEMES, format_func=lambda c: tr(f"cls_{c}")),
         "weight": st.sidebar.selectbox(tr("d_weight"), options, index=default, key="w_weight",
-                                       format_func=lambda c: tr("d_no_weight") if c == NO_WEIGHT else c),
-        "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0),
-        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0),
+                                       format_func=lambda c: tr("d_no_weight") if c == NO_WEIGHT
+                                       else column_label(c, LANG)),
+        "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0,
+                                         format=tr("fmt_m")),  # issue 23: "2000 m", not "2000.00"
+        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0, format=tr("fmt_m")),
         "resolution": st.sidebar.slider(tr("d_res"), lo_r, hi_r, DENSITY.hotspot_resolution),
         "k_ring": st.sidebar.slider(tr("d_kring"), 1, 3, DENSITY.k_ring),
         "confidence": st.sidebar.select_slider(tr("d_conf"), [0.90, 0.95, 0.99], DENSITY.confidence,
@@ -167,17 +177,17 @@ def parameter_widgets(pts) -> dict:
                                          key="w_max_unc")
                     if "pos_uncertainty_m" in pts.columns else None),
         "shown": tuple(st.sidebar.multiselect(tr("dmap_layers"), MAP_LAYERS, default=["zones", "hexes", "points"],
-                                              format_func=lambda k: tr(f"dmap_{k}"), key="w_dmap_layers")),
+                                              format_func=lambda k: tr(f"dmap_{k}"), key="w_dmap_layers",
+                                              placeholder=tr("choose"))),
     }
 
 
 def run(src: tuple, p: dict, pts):
     """What the map needs (counts, Gi* hexagons); the KDE only when its layer is switched on."""
-    if p["weight"] is not None and not usable_weight(pts, p["weight"]):
-        msg = (f"权重列 {p['weight']!r} 含空值、负值或非有限值；请修正文件或选择“无” · Weight column {p['weight']!r} "
-               "has missing, negative or non-finite values: fix those rows or choose “none” as the weight.")
-        raise ValueError(msg)
+    check_weight(pts, p["weight"])  # issue 24: inf, 1e308, negative, all-zero weights refused in the reader's language
     key = (*src[:5], p["max_unc"])  # the cache key (digest, name, crs, lon, lat, precision): never the bytes
+    check_page(city=city(), cell_m=min(p["cell_m"], p["bandwidth_m"]), bandwidth_m=p["bandwidth_m"],  # issue 24
+               resolution=p["resolution"], kde="kde" in p["shown"])  # costs checked before they are paid
     bar = st.progress(0, text=tr("d_counting"))
     counts, ce = step_counts(key, p["zone_key"], p["weight"], pts)
     if p["cell_m"] > p["bandwidth_m"]:
@@ -341,7 +351,8 @@ def params_sentence(p: dict) -> str:
 
     hex_km2 = f"{h3.average_hexagon_area(p['resolution'], unit='km^2'):.2g}"
     return tr("d_params", bw=p["bandwidth_m"], cell=p["cell_m"], res=p["resolution"], hex_km2=hex_km2,
-              k=p["k_ring"], conf=p["confidence"], weight=p["weight"] or tr("d_no_weight"))
+              k=p["k_ring"], conf=p["confidence"],
+              weight=column_label(p["weight"], LANG) if p["weight"] else tr("d_no_weight"))
 
 
 def hot_sentence(gi: dict) -> str:
@@ -364,6 +375,7 @@ def page(lang: str) -> None:
         st.info(tr("d_upload_first"))
         return
     pts, problems = points(*src)
+    problems = localized_problems(problems, LANG)  # issue 24: every row problem in the reader's language
     if problems:
         show_problems(problems, lang)
     if len(pts) < 2:
@@ -376,6 +388,8 @@ def page(lang: str) -> None:
         problems = [*problems, *offshore]
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
+    if n_unlocated(pts):  # issue 21
+        st.caption(tr("t21_unlocated_left_out", n=n_unlocated(pts), d=len(pts.attrs["unlocated"].get("district", []))))
     if p["max_unc"] is not None:  # only frames that carry pos_uncertainty_m (the atlas's; some uploads)
         pts = within_uncertainty(pts, max_uncertainty_m=p["max_unc"])
     if pts.attrs.get("left_out"):

@@ -58,7 +58,7 @@ def filter_widgets(state: ViewState, lang: str) -> dict[str, tuple[str, ...]]:
         kind = key if key in ("district", "cluster") else None
         picked = col.multiselect(t("rtype" if key == "type" else key, lang), allowed,
                                  default=[v for v in start[key] if v in allowed], key=f"x_{key}",
-                                 format_func=lambda v, k=kind: label(v, lang, k))
+                                 format_func=lambda v, k=kind: label(v, lang, k), placeholder=t("choose", lang))
         if picked:
             chosen[key] = tuple(picked)
     return chosen
@@ -91,7 +91,7 @@ def data_section(state: ViewState, lang: str) -> None:
     d1.download_button(t("e_download", lang, name=title + FORMATS[fmt][0], size=human_size(len(data))), data,
                        file_name=title + FORMATS[fmt][0], mime=FORMATS[fmt][1], key="x_download")
     meta_bytes = metadata_bytes(meta)
-    d2.download_button(t("e_meta", lang, size=human_size(len(meta_bytes))), meta_bytes,
+    d2.download_button(t("meta_json", lang, size=human_size(len(meta_bytes))), meta_bytes,
                        file_name=title + FORMATS[fmt][0] + ".meta.json", mime="application/json", key="x_meta")
 
 
@@ -103,7 +103,8 @@ def briefing_section(state: ViewState, lang: str) -> None:
                               max_chars=80, key="b_title")
         subtitle = st.text_input(t("e_subtitle", lang), "", max_chars=120, key="b_subtitle")
         c1, c2, c3 = st.columns(3)
-        preset = c1.selectbox(t("e_preset", lang), list(PRESETS), key="b_preset")
+        preset = c1.selectbox(t("e_preset", lang), list(PRESETS), key="b_preset",
+                              format_func=lambda p: t(f"preset_{p}", lang))
         fmt = c2.radio(t("e_format", lang), ["png", "pdf"], horizontal=True, key="b_fmt")
         focus = c3.selectbox(t("b_focus", lang), [*focus_choices(base_map()), "view"], key="b_focus",
                              format_func=lambda f: briefmodel.focus_label(f, lang))

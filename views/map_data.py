@@ -22,8 +22,10 @@ from layers.atlas_map import MapLayer, MapView, overlay_group, publish_layer, re
 
 @st.cache_resource(show_spinner=False)
 def frames_once():
-    """All layers, loaded and validated once per process (shared read-only by sessions)."""
-    frames = mapmodel.load_frames()
+    """All layers, loaded and validated once per process (shared read-only by sessions); notes and sources
+    name the features they mention (:func:`atlas.mappage.names_for_ids`)."""
+    frames, errors = mapmodel.load_frames()
+    frames = (mappage.names_for_ids(frames), errors)
     print("atlas: layers loaded", flush=True)  # bench/load_sessions.py counts these
     return frames
 
@@ -87,6 +89,16 @@ def base_groups(view: MapView) -> list:
 def _fresh(group):
     """A private copy of a cached group: streamlit-folium renames and re-parents what it renders."""
     return copy.deepcopy(group)
+
+
+@st.cache_resource(show_spinner=False)
+def bays_once() -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the three bay clusters: what the default view shows whole."""
+    bays = frames_once()[0].get("clusters")
+    if bays is None or bays.empty:
+        return None
+    bays = bays[bays["category"] == "bay_cluster"]
+    return tuple(round(float(v), 5) for v in bays.total_bounds) if not bays.empty else None
 
 
 @st.cache_resource(show_spinner=False)

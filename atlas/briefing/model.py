@@ -10,6 +10,7 @@ import math
 
 import geopandas as gpd
 
+from analysis.tiers import placed_points
 from atlas import mapmodel
 from atlas.briefing.style import BriefLayer
 from atlas.viewstate import ViewState
@@ -59,6 +60,7 @@ def brief_layers(frames: dict[str, gpd.GeoDataFrame], state: ViewState,
     for key, gdf in shown.items():
         if key not in state.layers:
             continue
+        gdf = placed_points(gdf)  # issue 21: a feature without a place of its own is not drawn (footnote counts it)
         out.append(BriefLayer(key, label(key, state.lang), gdf, mapmodel.SPECS[key].style,
                               label_column=name if key in LABELLED else None,
                               legend=legend_rows(frames, state, key),

@@ -27,6 +27,7 @@ from matplotlib.patches import Rectangle
 from matplotlib_scalebar.scalebar import ScaleBar
 from shapely.geometry import box
 
+from analysis.tiers import n_unlocated
 from atlas import fonts
 from atlas.briefing import basemap as briefbase
 from atlas.briefing import labels as brieflabels
@@ -447,4 +448,7 @@ def attribution(layers: list[BriefLayer], lang: str, data_date: str) -> str:
     analyses = [layer.title for layer in layers if layer.values]
     if analyses:
         text += " " + t("b_analysis", lang, names=("、" if lang == "zh" else ", ").join(analyses))
+    unlocated = sum(n_unlocated(layer.frame) for layer in layers)  # issue 21: not drawn, said so
+    if unlocated:
+        text += " " + t("t21_not_located_footnote", lang, n=unlocated)
     return text

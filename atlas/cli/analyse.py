@@ -18,6 +18,7 @@ import sys
 
 import pandas as pd
 
+from atlas import costs
 from atlas.cli.common import EXIT_UNAVAILABLE, CliError, apply_filters, load_named, parse_filters, write_export
 from atlas.export.formats import as_table
 from core.crs import to_measure_crs
@@ -82,7 +83,7 @@ def parse_params(items: list[str]) -> dict:
             msg = f"bad --param {item!r}: use NAME=VALUE"
             raise CliError(msg)
         if raw.startswith("@"):
-            out[name.strip()] = to_measure_crs(load_named(raw[1:]))
+            out[name.strip()] = to_measure_crs(_placed(load_named(raw[1:])))
             continue
         try:
             out[name.strip()] = ast.literal_eval(raw)
@@ -132,13 +133,17 @@ def cmd_analysis(args) -> int:
     if first in NETWORK_ARGS:
         subject, layers = build_network(), []
     else:
-        subject, layers = to_measure_crs(apply_filters(load_named(args.layer), filters)), [args.layer]
+        subject, layers = to_measure_crs(_placed(apply_filters(load_named(args.layer), filters))), [args.layer]
     try:
         sig.bind(subject, **params)
     except TypeError as exc:
         msg = f"bad parameters for {args.method}{sig}: {exc}"
         raise CliError(msg) from None
     _check_numbers(sig, params)
+    try:  # issue 24: grid cells, hexagons, matrix pairs estimated from the parameters and the extent
+        costs.check_call(sig, subject, params)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     print(f"running {args.command}.{args.method} …", file=sys.stderr)
     try:
         result = fn(subject, **params)
@@ -168,3 +173,14 @@ def _check_numbers(sig: inspect.Signature, params: dict) -> None:
 def _missing_method(kind: str) -> int:
     print(f"qd-atlas {kind}: error: name a method (listed above)", file=sys.stderr)
     return 2
+
+
+def _placed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Issue 21: only features with a place of their own go into an analysis; stderr says how many did not."""
+    from analysis.tiers import n_unlocated, placed_points
+
+    kept = placed_points(frame)
+    if n_unlocated(kept):
+        print(f"{n_unlocated(kept)} features left out: no place of their own (known only to a district or the "
+              "city)", file=sys.stderr)
+    return kept

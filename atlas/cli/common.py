@@ -5,15 +5,15 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-from tqdm import tqdm
+from core.files import writable_target, write_together
 
-from atlas.export.formats import FORMATS, export_bytes, human_size, safe_filename
-from atlas.export.metadata import build_metadata, metadata_bytes
-from core.files import write_together
-from layers import catalog
-from layers.filters import FILTERS, filter_frame
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+# geopandas, the layers and the export formats are imported where used: a command refused on its
+# arguments (an over-budget grid, a bad --filter) answers before the heavy libraries load
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -37,15 +37,37 @@ def out_path(out: str | None, default_name: str) -> Path | None:
     if not path.parent.is_dir():
         msg = f"output folder {str(path.parent)!r} does not exist"
         raise CliError(msg)
+    try:  # a FIFO, device or socket is refused before any work, not after it
+        writable_target(path)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     return path
+
+
+def utf8_text(text: str) -> str:
+    """An argparse ``type`` for text that is drawn (``--title``): bytes that are not UTF-8 are refused in one
+    line (the shell passes them through as surrogates, which the font renderer cannot draw)."""
+    import argparse
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text.encode("utf-8", "surrogateescape")[exc.start:exc.end + 3]
+        msg = f"not UTF-8 text (bytes {bad!r}); set a UTF-8 locale or re-encode the text"
+        raise argparse.ArgumentTypeError(msg) from None
+    return text
 
 
 def progress(steps: list[str], label: str):
     """A progress bar over named steps (stderr; silent when not a terminal)."""
+    from tqdm import tqdm
+
     return tqdm(steps, desc=label, unit="step", file=sys.stderr, disable=None, leave=False)
 
 
 def load_named(name: str) -> gpd.GeoDataFrame:
+    from layers import catalog
+
     table = catalog.loaders()
     if name not in table:
         msg = f"unknown layer {name!r}; choose one of: {', '.join(table)}"
@@ -55,6 +77,8 @@ def load_named(name: str) -> gpd.GeoDataFrame:
 
 def parse_filters(items: list[str]) -> dict[str, tuple[str, ...]]:
     """``["district=laoshan,jimo", "status=operating"]`` → {"district": (...), ...}, validated."""
+    from layers.filters import FILTERS
+
     out: dict[str, tuple[str, ...]] = {}
     for item in items:
         key, sep, raw = item.partition("=")
@@ -73,6 +97,8 @@ def parse_filters(items: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 def apply_filters(gdf: gpd.GeoDataFrame, filters: dict[str, tuple[str, ...]]) -> gpd.GeoDataFrame:
+    from layers.filters import FILTERS, filter_frame
+
     return filter_frame(gdf, **{FILTERS[k][0]: v for k, v in filters.items()})
 
 
@@ -94,6 +120,9 @@ def resolve_format(fmt: str | None, out: str | None, known: dict[str, str]) -> s
 
 def write_export(frame, args, *, title: str, layers: list[str], filters: dict, params: dict | None = None) -> None:
     """Encode ``frame`` per ``args`` and write it (+ sidecar, both or neither); reports the size on stderr."""
+    from atlas.export.formats import FORMATS, export_bytes, human_size, safe_filename
+    from atlas.export.metadata import build_metadata, metadata_bytes
+
     args.format = resolve_format(args.format, args.out, {k: v[0] for k, v in FORMATS.items()})
     suffix = FORMATS[args.format][0]
     path = out_path(args.out, safe_filename(title, suffix))

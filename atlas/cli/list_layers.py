@@ -13,7 +13,7 @@ def cmd_layers(args) -> int:
         try:
             gdf = load()
             rows.append({"layer": name, "features": len(gdf),
-                         "geometry": ",".join(sorted(gdf.geometry.geom_type.unique()))})
+                         "geometry": ",".join(sorted(gdf.geometry.geom_type.dropna().unique()))})
         except (OSError, ValueError, KeyError) as exc:
             rows.append({"layer": name, "features": None, "error": str(exc).splitlines()[0]})
     if args.json:

@@ -13,6 +13,7 @@ Exit codes: 0 success, 2 bad arguments, 3 analysis not available, 1 other failur
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -20,7 +21,7 @@ import threading
 from atlas.cli import density as cli_density  # light: its analysis imports happen when a method runs
 from atlas.cli import density_report  # light: its analysis imports happen when a report is asked for
 from atlas.cli import route as cli_route  # light: its heavy imports happen when a route is asked for
-from atlas.cli.common import EXIT_FAIL, EXIT_OK, CliError
+from atlas.cli.common import EXIT_FAIL, EXIT_OK, CliError, utf8_text
 from core.settings import BRIEF_DEFAULT_LAYERS, BRIEFING, DATA, EXPORT
 
 EXAMPLES = """examples:
@@ -83,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     density_report.add_parser(sub)
 
     p = sub.add_parser("briefing", help="render a print-quality briefing sheet (PNG/PDF)")
-    p.add_argument("--title", required=True)
-    p.add_argument("--subtitle", default="")
+    p.add_argument("--title", required=True, type=utf8_text)
+    p.add_argument("--subtitle", default="", type=utf8_text)
     p.add_argument("--preset", choices=[n for n, _, _ in BRIEFING.presets], default=BRIEFING.preset)
     p.add_argument("--format", "-f", choices=["png", "pdf"], default=None,
                    help="default: from --out's suffix, else png")
@@ -117,15 +118,31 @@ def _on_sigterm(signum, _frame) -> None:
     raise Interrupted(signum)
 
 
+def _quiet_exit(signum, _frame) -> None:
+    """A signal once the work is done (files written, or the refusal printed): end now, quietly."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
-    if threading.current_thread() is threading.main_thread():
+    main_thread = threading.current_thread() is threading.main_thread()
+    if main_thread:
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return _main(argv)
+        try:
+            code = _main(argv)
+        finally:  # from here on nothing is half-done: a late SIGTERM/SIGINT must not raise (no traceback)
+            if main_thread:
+                signal.signal(signal.SIGTERM, _quiet_exit)
+                signal.signal(signal.SIGINT, _quiet_exit)
     except (KeyboardInterrupt, Interrupted) as exc:
         code = 143 if isinstance(exc, Interrupted) else 130
         print("qd-atlas: interrupted; nothing was left half-written", file=sys.stderr)
-        return code
+    return code
 
 
 def _handler(command: str):
@@ -142,8 +159,39 @@ COMMANDS = {"layers": ("list_layers", "cmd_layers"), "export": ("export", "cmd_e
             "density-report": ("density_report", "cmd_density_report")}
 
 
+def _check_out(args) -> None:
+    from pathlib import Path
+
+    from core.files import check_folder, writable_target
+
+    out = getattr(args, "out", None)
+    if out is None or out == "-":
+        return
+    if args.command == "density-report":
+        check_folder(out, density_report.result_names(bool(args.points)))
+        return
+    if Path(out).is_dir():
+        return  # the command says "is a folder; give a file name"
+    writable_target(Path(out))
+    if getattr(args, "no_sidecar", True) is False:
+        writable_target(Path(str(out) + ".meta.json"))
+
+
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    try:  # issue 24: a FIFO, device or socket as --out (or its sidecar) is refused before any work
+        _check_out(args)
+    except ValueError as exc:
+        print(f"qd-atlas {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "density" and args.method:  # issue 24: over-budget calls refused before any heavy import
+        from atlas.costs import fast_check
+
+        try:
+            fast_check(args.command, args.method, args.layer, args.param, args.filter)
+        except ValueError as exc:
+            print(f"qd-atlas {args.command}: error: {exc}", file=sys.stderr)
+            return 2
     # imported per command, not at start: a briefing does not pay for the analysis modules
     if args.command == "density":
         handler = cli_density.cmd_density  # the layers or the analyst's --points; hot_spots

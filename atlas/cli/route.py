@@ -41,6 +41,9 @@ def add_parser(sub) -> None:
                    help="%(choices)s (default: %(default)s)")
     p.add_argument("--scenario", choices=_NetworkChoices("STATUS_SETS"), default="today", metavar="SCENARIO",
                    help="which links run: today (default), + under construction, + planned (%(choices)s)")
+    p.add_argument("--roads", choices=["auto", "strategic", "osm"], default="auto",
+                   help="car network: the cached OpenStreetMap streets when there are some (auto, default), "
+                        "the strategic roads only, or the OSM cache (an error when none is cached)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
 
@@ -57,7 +60,7 @@ def cmd_route(args) -> int:
             places.append(cd.resolve_place(frames, text))
         except ValueError as exc:
             raise CliError(str(exc)) from None
-    graph = cd.base_network(frames)
+    graph = cd.base_network(frames, _roads(getattr(args, "roads", "auto")))
     minutes, legs, reason = cd.route_between(graph, places[0], places[1], modes=args.mode, scenario=args.scenario)
     names = [p.at[0, "name_zh" if args.lang == "zh" else "name_en"] for p in places]
     if not math.isfinite(minutes):
@@ -65,13 +68,27 @@ def cmd_route(args) -> int:
         print(f"{names[0]} → {names[1]}: unreachable by {args.mode} ({reason_text(reason)})")
         return EXIT_FAIL
     print(f"minutes: {round(minutes)}")
-    print(f"# {names[0]} → {names[1]} · {args.mode} · {args.scenario}")
+    roads = "OSM streets" if graph.graph.get("road_source") == "osm" else "strategic roads"
+    print(f"# {names[0]} → {names[1]} · {args.mode} · {args.scenario} · {roads}")
     for _, leg in legs.iterrows():
         print(f"  {describe_leg(leg, args.lang)}")
     for zh, en, unc in cd.uncertain_ends(places):
         name = zh if args.lang == "zh" else en
         print(f"# note: {name} is placed only to ±{unc:,.0f} m; its access leg is as approximate")
     return 0
+
+
+def _roads(choice: str):
+    """The osmnx street graph when it is cached and wanted, else None (the strategic roads)."""
+    from analysis import osm_roads
+
+    if choice == "strategic":
+        return None
+    roads = osm_roads.load_cached_roads()
+    if roads is None and choice == "osm":
+        msg = f"no cached OSM streets at {osm_roads.cache_path()}; run: python -m analysis.osm_roads --download"
+        raise CliError(msg)
+    return roads
 
 
 def reason_text(code: str) -> str:

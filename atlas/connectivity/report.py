@@ -18,7 +18,7 @@ from analysis import corridor as cd
 from analysis.cluster_access import BAY_CLUSTERS, cluster_members, group_matrix
 from analysis.commute import anchors, commute_circle
 from analysis.connectivity import compile_network, travel_time_matrix
-from analysis.validate import outside_tolerance, table_markdown, validate
+from analysis.validate import outside_tolerance, shares_markdown, table_markdown, validate, validation_shares
 from core.crs import to_measure_crs
 from core.settings import ROOT
 
@@ -86,7 +86,9 @@ def readme_block(validation: pd.DataFrame) -> str:
         lines.append(f"| {NAMES[name][0]} {NAMES[name][1]} | " + " | ".join(cells) + " |")
     reliable = validation[validation["reliable"] == "yes"]
     lines += ["", f"Validation against {len(validation)} published trips ({len(reliable)} reliable; tolerance ±20 % "
-              "metro/rail, ±40 % road):", "", table_markdown(validation)]
+              "metro/rail, ±40 % road). Calibration trips set parameters and are not counted; a reliable validation "
+              "trip the model fails stays failed:", "", shares_markdown(validation_shares(validation)), "",
+              table_markdown(validation)]
     return "\n".join(lines)
 
 

@@ -143,7 +143,8 @@ def _csv(frame: pd.DataFrame, precision: int, bom: bool) -> bytes:
     table = pd.DataFrame(_records(frame), columns=[str(c) for c in frame.columns if not _is_geometry_column(frame, c)])
     if isinstance(frame, gpd.GeoDataFrame):
         geoms = frame.geometry.values
-        if len(frame) and all(g is not None and g.geom_type == "Point" for g in geoms):
+        present = [g for g in geoms if g is not None and not g.is_empty]
+        if present and all(g.geom_type == "Point" for g in present):  # no position: empty lon/lat cells
             table["lon"] = np.round(shapely.get_x(geoms), precision)
             table["lat"] = np.round(shapely.get_y(geoms), precision)
         else:
@@ -210,8 +211,10 @@ def read_bytes(data: bytes, fmt: str) -> pd.DataFrame:
     if fmt == "csv":
         table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
         if {"lon", "lat"} <= set(table.columns):
-            geom = gpd.points_from_xy(table.pop("lon").astype(float), table.pop("lat").astype(float))
-            return gpd.GeoDataFrame(table, geometry=geom, crs=WGS84)
+            lon = pd.to_numeric(table.pop("lon").replace("", np.nan))
+            lat = pd.to_numeric(table.pop("lat").replace("", np.nan))
+            geom = [None if np.isnan(x) or np.isnan(y) else shapely.Point(x, y) for x, y in zip(lon, lat, strict=True)]
+            return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geom, crs=WGS84), crs=WGS84)
         if "wkt" in table:
             wkt = np.array([w or None for w in table.pop("wkt")], dtype=object)  # empty cell: no geometry
             return gpd.GeoDataFrame(table, geometry=shapely.from_wkt(wkt), crs=WGS84)

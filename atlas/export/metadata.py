@@ -81,6 +81,10 @@ def build_metadata(frame: pd.DataFrame, *, layers: list[str] = (), title: str = 
     units = column_units(frame)
     if units:
         meta["units"] = units
+    if "location_tier" in frame.columns:  # issue 21: how many rows have no position, and why
+        tiers = frame["location_tier"].fillna("").astype(str).value_counts()
+        meta["location_tiers"] = {str(k): int(v) for k, v in tiers.items()}
+        meta["features_without_position"] = int(sum(v for k, v in tiers.items() if k in ("district", "city")))
     return meta
 
 
