@@ -599,6 +599,9 @@ STRINGS.update({
 # --- issue 25 ---
 STRINGS.update({
     "c_perimeter_km": ("周长(公里)", "Perimeter (km)"),
+    "b_neighbour_osm": ("邻近陆地(OpenStreetMap 海岸线)", "Neighbouring land (OpenStreetMap coastline)"),
+    "b_coast_osm": ("海岸线与邻近陆地:© OpenStreetMap 贡献者(ODbL)。",
+                    "Coastline and neighbouring land: © OpenStreetMap contributors (ODbL)."),
     "d_dl_table_meta": ("三湾对比元数据 JSON", "Bay comparison metadata JSON"),
     "d_ce_note": ("Clark-Evans R 已做边缘校正（Donnelly 1978：按分区面积与周长计算随机分布下的期望最近邻距离），"
                   "海岸线使分区边缘很长，未校正的 R 会偏大。",

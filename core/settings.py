@@ -147,8 +147,16 @@ class BriefingDefaults:
     approx_uncertainty_m: float = 100.0
     #: … or, if more, what this much paper covers at the map's scale (a smaller error does not show)
     approx_paper_mm: float = 1.0
-    #: a label may sit at most this far (mm on paper) from its feature, joined by a leader line
-    max_label_offset_mm: float = 20.0
+    #: a label may sit at most this far (mm on paper) from its feature, joined by a leader line, and never
+    #: across water from it (at 20 mm, without that rule, a Laoshan campus's name sat across Jiaozhou Bay)
+    max_label_offset_mm: float = 16.0
+    #: the least white space between two labels (mm): "市南区" and "市南软件园" must not read as one name
+    label_gap_mm: float = 0.8
+    #: water shorter than this (mm on paper) between a feature and its label does not count as crossing
+    water_tolerance_mm: float = 0.4
+    #: smallest type (points) for labels and legend per preset: a slide is read from across a room
+    min_font_pt: tuple[tuple[str, float], ...] = (("slide-16:9", 9.0),)
+    min_font_pt_default: float = 7.5
     #: adjustText iterations (each costs ~5 ms on a 2-core machine; labels it leaves colliding are
     #: re-placed on rings around their feature, see atlas/brieflabels.py)
     label_iterations: int = 30

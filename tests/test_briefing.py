@@ -22,7 +22,7 @@ from atlas.briefing import model as briefmodel
 from atlas.briefing.render import attribution, build_sheet, load_base, render_briefing, sheet_pixels
 from atlas.briefing.style import BriefLayer, dashes, mpl_style
 from atlas.viewstate import ViewState
-from core.settings import BRIEF_DEFAULT_LAYERS
+from core.settings import BRIEF_DEFAULT_LAYERS, BRIEFING
 from tests.conftest import ROOT
 
 TITLE = "青岛湾区科创走廊 · 创新资源"
@@ -104,7 +104,9 @@ def _map_axes(fig):
 def test_the_map_fills_the_16_9_slide(view_layers, base):
     with build_sheet(view_layers, title=TITLE, preset="slide-16:9", dpi=50, base=base) as fig:
         pos = _map_axes(fig).get_position()
-        assert pos.width * pos.height > 0.55  # was ~40 % of the page; now the page minus title, panel, footer
+        # was ~40 % of the page; now the page minus title, panel (4 in wide on a slide: a two-column legend in
+        # type large enough to read when projected), footer
+        assert pos.width * pos.height > 0.5
 
 
 def test_default_extent_is_the_corridor_and_focus_narrows_it(base):
@@ -188,7 +190,7 @@ def test_approximate_positions_are_drawn_pale_and_explained(base):
         alphas = markers[0].get_facecolors()[:, 3]
         assert alphas.tolist() == pytest.approx([1.0, 1.0, APPROX_ALPHA])  # only the 2.5 km one is approximate
         legend_texts = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
-        assert f"approximate (off by > {round(threshold, -1):,.0f} m)" in " ".join(legend_texts)
+        assert f"approximate (off by > {round(threshold, -1):,.0f} m)" in " ".join(legend_texts).replace("\n", " ")
     with build_sheet([layer], title="t", dpi=50, base=base, lang="en", focus="district:shinan") as fig:
         assert approx_threshold_m(_map_axes(fig)) < 200  # a larger scale shows smaller errors
     # missing uncertainty counts as 0: no approximate row
@@ -209,7 +211,9 @@ def test_the_source_line_is_for_the_reader_in_the_sheets_language(frames):
     assert en.startswith("Sources:") and "© OpenStreetMap contributors" in en
     no_osm = [BriefLayer(layer.key, layer.title, layer.frame.drop(columns=["licence", "source_ref"], errors="ignore")
                          .assign(source="official address"), layer.style) for layer in layers]
-    assert "OpenStreetMap" not in attribution(no_osm, "en", "2026-11-01")
+    # the features' positions are not credited to OSM; the base's coastline (OSM land polygons) still is
+    positions, _, coast = attribution(no_osm, "en", "2026-11-01").partition("Coastline and neighbouring land")
+    assert "OpenStreetMap" not in positions and "© OpenStreetMap contributors" in coast
 
 
 def test_the_title_is_bold_in_the_bold_face(view_layers, base):
@@ -366,6 +370,39 @@ def test_default_sheet_matches_its_golden_image(lang, frames, base, artifacts_di
     assert got.shape == want.shape
     diff = np.abs(got - want).max(axis=2)
     assert diff.mean() < 2.0 and (diff > 60).mean() < 0.01, (diff.mean(), (diff > 60).mean())
+
+
+def test_the_water_rule_itself(base):  # here, not in test_briefing_labels: its sheets hold the render lock
+    """A feature on the Laoshan shore: a label over the sea beside it is fine, one on the far shore is not."""
+    from atlas.briefing.labels import WaterCheck
+    from atlas.briefing.render import water_of
+
+    with build_sheet([], title="t", preset="A4-landscape", dpi=60, lang="en", base=base) as fig:
+        ax = next(a for a in fig.axes if a.get_gid() == "map")
+        check = WaterCheck(ax, water_of(base, box(*ax.get_xlim()[:1], ax.get_ylim()[0],
+                                                          ax.get_xlim()[1], ax.get_ylim()[1])))
+        pts = gpd.GeoSeries.from_xy([120.38, 120.395, 120.20], [36.07, 36.05, 35.98], crs=4326).to_crs(BRIEFING.crs)
+        disp = ax.transData.transform([[p.x, p.y] for p in pts])
+        near, far = disp[1], disp[2]  # the sea off 浮山湾; the 黄岛 shore across the bay mouth
+        assert not check(disp[0], np.r_[near - 2, near + 2])
+        assert check(disp[0], np.r_[far - 2, far + 2])
+
+
+def test_neighbouring_land_comes_from_the_published_coastline(base):
+    """geodata/coast_land.geojson (OpenStreetMap land via roaring-landmask, clipped once): sea and bay are not
+    land, Rizhao's coast is; the sheet credits it and its legend no longer says "schematic"."""
+    land = gpd.read_file(ROOT / "geodata" / "coast_land.geojson")
+    assert land["licence"].tolist() == ["ODbL-1.0"] and "roaring-landmask" in land["source"].iloc[0]
+    shape = land.geometry.iloc[0]
+    assert not shape.contains(Point(120.6, 35.9)) and not shape.contains(Point(120.25, 36.10))  # sea, bay
+    assert shape.contains(Point(119.4, 35.5)) and shape.contains(Point(120.38, 36.07))  # Rizhao, Shinan
+    assert (ROOT / "geodata" / "coast_land.geojson").stat().st_size < 300_000
+    with build_sheet([], title=TITLE, focus="city", dpi=40, base=base, lang="en") as fig:
+        legend = [t.get_text().replace("\n", " ") for a in fig.axes if a.get_legend()
+                  for t in a.get_legend().get_texts()]
+        footer = " ".join(t.get_text() for t in fig.texts)
+    assert any("OpenStreetMap coastline" in text for text in legend) and not any("schematic" in x for x in legend)
+    assert "Coastline and neighbouring land: © OpenStreetMap contributors" in footer.replace("\n", " ")
 
 
 def test_features_without_a_place_are_not_drawn_but_counted_in_a_footnote(frames):

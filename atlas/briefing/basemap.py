@@ -13,6 +13,8 @@ from the sea and the legend says "schematic".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -105,12 +107,36 @@ def land_border(city: gpd.GeoDataFrame) -> LineString:
     return LineString(part)
 
 
-def neighbour_land(city: gpd.GeoDataFrame, extent: Polygon) -> shapely.Geometry:
-    """Neighbouring land (schematic, EPSG:4549) inside ``extent``: beyond the land border, away from the sea.
+COAST_FILE = Path(__file__).resolve().parents[2] / "geodata" / "coast_land.geojson"
 
-    The border's two coastal ends are extended straight out of the map (the SW end
-    westwards, the NE end northwards); the area they enclose with the border is land.
+
+@lru_cache(maxsize=1)
+def coast_land() -> shapely.Geometry | None:
+    """Land from the published coastline (OpenStreetMap land polygons via roaring-landmask, clipped once by
+    ``geodata/build_coast.py``; EPSG:4549), or None when the file is absent (then the schematic fallback)."""
+    if not COAST_FILE.is_file():
+        return None
+    return gpd.read_file(COAST_FILE).to_crs(CRS).geometry.union_all()
+
+
+def neighbour_land(city: gpd.GeoDataFrame, extent: Polygon) -> shapely.Geometry:
+    """Land other than Qingdao's (EPSG:4549) inside ``extent``.
+
+    From the published coastline (:func:`coast_land`) where the atlas has it: that land minus Qingdao's
+    outline (slivers under 100 m wide along the shared coast dropped). Otherwise schematic: the land
+    border's two coastal ends are extended straight out of the map (the SW end westwards, the NE end
+    northwards); the area they enclose with the border is land.
     """
+    land = city.to_crs(CRS).geometry.union_all()
+    osm = coast_land()
+    if osm is not None:
+        other = osm.intersection(extent.buffer(1000)).difference(land)
+        return other.buffer(-50).buffer(50).intersection(extent).difference(land)
+    return schematic_neighbour_land(city, extent)
+
+
+def schematic_neighbour_land(city: gpd.GeoDataFrame, extent: Polygon) -> shapely.Geometry:
+    """The schematic fallback of :func:`neighbour_land` (no coastline beyond Qingdao's outline)."""
     border = land_border(city)
     far = 1_000_000.0
     (ax_, ay), (bx, by) = border.coords[0], border.coords[-1]

@@ -5,8 +5,10 @@ spot of their own area, never moved afterwards), then feature labels by rank (na
 labs, parks, universities …), pushed off markers and each other by adjustText
 (https://github.com/Phlya/adjustText). Afterwards every feature label is checked from
 the drawn artists: one that still overlaps a label or a marker, or sits farther than
-``BRIEFING.max_label_offset_mm`` from its feature, is dropped (lowest rank first); a
-label moved off its feature gets a thin leader line.
+``BRIEFING.max_label_offset_mm`` from its feature, or across water from it (the line from the
+feature to the label crosses the sea or the bay and reaches land again), or closer than
+``BRIEFING.label_gap_mm`` to another label, is re-placed at the nearest free spot or dropped
+(lowest rank first); a label moved off its feature gets a thin leader line, drawn above the labels.
 """
 
 from __future__ import annotations
@@ -117,8 +119,9 @@ def area_label(ax, region, text: str, obstacles: np.ndarray, **style):
 
 
 def place_feature_labels(ax, anchors: list[Anchor], markers: Markers, static: list[np.ndarray], *,
-                         fontsize: float, fontfamily: str) -> list:
-    """Feature labels by rank, pushed free by adjustText; those still colliding or too far are dropped."""
+                         fontsize: float, fontfamily: str, water=None) -> list:
+    """Feature labels by rank, pushed free by adjustText; those still colliding, too far or across
+    ``water`` (a polygon in data coordinates) from their feature are re-placed nearest first, or dropped."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     on_map = [a for a in anchors if x0 <= a.x <= x1 and y0 <= a.y <= y1]  # a feature off the map gets no label
     anchors = sorted(on_map, key=lambda a: a.rank)[: BRIEFING.max_labels]
@@ -137,12 +140,15 @@ def place_feature_labels(ax, anchors: list[Anchor], markers: Markers, static: li
     mboxes = marker_boxes(ax, markers)
     frame = ax.get_window_extent(renderer).extents
     max_px = _px(ax, BRIEFING.max_label_offset_mm * MM)
+    gap = _px(ax, BRIEFING.label_gap_mm * MM)
+    crosses = WaterCheck(ax, water)
     kept = []
     for a, t in zip(anchors, texts, strict=True):
         anchor = ax.transData.transform((a.x, a.y))
         box = text_box(t, renderer)
-        if not _fits(box, frame, anchor, max_px) or _hits(box, taken, mboxes):
-            box = _rescue(box, anchor, taken, mboxes, frame, max_px, _px(ax, 1.0))
+        if (not _fits(box, frame, anchor, max_px) or _hits(_grow(box, gap), taken, mboxes)
+                or crosses(anchor, box)):
+            box = _rescue(box, anchor, taken, mboxes, frame, max_px, _px(ax, 1.0), space=gap, crosses=crosses)
             if box is None:
                 t.remove()
                 continue
@@ -157,6 +163,44 @@ def place_feature_labels(ax, anchors: list[Anchor], markers: Markers, static: li
     return kept
 
 
+class WaterCheck:
+    """Does the line from a feature to its label cross water and reach land again (the label on the
+    far shore)? A label over the sea right off its coastal feature does not count; water narrower than
+    ``BRIEFING.water_tolerance_mm`` on paper does not either."""
+
+    def __init__(self, ax, water) -> None:
+        self.ax, self.water = ax, water
+        if water is not None and not water.is_empty:
+            shapely.prepare(water)
+        x0, x1 = ax.get_xlim()
+        width_mm = ax.get_position().width * ax.figure.get_size_inches()[0] * 25.4
+        self.tol = BRIEFING.water_tolerance_mm * (x1 - x0) / width_mm  # metres
+
+    def __call__(self, anchor: np.ndarray, box: np.ndarray) -> bool:
+        if self.water is None or self.water.is_empty:
+            return False
+        inv = self.ax.transData.inverted()
+        centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+        for end in (np.clip(anchor, box[:2], box[2:]), centre):  # the leader's end and the label's middle
+            (x0, y0), (x1, y1) = inv.transform([anchor, end])
+            if self._across(shapely.LineString([(x0, y0), (x1, y1)])):
+                return True
+        return False
+
+    def _across(self, line) -> bool:
+        wet = line.intersection(self.water)
+        if wet.is_empty or wet.length <= self.tol:
+            return False
+        dry = line.difference(self.water)
+        parts = [g for g in getattr(dry, "geoms", [dry]) if not g.is_empty and g.length > self.tol]
+        start = shapely.Point(line.coords[0])
+        return any(part.distance(start) > self.tol for part in parts)  # land again beyond the water
+
+
+def _grow(box: np.ndarray, by: float) -> np.ndarray:
+    return box + np.array([-by, -by, by, by])
+
+
 def _fits(box: np.ndarray, frame: np.ndarray, anchor: np.ndarray, max_px: float) -> bool:
     inside = box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2] and box[3] <= frame[3]
     return inside and _gap(box, anchor) <= max_px
@@ -167,11 +211,12 @@ def _hits(box: np.ndarray, labels: np.ndarray, markers: np.ndarray) -> bool:
 
 
 def _rescue(box: np.ndarray, anchor: np.ndarray, taken: np.ndarray, markers: np.ndarray, frame: np.ndarray,
-            max_px: float, step_px: float) -> np.ndarray | None:
+            max_px: float, step_px: float, *, space: float = 1.0, crosses=None) -> np.ndarray | None:
     """The free box of the same size nearest ``anchor`` (at most ``max_px`` away), or None.
 
     Candidates are a grid of positions around the anchor (``step_px`` apart), tried nearest
-    first; free means inside the map and off every placed label and every marker.
+    first; free means inside the map, ``space`` px off every placed label, off every marker and
+    (``crosses``) not across water from the feature.
     """
     w, h = box[2] - box[0], box[3] - box[1]
     xs = np.arange(anchor[0] - max_px - w, anchor[0] + max_px + step_px, step_px)
@@ -184,12 +229,18 @@ def _rescue(box: np.ndarray, anchor: np.ndarray, taken: np.ndarray, markers: np.
     inside = (cand[:, 0] >= frame[0]) & (cand[:, 1] >= frame[1]) & (cand[:, 2] <= frame[2]) & (cand[:, 3] <= frame[3])
     ok = inside & (gap <= max_px) & (gap > 0)  # never on top of its own feature
     cand, gap = cand[ok], gap[ok]
-    blocked = np.vstack([taken.reshape(-1, 4), markers.reshape(-1, 4)]) + np.array([-1, -1, 1, 1])  # 1 px apart
+    blocked = np.vstack([_grow(taken.reshape(-1, 4), max(space, 1.0)), _grow(markers.reshape(-1, 4), 1.0)])
     if len(blocked) and len(cand):
-        hit = ((cand[:, None, 0] < blocked[None, :, 2]) & (cand[:, None, 2] > blocked[None, :, 0])
-               & (cand[:, None, 1] < blocked[None, :, 3]) & (cand[:, None, 3] > blocked[None, :, 1])).any(axis=1)
+        hit = np.zeros(len(cand), dtype=bool)
+        for chunk in np.array_split(np.arange(len(blocked)), max(1, len(blocked) // 64)):  # bounded memory
+            b = blocked[chunk]
+            hit |= ((cand[:, None, 0] < b[None, :, 2]) & (cand[:, None, 2] > b[None, :, 0])
+                    & (cand[:, None, 1] < b[None, :, 3]) & (cand[:, None, 3] > b[None, :, 1])).any(axis=1)
         cand, gap = cand[~hit], gap[~hit]
-    return cand[int(np.argmin(gap))] if len(cand) else None
+    for i in np.argsort(gap, kind="stable")[:400]:  # nearest first; the water test only where needed
+        if crosses is None or not crosses(anchor, cand[i]):
+            return cand[i]
+    return None
 
 
 def _gap(box: np.ndarray, point: np.ndarray) -> float:
@@ -204,4 +255,5 @@ def _leader(ax, anchor: np.ndarray, box: np.ndarray) -> None:
     end = np.clip(anchor, box[:2], box[2:])
     inv = ax.transData.inverted()
     (x0, y0), (x1, y1) = inv.transform([anchor, end])
-    ax.plot([x0, x1], [y0, y1], color="#444444", linewidth=0.5, zorder=30, solid_capstyle="round", gid="leader")
+    ax.plot([x0, x1], [y0, y1], color="#444444", linewidth=0.5, zorder=34, solid_capstyle="round", gid="leader",
+            path_effects=[patheffects.withStroke(linewidth=1.3, foreground="white")])  # above every label

@@ -10,6 +10,7 @@ written for the reader in the sheet's language. Same inputs, same pixels.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import textwrap
 import threading
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 import geopandas as gpd
 import matplotlib
 import numpy as np
+import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -31,7 +33,7 @@ from atlas.briefing import basemap as briefbase
 from atlas.briefing import labels as brieflabels
 from atlas.briefing.basemap import Base, load_base
 from atlas.briefing.draw import Markers, approx_threshold_m, approximate, draw_layer, draw_lines, draw_polygons
-from atlas.briefing.style import BriefLayer, default_legend, legend_handle
+from atlas.briefing.style import BriefLayer, default_legend, feature_style, legend_handle
 from core.i18n import label, t
 from core.settings import BRIEFING, DATA
 
@@ -99,10 +101,15 @@ def build_sheet(layers: list[BriefLayer], *, title: str, subtitle: str = "", dat
         FigureCanvasAgg(fig)
         try:
             _draw_sheet(fig, layers, base, title=title, subtitle=subtitle, data_date=data_date, bbox=bbox,
-                        lang=lang, family=family, sources=sources)
+                        lang=lang, family=family, sources=sources, min_pt=min_font_pt(preset))
             yield fig
         finally:
             fig.clear()
+
+
+def min_font_pt(preset: str) -> float:
+    """The smallest type on a sheet of ``preset`` (labels, legend): larger on a projected slide."""
+    return dict(BRIEFING.min_font_pt).get(preset, BRIEFING.min_font_pt_default)
 
 
 def _rc(family: str) -> dict:
@@ -125,10 +132,10 @@ def _layout(fig: Figure) -> dict[str, list[float]]:
     w, h = fig.get_size_inches()
     top, foot, pad = 1 - 1.0 / h, 0.55 / h, 0.3
     if w >= h:
-        panel = 2.75
+        panel = 4.0 if w / h > 1.6 else 2.75  # a slide's larger type needs a wider legend (two columns)
         mx0, mx1 = pad / w, 1 - (panel + 0.45) / w
         px0 = 1 - (panel + 0.2) / w
-        loc_h = min(2.0, (top - foot) * h * 0.3)
+        loc_h = min(2.0 if w / h <= 1.6 else 1.6, (top - foot) * h * 0.3)
         return {"map": [mx0, foot, mx1 - mx0, top - foot],
                 "locator": [px0, top - loc_h / h, panel / w, loc_h / h],
                 "legend": [px0, foot, panel / w, top - foot - (loc_h + 0.35) / h]}
@@ -139,12 +146,13 @@ def _layout(fig: Figure) -> dict[str, list[float]]:
 
 
 def _draw_sheet(fig: Figure, layers: list[BriefLayer], base: Base, *, title, subtitle, data_date, bbox, lang,
-                family, sources) -> None:
+                family, sources, min_pt: float = BRIEFING.min_font_pt_default) -> None:
     boxes = _layout(fig)
     ax = fig.add_axes(boxes["map"])
     ax.set_gid("map")
     extent = _frame_map(ax, bbox)
     has_neighbour = _draw_base(ax, base, extent)
+    ax.water = water_of(base, extent)  # what labels must not cross (tests read it from the axes)
     subject = _draw_subject(ax, base)
     markers = Markers.empty()
     threshold = approx_threshold_m(ax)
@@ -154,14 +162,35 @@ def _draw_sheet(fig: Figure, layers: list[BriefLayer], base: Base, *, title, sub
         elif layer.key != "clusters":
             markers = markers.extend(draw_layer(ax, layer, zorder=10 + i, threshold_m=threshold))
     _decorate(ax)
-    _labels(ax, layers, base, subject, markers, lang, family)
+    _labels(ax, layers, base, subject, markers, lang, family, fontsize=min_pt)
     _locator(fig.add_axes(boxes["locator"]), base, extent, lang)
     ax_legend = fig.add_axes(boxes["legend"])
     ax_legend.set_axis_off()
-    approx = any(approximate(x.frame, threshold).any() for x in layers if not x.values and x.key != "clusters")
-    _legend(ax_legend, layers, lang, approx=threshold if approx else None, neighbour=has_neighbour)
+    shown = [_on_map(x, extent) for x in layers]
+    approx = any(approximate(x.frame, threshold).any() for x in shown if not x.values and x.key != "clusters")
+    _legend(ax_legend, shown, lang, approx=threshold if approx else None, neighbour=has_neighbour,
+            subject=not subject.empty and subject.intersects(extent).any(), min_pt=min_pt)
     _titles(fig, title, subtitle, data_date, lang)
     _footer(fig, sources or attribution(layers, lang, data_date))
+
+
+def water_of(base: Base, extent) -> shapely.Geometry:
+    """Sea and bay inside the map (EPSG:4549): neither Qingdao's land nor the neighbouring land, plus the bay."""
+    land = base.city.to_crs(BRIEFING.crs).geometry.union_all()
+    neighbour = briefbase.neighbour_land(base.city, extent.buffer(extent.length))
+    sea = extent.difference(land).difference(neighbour)
+    return shapely.union(sea, base.bay.to_crs(BRIEFING.crs).geometry.union_all().intersection(extent))
+
+
+def _on_map(layer: BriefLayer, extent) -> BriefLayer:
+    """The layer with only the features the map shows (a focused sheet lists only what it shows)."""
+    if layer.frame.empty:
+        return layer
+    frame = layer.frame
+    inside = frame.to_crs(BRIEFING.crs).intersects(extent).to_numpy()
+    if inside.all():
+        return layer
+    return dataclasses.replace(layer, frame=frame[inside])
 
 
 def _fill_axes(ax, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
@@ -244,30 +273,32 @@ def _decorate(ax) -> None:
                 arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9", "color": "#222222", "lw": 1.5})
 
 
-def _labels(ax, layers: list[BriefLayer], base: Base, subject, markers: Markers, lang: str, family: str) -> None:
+def _labels(ax, layers: list[BriefLayer], base: Base, subject, markers: Markers, lang: str, family: str, *,
+            fontsize: float = BRIEFING.min_font_pt_default) -> None:
     """Cluster names, district names (free-most spots), then feature labels (adjustText).
 
     Area names keep off the markers and off the room feature labels need next to their
     features (the label's size to the right of the feature, ``ROOM_MM`` around it), so they do not take it.
     """
     anchors = _anchors(layers, lang)
-    room = brieflabels.label_room(ax, anchors, fontsize=7.5, fontfamily=family, pad_mm=ROOM_MM)
+    room = brieflabels.label_room(ax, anchors, fontsize=fontsize, fontfamily=family, pad_mm=ROOM_MM)
     obstacles = np.vstack([brieflabels.marker_boxes(ax, markers), room])
     static = []
     renderer = ax.figure.canvas.get_renderer()
     name = "name_zh" if lang == "zh" else "name_en"
-    areas = [(geom, label(str(c), lang, "cluster"), {"fontsize": 11.5, "fontweight": "bold", "color": SUBJECT,
-                                                     "zorder": 33, "gid": "cluster-label"})
+    areas = [(geom, label(str(c), lang, "cluster"), {"fontsize": fontsize + 4, "fontweight": "bold",
+                                                     "color": SUBJECT, "zorder": 33, "gid": "cluster-label"})
              for geom, c in zip(subject.geometry, subject.get("cluster", ()), strict=False)]
     dist = base.districts.to_crs(BRIEFING.crs)
-    areas += [(geom, str(text), {"fontsize": 9, "color": "#5a5a5a", "zorder": 32, "gid": "area-label"})
+    areas += [(geom, str(text), {"fontsize": fontsize + 1.5, "color": "#5a5a5a", "zorder": 32, "gid": "area-label"})
               for geom, text in zip(dist.geometry, dist[name], strict=True)]
     for geom, text, style in areas:
         blocked = np.vstack([obstacles, *(s.reshape(1, 4) for s in static)])
         t_ = brieflabels.area_label(ax, geom, text, blocked, fontfamily=family, **style)
         if t_ is not None:
             static.append(brieflabels.text_box(t_, renderer))
-    brieflabels.place_feature_labels(ax, anchors, markers, static, fontsize=7.5, fontfamily=family)
+    brieflabels.place_feature_labels(ax, anchors, markers, static, fontsize=fontsize, fontfamily=family,
+                                     water=getattr(ax, "water", None))
 
 
 ROOM_MM = 1.5
@@ -321,13 +352,32 @@ def _locator(ax, base: Base, extent, lang: str) -> None:
     ax.set_title(t("b_locator", lang), fontsize=8, color="#444444", pad=3)
 
 
-def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: float | None, neighbour: bool) -> None:
-    rows = [("area", "#a6dba0", label("clusters", lang))]  # the subject is always drawn
+def _shown_rows(layer: BriefLayer) -> tuple:
+    """The layer's legend rows for what it draws on this map: rows whose colour no shown feature has
+    are left out, and so is the layer's own "approximate" row (the sheet has one rule for that)."""
+    if layer.frame.empty:
+        return ()
+    rows = [r for r in default_legend(layer) if r[0] != "approx"]
+    colours = set()
+    for (_, row), geom in zip(layer.frame.iterrows(), layer.frame.geometry, strict=True):
+        props = {k: v for k, v in row.items() if k != "geometry"}
+        style = feature_style(layer.style, props, geom.geom_type if geom is not None else "Point")
+        colours |= {str(style.get(k, "")).lower() for k in ("color", "fillColor")}
+    kept = [r for r in rows if str(r[1]).lower() in colours]
+    return tuple(kept or rows)
+
+
+def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: float | None, neighbour: bool,
+            subject: bool = True, min_pt: float = BRIEFING.min_font_pt_default) -> None:
+    rows = [("area", "#a6dba0", label("clusters", lang))] if subject else []
     for layer in layers:  # the sheet shows one row for all metro lines
-        rows += [("line", "#0056B8", t("b_metro", lang))] if layer.key == "metro_lines" else default_legend(layer)
+        if layer.frame.empty:
+            continue
+        rows += [("line", "#0056B8", t("b_metro", lang))] if layer.key == "metro_lines" else _shown_rows(layer)
     base_rows = [("area", SEA, t("b_sea", lang)), ("area", LAND, t("b_land", lang))]
     if neighbour:
-        base_rows.append(("area", NEIGHBOUR, t("b_neighbour", lang)))
+        osm = briefbase.coast_land() is not None
+        base_rows.append(("area", NEIGHBOUR, t("b_neighbour_osm" if osm else "b_neighbour", lang)))
     base_rows.append(("dashed", "#9a9a9a", t("b_district_border", lang)))
     seen, handles = set(), []
     for kind, colour, text in rows + base_rows:
@@ -336,13 +386,30 @@ def _legend(ax, layers: list[BriefLayer], lang: str, *, approx: float | None, ne
             handles.append(legend_handle(kind, colour, text))
     if approx is not None:  # the threshold in round metres (the sheet's scale decides it)
         handles.append(legend_handle("approx", "#0072B2", t("b_approx", lang, m=f"{round(approx, -1):,.0f}")))
-    ncol = 1 if ax.get_position().width < 0.5 else 3
     height_pt = ax.get_position().height * ax.figure.get_size_inches()[1] * 72
+    width_in = ax.get_position().width * ax.figure.get_size_inches()[0]
+    ncol = 3 if ax.get_position().width >= 0.5 else (2 if width_in > 3.5 else 1)
     rows_per_col = -(-len(handles) // ncol) + 1.5  # + the title
-    size = max(5.5, min(7.2, height_pt / rows_per_col / 1.75))  # shrink to fit the panel
-    ax.legend(handles=handles, loc="upper left", title=t("b_legend", lang), fontsize=size, title_fontsize=9,
+    size = max(min_pt, min(max(7.2, min_pt), height_pt / rows_per_col / 1.75))  # never below the preset's minimum
+    for handle in handles:  # a row wider than its column goes on two lines (never cut off at the page edge)
+        handle.set_label(_wrap(handle.get_label(), (width_in / ncol - 0.5) * 72, size))
+    ax.legend(handles=handles, loc="upper left", title=t("b_legend", lang), fontsize=size, title_fontsize=size + 1.5,
               frameon=False, ncol=ncol, borderaxespad=0, labelspacing=0.4, handlelength=1.8,
               alignment="left")
+
+
+def _wrap(text: str, width_pt: float, size: float) -> str:
+    """``text`` on as many lines as it needs to fit ``width_pt`` at ``size`` points (CJK glyphs ~1 em wide)."""
+    cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    chars = max(6, int(width_pt / (size * (1.0 if cjk else 0.55))))
+    if len(text) <= chars:
+        return text
+    if not cjk:
+        return "\n".join(textwrap.wrap(text, width=chars))
+    lines = [text[i:i + chars] for i in range(0, len(text), chars)]
+    if len(lines) > 1 and len(lines[-1]) <= 2:  # never a lone closing bracket on its own line
+        lines[-2:] = [lines[-2] + lines[-1]]
+    return "\n".join(lines)
 
 
 def _titles(fig: Figure, title: str, subtitle: str, data_date: str, lang: str) -> None:
@@ -376,6 +443,8 @@ def attribution(layers: list[BriefLayer], lang: str, data_date: str) -> str:
     plan = f"《{DATA.plan_title_zh}》(2021)" if lang == "zh" else DATA.plan_title_en
     positions = t("b_pos_osm" if shows_osm(layers) else "b_pos_plain", lang)
     text = t("b_sources", lang, plan=plan, positions=positions, date=data_date)
+    if briefbase.coast_land() is not None:  # the neighbouring land drawn from OpenStreetMap's coastline
+        text += " " + t("b_coast_osm", lang)
     analyses = [layer.title for layer in layers if layer.values]
     if analyses:
         text += " " + t("b_analysis", lang, names=("、" if lang == "zh" else ", ").join(analyses))

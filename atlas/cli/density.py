@@ -25,7 +25,6 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from atlas.cli import analyse
 from atlas.cli.common import CliError, apply_filters, load_named, parse_filters, write_export
 from core.crs import to_measure_crs
 from core.settings import DENSITY
@@ -58,12 +57,16 @@ def hot_spots(points: gpd.GeoDataFrame, *, resolution: int = DENSITY.hotspot_res
 
 def available() -> dict[str, tuple]:
     """The generic adapter's methods plus ``hot_spots`` (points in, hexagons out)."""
+    from atlas.cli import analyse  # imported when a density command runs (a briefing does not pay for it)
+
     out = analyse.methods(analyse.load_modules("density"))
     out["hot_spots"] = (hot_spots, inspect.signature(hot_spots))
     return out
 
 
 def cmd_density(args) -> int:
+    from atlas.cli import analyse
+
     if args.list or not args.method:
         methods = available()
         for name, (_, sig) in sorted(methods.items()):
