@@ -283,14 +283,21 @@ def compare(key: tuple, p: dict, type_col, pts):
 def downloads(key: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
     """Each big file is made when its button is clicked (callable data), not on every rerun."""
     geo = "application/geo+json"
+    # issue 23: a click does not rerun the page, so a second click right after the first still finds its
+    # file (a rerun dropped it: "Deferred file … not found")
+    quiet = {"on_click": "ignore"}
     cols = st.columns(5)
-    cols[0].download_button(tr("d_dl_zones"), lambda: counts.to_json(drop_id=True), "density_zones.geojson", geo)
-    cols[1].download_button(tr("d_dl_hexes"), lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo)
+    cols[0].download_button(tr("d_dl_zones"), lambda: counts.to_json(drop_id=True), "density_zones.geojson", geo,
+                            **quiet)
+    cols[1].download_button(tr("d_dl_hexes"), lambda: hexes.to_json(drop_id=True), "density_hexes.geojson", geo,
+                            **quiet)
     cols[2].download_button(tr("d_dl_kde"), lambda: step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"],
-                                                             pts).to_json(drop_id=True), "density_kde.geojson", geo)
-    cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv")  # small, shown
+                                                             pts).to_json(drop_id=True), "density_kde.geojson", geo,
+                            **quiet)
+    cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv",
+                            **quiet)  # small, shown
     cols[4].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
-                            disabled=not problems)
+                            disabled=not problems, **quiet)
 
 
 def problem_csv(problems: list[dict]) -> bytes:
