@@ -92,7 +92,8 @@ def data_section(state: ViewState, lang: str) -> None:
                        file_name=title + FORMATS[fmt][0], mime=FORMATS[fmt][1], key="x_download", on_click="ignore")
     meta_bytes = metadata_bytes(meta)
     d2.download_button(t("meta_json", lang, size=human_size(len(meta_bytes))), meta_bytes,
-                       file_name=title + FORMATS[fmt][0] + ".meta.json", mime="application/json", key="x_meta", on_click="ignore")
+                       file_name=title + FORMATS[fmt][0] + ".meta.json", mime="application/json", key="x_meta",
+                       on_click="ignore")
 
 
 def briefing_section(state: ViewState, lang: str) -> None:
