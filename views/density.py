@@ -20,8 +20,9 @@ from analysis.density import (
 )
 from atlas.export.formats import csv_bytes
 from atlas.pagekit import boundary, column_label, md, page_lang
+from atlas.tables import readable_table, without_repeats
 from atlas.workers import read_upload_isolated
-from core.i18n import VALUES, label, lang_of, t
+from core.i18n import lang_of, t
 from core.settings import DENSITY, UPLOAD
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView
@@ -50,18 +51,8 @@ def tr(key: str, **fmt) -> str:
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for reading: headings with units, shares in %, numbers rounded (downloads keep full precision)."""
-    out = frame.copy()
-    for col in [c for c in out.columns if "share" in str(c)]:
-        out[col] = out[col] * 100
-    num = out.select_dtypes("number").columns
-    out[num] = out[num].apply(lambda c: c.round(0 if c.abs().max() >= 100 else 2))
-    name = "name_zh" if LANG == "zh" else "name_en"
-    out = out.drop(columns=[c for c in ("name_zh", "name_en") if c != name and c in out])
-    for col in out.select_dtypes("object").columns:  # issue 23: coded values (resource types …) as words
-        out[col] = out[col].map(lambda v: label(v, LANG) if isinstance(v, str) and v in VALUES else v)
-    headings = {c: tr(f"c_{c}") if tr(f"c_{c}") != f"c_{c}" else column_label(c, LANG) for c in out.columns}
-    return out.rename(columns={**headings, name: tr("c_name")})
+    """A copy for reading (atlas.tables, issue 23): names not ids, units, per 100 km² where per km² reads 0."""
+    return readable_table(frame, LANG)
 
 
 @st.cache_resource(**BOUNDED)
@@ -376,7 +367,7 @@ def page(lang: str) -> None:
     with st.spinner(tr("d_comparing")):  # after the map: the map is drawn meanwhile
         table = compare(key, p, type_col, pts)
     st.subheader(tr("d_compare"))
-    st.dataframe(readable(table), width="stretch")
+    st.dataframe(readable(table), hide_index=True, width="stretch")
     metric = p["metric"] if p["metric"] in table.columns else "weighted_per_km2"
     st.caption(tr("d_chart", metric=tr(f"m_{metric}")))  # one measure per chart: no stacked, mixed units
     chart = table.set_index(table["name_zh" if LANG == "zh" else "name_en"])[[metric]]
@@ -384,6 +375,8 @@ def page(lang: str) -> None:
     st.subheader(tr("d_zone_table", zones=tr(ZONES[p["zone_key"]][0])))
     st.caption(tr("d_why_counts"))
     zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
+    if p["zone_key"] == "clusters":  # issue 23: the bays' measures are in the table above; not twice
+        zone_table = without_repeats(zone_table, table)
     st.dataframe(readable(zone_table), hide_index=True, width="stretch")
     downloads(key, p, counts, hexes, table, problems, pts)
 
