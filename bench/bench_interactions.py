@@ -100,8 +100,9 @@ def route_query(browser, url: str) -> float:
     box = page.get_by_label(re.compile("^终点"))
     box.fill("青岛北站")
     seconds = _timed(lambda: box.press("Enter"), lambda: page.wait_for_function(
-        "([sel, old]) => { const m = document.querySelector(sel); return m && m.innerText !== old; }",
-        arg=["[data-testid='stMetric']", before], timeout=TIMEOUT_MS))
+        "([label, old]) => [...document.querySelectorAll(\"[data-testid='stMetric']\")]"
+        "  .some(m => m.innerText.includes(label) && m.innerText !== old)",
+        arg=["门到门时间", before], timeout=TIMEOUT_MS))
     ctx.close()
     return seconds
 
