@@ -201,11 +201,11 @@ def quick_outputs(state: ViewState, frames) -> None:
     if "quick_brief" in st.session_state:
         data = st.session_state["quick_brief"]
         st.sidebar.download_button(f"⬇ PNG ({human_size(len(data))})", data, file_name="qingdao_corridor_briefing.png",
-                                   mime="image/png", key="w_brief_dl")
+                                   mime="image/png", key="w_brief_dl", on_click="ignore")
     data = view_geojson(state.layers, state.clusters, state.districts, state.types, state.statuses)
     if data:
         st.sidebar.download_button(f"⬇ GeoJSON ({human_size(len(data))})", data, file_name="qingdao_corridor_view.geojson",
-                                   mime="application/geo+json", key="w_geojson_dl")
+                                   mime="application/geo+json", key="w_geojson_dl", on_click="ignore")
     st.sidebar.caption(t("more_outputs", state.lang))
 
 
@@ -291,6 +291,17 @@ ACTION_KEYS = frozenset({"w_brief", "w_brief_dl", "w_geojson_dl", "s_go", "s_dow
                          "b_download", "dl_matrix", "dl_iso", "dl_crit", "dl_scen"})
 
 
+#: Widget state kept while the reader is on another page (Streamlit drops the state of widgets not drawn):
+#: the Density page's choice of points, so an upload is still in use on coming back.
+KEEP_ACROSS_PAGES = ("w_source",)
+
+
+def keep_choices_across_pages() -> None:
+    for key in KEEP_ACROSS_PAGES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def keep_choices_across_languages(lang: str) -> None:
     """A language switch relabels every widget; re-assert their values so the browser keeps them.
 
@@ -328,6 +339,7 @@ def navigation() -> None:
     st.set_page_config(page_title=t("page_tab", lang, page=page.title))  # the browser tab: this page, this language
     st.html(COMPACT_CSS)
     lang = language_switch()
+    keep_choices_across_pages()
     with boundary(st.error, lang, where=str(page.url_path or "map")):  # one error boundary for every page
         page.run()
 

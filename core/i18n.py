@@ -346,6 +346,7 @@ STRINGS.update({
     "preset_A3-landscape": ("A3 横向", "A3 landscape"), "preset_A3-portrait": ("A3 纵向", "A3 portrait"),
     "preset_slide-16:9": ("幻灯片 16:9", "Slide 16:9"),
     "meta_json": ("元数据 ({size})", "Metadata ({size})"),
+    "unit_km2": ("平方公里", "km²"), "unit_100km2": ("百平方公里", "100 km²"),
     "cls_FisherJenks": ("自然间断(Fisher-Jenks)", "Natural breaks (Fisher-Jenks)"),
     "cls_NaturalBreaks": ("自然间断(k 均值)", "Natural breaks (k-means)"), "cls_Quantiles": ("分位数", "Quantiles"),
     "cls_EqualInterval": ("等间距", "Equal intervals"),

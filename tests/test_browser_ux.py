@@ -145,3 +145,39 @@ def test_search_finds_the_place_and_says_when_it_turns_a_layer_on(server, sized,
     notice.wait_for(timeout=30_000)
     assert "metro_stations" in page.evaluate("() => decodeURIComponent(location.search)")
     page.screenshot(path=str(artifacts_dir / f"23_search_layer_on_{lang}.png"))
+
+
+CSV = "name,lon,lat\n" + "".join(f"p{i},{120.30 + i * 0.01:.2f},{36.10 + (i % 5) * 0.01:.2f}\n" for i in range(12))
+
+
+def _density(page, server):
+    page.goto(server + "/density", wait_until="domcontentloaded")
+    page.locator("[data-testid='stDownloadButton']").first.wait_for(timeout=180_000)
+
+
+@pytest.mark.parametrize("sized", ["large"], indirect=True)
+def test_downloads_clicked_fast_all_arrive_and_an_upload_stays_across_pages(server, sized, tmp_path):
+    page = sized
+    _density(page, server)
+    buttons = page.locator("[data-testid='stDownloadButton'] button")
+    files = []
+    page.on("download", lambda d: files.append(d))
+    buttons.nth(0).click()
+    buttons.nth(3).click()  # right after the first: no rerun in between drops its file
+    page.wait_for_timeout(4000)
+    assert len(files) == 2, [d.suggested_filename for d in files]
+    for download in files:
+        assert download.failure() is None and (tmp_path / download.suggested_filename).parent.exists()
+        download.save_as(tmp_path / download.suggested_filename)
+        assert (tmp_path / download.suggested_filename).stat().st_size > 100
+    # an upload, then another page and back: still in use
+    page.locator("[data-testid='stSidebar'] label", has_text="上传").click()
+    path = tmp_path / "points.csv"
+    path.write_text(CSV, encoding="utf-8")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    page.get_by_text("points.csv").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stSidebarNav'] a").nth(0).click()  # the map
+    map_frame(page)
+    page.locator("[data-testid='stSidebarNav'] a").nth(1).click()  # back to density
+    page.get_by_text("使用本会话已上传的文件：points.csv").wait_for(timeout=120_000)
+    assert page.locator("[data-testid='stSidebar'] input[type='radio']").nth(3).is_checked()  # 上传, not 图集

@@ -21,6 +21,7 @@ from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
 from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, column_label, md, page_lang
+from atlas.tables import readable_table, without_repeats
 from atlas.uploads import localized_problems, queue_notice, upload_label, upload_limit
 from atlas.workers import analyse, hot_spot_hexagons, queue_reporter, read_upload_isolated
 from core.i18n import VALUES, label, lang_of, t
@@ -52,18 +53,8 @@ def tr(key: str, **fmt) -> str:
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for reading: headings with units, shares in %, numbers rounded (downloads keep full precision)."""
-    out = frame.copy()
-    for col in [c for c in out.columns if "share" in str(c)]:
-        out[col] = out[col] * 100
-    num = out.select_dtypes("number").columns
-    out[num] = out[num].apply(lambda c: c.round(0 if c.abs().max() >= 100 else 2))
-    name = "name_zh" if LANG == "zh" else "name_en"
-    out = out.drop(columns=[c for c in ("name_zh", "name_en") if c != name and c in out])
-    for col in out.select_dtypes("object").columns:  # issue 23: coded values (resource types …) as words
-        out[col] = out[col].map(lambda v: label(v, LANG) if isinstance(v, str) and v in VALUES else v)
-    headings = {c: tr(f"c_{c}") if tr(f"c_{c}") != f"c_{c}" else column_label(c, LANG) for c in out.columns}
-    return out.rename(columns={**headings, name: tr("c_name")})
+    """A copy for reading (atlas.tables, issue 23): names not ids, units, per 100 km² where per km² reads 0."""
+    return readable_table(frame, LANG)
 
 
 @st.cache_resource(**BOUNDED)
@@ -303,19 +294,23 @@ def downloads(key: tuple, src: tuple, p: dict, counts, hexes, table, problems, p
     download carries its metadata (sources, licences, attribution of the points, parameters)."""
     geo = "application/geo+json"
     how = analysis_inputs(src, p, pts)
+    # issue 23: a click does not rerun the page, so a second click right after the first still finds its
+    # file (a rerun dropped it: "Deferred file … not found")
+    quiet = {"on_click": "ignore"}
     cols = st.columns(6)
     cols[0].download_button(tr("d_dl_zones"), lambda: analysis_geojson(counts, title="density_zones", **how),
-                            "density_zones.geojson", geo)
+                            "density_zones.geojson", geo, **quiet)
     cols[1].download_button(tr("d_dl_hexes"), lambda: analysis_geojson(hexes, title="density_hexes", **how),
-                            "density_hexes.geojson", geo)
+                            "density_hexes.geojson", geo, **quiet)
     cols[2].download_button(tr("d_dl_kde"), lambda: analysis_geojson(
         step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts), title="density_kde", **how),
-        "density_kde.geojson", geo)
-    cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv")  # small, shown
+        "density_kde.geojson", geo, **quiet)
+    cols[3].download_button(tr("d_dl_table"), csv_bytes(table), "bay_comparison.csv", "text/csv",
+                            **quiet)  # small, shown
     cols[4].download_button(tr("d_dl_table_meta"), lambda: analysis_metadata(table, title="bay_comparison", **how),
-                            "bay_comparison.csv.meta.json", "application/json")
+                            "bay_comparison.csv.meta.json", "application/json", **quiet)
     cols[5].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
-                            disabled=not problems)
+                            disabled=not problems, **quiet)
 
 
 def problem_csv(problems: list[dict]) -> bytes:
@@ -404,7 +399,7 @@ def page(lang: str) -> None:
     with st.spinner(tr("d_comparing")):  # after the map: the map is drawn meanwhile
         table = compare(key, p, type_col, pts)
     st.subheader(tr("d_compare"))
-    st.dataframe(readable(table), width="stretch")
+    st.dataframe(readable(table), hide_index=True, width="stretch")
     metric = p["metric"] if p["metric"] in table.columns else "weighted_per_km2"
     st.caption(tr("d_chart", metric=tr(f"m_{metric}")))  # one measure per chart: no stacked, mixed units
     chart = table.set_index(table["name_zh" if LANG == "zh" else "name_en"])[[metric]]
@@ -412,6 +407,8 @@ def page(lang: str) -> None:
     st.subheader(tr("d_zone_table", zones=tr(ZONES[p["zone_key"]][0])))
     st.caption(tr("d_why_counts"))
     zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
+    if p["zone_key"] == "clusters":  # issue 23: the bays' measures are in the table above; not twice
+        zone_table = without_repeats(zone_table, table)
     st.dataframe(readable(zone_table), hide_index=True, width="stretch")
     st.caption(tr("d_ce_note"))
     downloads(key, src, p, counts, hexes, table, problems, pts)

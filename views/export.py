@@ -89,10 +89,11 @@ def data_section(state: ViewState, lang: str) -> None:
     st.caption(t("e_size", lang, n=len(frame), size=human_size(len(data))))
     d1, d2 = st.columns(2)
     d1.download_button(t("e_download", lang, name=title + FORMATS[fmt][0], size=human_size(len(data))), data,
-                       file_name=title + FORMATS[fmt][0], mime=FORMATS[fmt][1], key="x_download")
+                       file_name=title + FORMATS[fmt][0], mime=FORMATS[fmt][1], key="x_download", on_click="ignore")
     meta_bytes = metadata_bytes(meta)
     d2.download_button(t("meta_json", lang, size=human_size(len(meta_bytes))), meta_bytes,
-                       file_name=title + FORMATS[fmt][0] + ".meta.json", mime="application/json", key="x_meta")
+                       file_name=title + FORMATS[fmt][0] + ".meta.json", mime="application/json", key="x_meta",
+                       on_click="ignore")
 
 
 def briefing_section(state: ViewState, lang: str) -> None:
@@ -120,7 +121,7 @@ def briefing_section(state: ViewState, lang: str) -> None:
     if "brief_file" in st.session_state:
         name, data, fmt = st.session_state["brief_file"]
         st.download_button(t("e_download", lang, name=name, size=human_size(len(data))), data, file_name=name,
-                           mime="image/png" if fmt == "png" else "application/pdf", key="b_download")
+                           mime="image/png" if fmt == "png" else "application/pdf", key="b_download", on_click="ignore")
 
 
 def screenshot_section(state: ViewState, lang: str) -> None:
@@ -140,7 +141,7 @@ def screenshot_section(state: ViewState, lang: str) -> None:
     if "shot_file" in st.session_state:
         data = st.session_state["shot_file"]
         st.download_button(t("e_download", lang, name="map_screenshot.png", size=human_size(len(data))), data,
-                           file_name="map_screenshot.png", mime="image/png", key="s_download")
+                           file_name="map_screenshot.png", mime="image/png", key="s_download", on_click="ignore")
 
 
 def main() -> None:
