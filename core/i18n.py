@@ -535,6 +535,7 @@ STRINGS.update({
     "c22_about": ("关于模型", "About the model"),
     "c22_change": ("变化", "Change"),
     "c22_value": ("值", "Value"),
+    "c_dl_meta": ("元数据 (JSON)", "Metadata (JSON)"),
     "c22_about_config": ("模型配置编号 {cid}；网络 {nodes:,} 个节点、{edges:,} 条边。每个速度与参数的来源见 "
                          "analysis/network_config.py。",
                          "Model configuration {cid}; the network has {nodes:,} nodes and {edges:,} edges. Where each "

@@ -21,8 +21,9 @@ from analysis.connectivity import (
 from analysis.network import STATUS_SETS
 from analysis.scenarios import critical_links, isochrone_change, link_geometries
 from analysis.tiers import n_unlocated
-from atlas.connectivity import measures, report
+from atlas.connectivity import downloads, measures, report
 from atlas.export.formats import csv_bytes
+from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, md
 from core.crs import MEASURE_CRS, WGS84
 from core.i18n import lang_of, t
@@ -260,9 +261,8 @@ def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
                       name=t("c22_gravity", lang))
     cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.background_gradient(cmap="Blues")
                       .format(precision=2), use_container_width=True)
-    st.download_button("CSV", csv_bytes(cd.with_params(matrix)),
-                       file_name=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}.csv", mime="text/csv",
-                       key="dl_matrix")
+    result_downloads(matrix, title="connectivity_matrix", stem=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}",
+                     key="dl_matrix", lang=lang)
 
 
 def unreachable_text(net, matrix: pd.DataFrame, lost, lang: str, modes: str, statuses: str) -> None:
@@ -342,9 +342,26 @@ def iso_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
     table = pd.DataFrame({t("c22_iso_name", lang): iso["name_zh" if lang == "zh" else "name_en"],
                           t("c22_cutoff", lang): iso["cutoff_min"], t("c22_area", lang): iso["area_km2"].round(1)})
     st.dataframe(table, use_container_width=True, hide_index=True)
-    st.download_button("GeoJSON", cd.with_params(iso).to_json(drop_id=True).encode("utf-8"),
-                       file_name=f"isochrones_{origin.replace(':', '_')}_{modes}_{net.config_id}.geojson",
-                       mime="application/geo+json", key="dl_iso")
+    result_downloads(cd.with_params(iso), title="connectivity_isochrones", geo=True, key="dl_iso", lang=lang,
+                     stem=f"isochrones_{origin.replace(':', '_')}_{modes}_{net.config_id}")
+
+
+def result_downloads(frame: pd.DataFrame, *, title: str, stem: str, key: str, lang: str, geo: bool = False,
+                     params: bool = True) -> None:
+    """A result as GeoJSON with its metadata inside, or as CSV with its metadata beside it (sources,
+    licences and attribution of the network's layers, the analysis parameters). Files are made when
+    clicked, and a click does not rerun the page (a second click still finds its file)."""
+    how = downloads.download_kwargs(frames_once()[0], title)
+    quiet = {"on_click": "ignore"}
+    if geo:
+        st.download_button("GeoJSON", lambda: analysis_geojson(frame, **how), file_name=f"{stem}.geojson",
+                           mime="application/geo+json", key=key, **quiet)
+        return
+    cols = st.columns(2)
+    cols[0].download_button("CSV", lambda: csv_bytes(cd.with_params(frame) if params else frame),
+                            file_name=f"{stem}.csv", mime="text/csv", key=key, **quiet)
+    cols[1].download_button(t("c_dl_meta", lang), lambda: analysis_metadata(frame, **how),
+                            file_name=f"{stem}.csv.meta.json", mime="application/json", key=f"{key}_meta", **quiet)
 
 
 def critical_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
@@ -362,9 +379,8 @@ def critical_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
          legend=style.critical_legend(lang=lang), frame=[shown_geoms])
     if not len(shown_geoms):
         st.caption("没有移除后会变慢的连接。" if lang == "zh" else "No link makes these trips slower when removed.")
-    st.download_button("CSV", csv_bytes(cd.with_params(ranking)),
-                       file_name=f"critical_links_{origin_set}_{modes}_{net.config_id}.csv", mime="text/csv",
-                       key="dl_crit")
+    result_downloads(ranking, title="connectivity_critical_links", key="dl_crit", lang=lang,
+                     stem=f"critical_links_{origin_set}_{modes}_{net.config_id}")
 
 
 CRITICAL_COLUMNS = {"mean_before": "c22_mean_before", "mean_after": "c22_mean_after", "delta_min": "c22_delta",
@@ -402,9 +418,8 @@ def scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt) -> None:
                                                "change": t("c22_change", lang)}), lang))
     st.subheader(tr("diff", lang))
     st.dataframe(heat_table(res["diff"], net, lang, diverging=True), use_container_width=True)
-    st.download_button("CSV", csv_bytes(res["diff"]),
-                       file_name=f"scenario_diff_{origin_set}_{statuses}_vs_{alt[0]}_{net.config_id}.csv",
-                       mime="text/csv", key="dl_scen")
+    result_downloads(res["diff"], title="connectivity_scenario_diff", key="dl_scen", lang=lang, params=False,
+                     stem=f"scenario_diff_{origin_set}_{statuses}_vs_{alt[0]}_{net.config_id}")
     st.caption(scenario_sentence(net, lang, origin_set, modes, statuses, alt, int(ind.at["pairs", "before"])))
 
 
