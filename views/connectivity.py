@@ -261,8 +261,8 @@ def matrix_tab(net, lang, use_osm, origin_set, modes, statuses) -> None:
                       name=t("c22_gravity", lang))
     cols[1].dataframe(shown.sort_values(ascending=False).to_frame().style.background_gradient(cmap="Blues")
                       .format(precision=2), use_container_width=True)
-    result_downloads(matrix, title="connectivity_matrix", stem=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}",
-                     key="dl_matrix", lang=lang)
+    result_downloads(matrix, title="connectivity_matrix", key="dl_matrix", lang=lang,
+                     stem=f"matrix_{origin_set}_{modes}_{statuses}_{net.config_id}")
 
 
 def unreachable_text(net, matrix: pd.DataFrame, lost, lang: str, modes: str, statuses: str) -> None:
