@@ -36,6 +36,7 @@ from views.map_data import (
     bays_once,
     city_once,
     frames_once,
+    neighbours_once,
     overlay_groups,
     publisher,
     view_geojson,
@@ -253,8 +254,10 @@ def main() -> None:
     # a filter change or a search re-sends only the small overlay groups, not the map.
     view = MapView(center=MAP.center if publish else (lat, lon), zoom=MAP.zoom if publish else zoom,
                    basemap=state.basemap, lang=state.lang,
-                   tianditu_token=token, legend=mapmodel.legend_items(frames, state, shading=offline),
+                   tianditu_token=token, legend=mapmodel.legend_items(frames, state, shading=offline,
+                                                                      coastline=neighbours_once() is not None),
                    land=city_once() if offline else None, water=frames.get("jiaozhou_bay") if offline else None,
+                   neighbours=neighbours_once() if offline else None,
                    tile_notice=t("tiles_failed", state.lang), publish=publish, fit=bays_once(), fill_height=True)
     groups = overlay_groups(state, view)
     base = build_base_map(view, base_groups(view), prefetch=[u for g in groups for u in remote_urls(g)])

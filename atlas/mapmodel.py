@@ -164,15 +164,19 @@ def counts(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str, i
 
 
 def legend_items(frames: dict[str, gpd.GeoDataFrame], state: ViewState, *,
-                 shading: bool = False) -> list[tuple[str, str, str]]:
+                 shading: bool = False, coastline: bool = False) -> list[tuple[str, str, str]]:
     lab = lambda v: label(v, state.lang)  # noqa: E731
     items: list[tuple[str, str, str]] = []
     if shading:  # offline land/water shading (layers.atlas_map)
-        from layers.atlas_map import LAND_STYLE, OUTSIDE_COLOUR, WATER_STYLE
+        from layers.atlas_map import LAND_STYLE, NEIGHBOUR_STYLE, OUTSIDE_COLOUR, SEA_COLOUR, WATER_STYLE
 
         items += [("area", LAND_STYLE["fillColor"], t("legend_land", state.lang)),
-                  ("area", WATER_STYLE["fillColor"], t("legend_bay", state.lang)),
-                  ("area", OUTSIDE_COLOUR, t("legend_outside", state.lang))]
+                  ("area", WATER_STYLE["fillColor"], t("legend_bay", state.lang))]
+        if coastline:  # the published coastline tells the neighbouring land from the sea
+            items += [("area", NEIGHBOUR_STYLE["fillColor"], t("legend_neighbours", state.lang)),
+                      ("area", SEA_COLOUR, t("legend_sea", state.lang))]
+        else:
+            items.append(("area", OUTSIDE_COLOUR, t("legend_outside", state.lang)))
     if any(k in state.layers for k in ("resources", "park_sites", "transport_nodes", "metro_stations", "parks")):
         items.append(("approx", "#777777", t("legend_approx", state.lang, m=int(APPROX_M))))
     if "clusters" in state.layers and "clusters" in frames:

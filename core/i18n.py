@@ -64,6 +64,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map_data_failed": ("图层数据未能加载，请刷新页面", "Layer data could not be loaded: reload the page"),
     "legend_land": ("青岛市陆域", "Qingdao land"), "legend_bay": ("胶州湾水域", "Jiaozhou Bay water"),
     "legend_outside": ("市域以外(邻市陆地与海域未区分)", "Outside Qingdao (land and sea not told apart)"),
+    "legend_neighbours": ("邻市陆地(OpenStreetMap 海岸线)", "Neighbouring land (OpenStreetMap coastline)"),
+    "legend_sea": ("海域", "Sea"),
     "legend_approx": ("位置为近似(误差 > {m} 米)", "Approximate position (± > {m} m)"),
     # Density page
     "d_title": ("创新资源密度", "Innovation-resource density"),

@@ -44,6 +44,7 @@ class MapView:
     legend: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, colour, label)
     land: gpd.GeoDataFrame | None = None  # Qingdao's land, shaded when there is no basemap
     water: gpd.GeoDataFrame | None = None  # Jiaozhou Bay's water, shaded likewise
+    neighbours: gpd.GeoDataFrame | None = None  # land beyond Qingdao (published coastline); the rest is sea
     tile_notice: str = ""  # shown on the map when web tiles fail to load
     #: (stem, build bytes) -> URL the browser fetches them from (layers.datastore.Publisher); None = inline
     publish: Callable[[str, Callable[[], bytes]], str] | None = None
@@ -53,10 +54,12 @@ class MapView:
     fill_height: bool = False
 
 
-#: Offline shading (no basemap): Qingdao's land, the bay's water, and outside the city.
+#: Offline shading (no basemap): Qingdao's land, the bay's water, the neighbouring land and the sea.
 LAND_STYLE = {"stroke": False, "fillColor": "#fbf8ef", "fillOpacity": 1.0}
 WATER_STYLE = {"color": "#7fb2d6", "weight": 0.8, "fillColor": "#cfe3f1", "fillOpacity": 1.0}
-OUTSIDE_COLOUR = "#e3e3de"  # neighbouring land and open sea alike: no offline coastline for them
+NEIGHBOUR_STYLE = {"stroke": False, "fillColor": "#e3e3de", "fillOpacity": 1.0}
+SEA_COLOUR = "#dde9f1"  # open sea: the background where the published coastline is known
+OUTSIDE_COLOUR = "#e3e3de"  # without a coastline: neighbouring land and open sea alike
 
 
 def shift_for_display(frame: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
@@ -130,8 +133,9 @@ def build_base_map(view: MapView, base_layers: list[MapLayer | folium.FeatureGro
     if tiles is not None and view.tile_notice:
         TileNotice(tiles, view.tile_notice).add_to(m)
     if tiles is None and view.land is not None:
-        Background(OUTSIDE_COLOUR).add_to(m)
-        for key, frame, style in (("land", view.land, LAND_STYLE), ("water", view.water, WATER_STYLE)):
+        Background(OUTSIDE_COLOUR if view.neighbours is None else SEA_COLOUR).add_to(m)
+        for key, frame, style in (("neighbours", view.neighbours, NEIGHBOUR_STYLE), ("land", view.land, LAND_STYLE),
+                                  ("water", view.water, WATER_STYLE)):
             if frame is None or frame.empty:
                 continue
             shifted = lambda f=frame: shift_for_display(f[["geometry"]], view.basemap)  # noqa: E731

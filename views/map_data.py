@@ -107,6 +107,12 @@ def city_once():
     return coast.load_city()
 
 
+@st.cache_resource(show_spinner=False)
+def neighbours_once():
+    """Land beyond Qingdao from the published coastline (offline shading: neighbouring land vs sea)."""
+    return coast.neighbour_land()
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def view_geojson(layers, clusters, districts_, types, statuses) -> bytes | None:
     """GeoJSON of the filtered, visible layers (cached per filter set, not rebuilt on every rerun)."""
