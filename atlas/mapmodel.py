@@ -332,6 +332,7 @@ def unplaced_group(frames: dict[str, gpd.GeoDataFrame], state: ViewState, view):
 
     from layers import districts
     from layers.atlas_map import shift_for_display
+    from layers.mapscripts import PlainPopup
 
     group = folium.FeatureGroup(name=html.escape(t("t21_tier_district", state.lang)), control=False)
     lists = unplaced(frames, state).by_district
@@ -348,6 +349,6 @@ def unplaced_group(frames: dict[str, gpd.GeoDataFrame], state: ViewState, view):
         body = "".join(f"<li>{html.escape(n)}</li>" for _, _, n in items)
         icon = folium.DivIcon(html=f'<div class="qd-tier-badge" style="{BADGE_STYLE}">{html.escape(name)} '
                                    f"· {len(items)}</div>", icon_size=(90, 20), icon_anchor=(45, 10))
-        folium.Marker([point.y, point.x], icon=icon, tooltip=head,
-                      popup=folium.Popup(f"<b>{head}</b><ul>{body}</ul>", max_width=320)).add_to(group)
+        marker = folium.Marker([point.y, point.x], icon=icon, tooltip=head).add_to(group)
+        PlainPopup(f"<b>{head}</b><ul>{body}</ul>", max_width=320).add_to(marker)  # no jQuery (layers.mapscripts)
     return group
