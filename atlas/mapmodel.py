@@ -325,14 +325,13 @@ BADGE_STYLE = ("background:#ffffffdd;border:1px dashed #555;border-radius:9px;pa
 
 
 def unplaced_group(frames: dict[str, gpd.GeoDataFrame], state: ViewState, view):
-    """A count per district of its district-level features; a click opens their list (folium FeatureGroup)."""
+    """A count per district of its district-level features (folium FeatureGroup); their lists are beside the map."""
     import html
 
     import folium
 
     from layers import districts
     from layers.atlas_map import shift_for_display
-    from layers.mapscripts import PlainPopup
 
     group = folium.FeatureGroup(name=html.escape(t("t21_tier_district", state.lang)), control=False)
     lists = unplaced(frames, state).by_district
@@ -349,6 +348,7 @@ def unplaced_group(frames: dict[str, gpd.GeoDataFrame], state: ViewState, view):
         body = "".join(f"<li>{html.escape(n)}</li>" for _, _, n in items)
         icon = folium.DivIcon(html=f'<div class="qd-tier-badge" style="{BADGE_STYLE}">{html.escape(name)} '
                                    f"· {len(items)}</div>", icon_size=(90, 20), icon_anchor=(45, 10))
-        marker = folium.Marker([point.y, point.x], icon=icon, tooltip=head).add_to(group)
-        PlainPopup(f"<b>{head}</b><ul>{body}</ul>", max_width=320).add_to(marker)  # no jQuery (layers.mapscripts)
+        # a count, never in the way: it catches no click (the features' markers under it stay clickable);
+        # its list opens beside the map (views/unplaced.py), not in a popup at a point
+        folium.Marker([point.y, point.x], icon=icon, interactive=False, title=head).add_to(group)
     return group

@@ -342,22 +342,3 @@ class FillHeight(MacroElement):
         super().__init__()
         self._name = "FillHeight"
 
-
-class PlainPopup(MacroElement):
-    """A popup bound to its parent marker with Leaflet alone. ``folium.Popup`` builds its HTML with jQuery,
-    which the map loads only when the base map holds such a popup — a popup in a group sent later (the
-    district badges) would meet ``$ is not defined`` and stop the map script. ``html`` must be escaped."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.html }}, {maxWidth: {{ this.max_width }}});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str, max_width: int = 320):
-        super().__init__()
-        self._name = "PlainPopup"
-        self.html = _js_json(html)
-        self.max_width = int(max_width)
