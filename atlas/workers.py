@@ -15,8 +15,10 @@ arrive unchanged.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -130,11 +132,29 @@ def run_job(fn: Callable, *args, memory_mb: int | None = None, seconds: float | 
         _free_slot()
 
 
+_MAIN_LOCK = threading.Lock()
+
+
+def _start_without_main(proc) -> None:
+    """Start ``proc`` without the child importing the parent's ``__main__`` again: a spawned child
+    re-runs the main script when ``__main__`` has a file (under ``streamlit run`` the CLI; under
+    Streamlit's AppTest the page script itself, which then fails in the child). The job needs only
+    importable functions, so ``__main__`` is shown to ``spawn`` as an empty module while it starts."""
+    with _MAIN_LOCK:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            proc.start()
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+
+
 def _in_process(fn, args, kwargs, memory_mb: int, seconds: float):
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn, args, kwargs, memory_mb), daemon=True)
-    proc.start()
+    _start_without_main(proc)
     send.close()
     deadline = time.monotonic() + seconds
     try:

@@ -5,6 +5,7 @@ with its process — the server's own memory does not grow with the work."""
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 import time
 
@@ -118,3 +119,18 @@ def test_a_big_upload_is_parsed_and_analysed_in_workers_through_the_page():
     on_land = int(pts.within(coast.load_city().union_all()).sum())
     assert 10_000 < on_land < 24_000 and bays.loc["city", t("c_count", "zh")] == on_land
     assert multiprocessing.active_children() == []
+
+
+def test_a_job_does_not_run_the_parents_main_script_again(tmp_path, monkeypatch):
+    """Under Streamlit's AppTest ``__main__`` is the page script; a spawned child once imported it again
+    and died ("the job stopped unexpectedly (exit code 1)") — every job after a page test failed."""
+    import math
+    import types
+
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit(1)  # a page script that cannot run outside Streamlit\n", encoding="utf-8")
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    assert workers.run_job(math.sqrt, 16.0, seconds=60) == 4.0
+    assert sys.modules["__main__"] is fake  # put back after the start
