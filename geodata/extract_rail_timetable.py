@@ -37,6 +37,9 @@ PAIRS = SRC / "rail_timetable_pairs.csv"
 STATIONS = SRC / "rail_timetable_stations.csv"
 SOURCE = ("China Railway timetable 2024-06-15 via gpx0214/gpx0214.github.io js/cr240615.min.csv "
           "(commit a2649c517c6ccfcb664a9595bc47ffbbbcddc0d7)")
+SOURCE_ZH = ("中国铁路列车时刻表（2024-06-15 运行图），经 gpx0214/gpx0214.github.io js/cr240615.min.csv "
+             "（提交 a2649c517c6ccfcb664a9595bc47ffbbbcddc0d7）")
+LICENCE = "facts, attribution (no licence stated)"
 REFERENCE_DAY = dt.date(2024, 7, 2)  # a Tuesday inside the timetable's period (2024-06-15 .. 09-10)
 
 #: telegraph code (js/station.csv) -> atlas station id (geodata/src/transport_nodes.csv)
@@ -134,11 +137,11 @@ def extract(path: Path, *, day: dt.date = REFERENCE_DAY) -> tuple[list[dict], li
                 calls[code].append(dep % 1440)
     pairs = [{"from_id": CODES[a][0], "to_id": CODES[b][0], "from_name_zh": CODES[a][1], "to_name_zh": CODES[b][1],
               "median_min": statistics.median(v), "n_trains": len(v), "min_min": min(v), "max_min": max(v),
-              "source": SOURCE}
+              "source": SOURCE, "source_zh": SOURCE_ZH, "licence": LICENCE}
              for (a, b), v in sorted(runs.items(), key=lambda kv: (CODES[kv[0][0]][0], CODES[kv[0][1]][0]))]
     stations = [{"id": sid, "code": code, "name_zh": name, "trains_per_day": len(calls[code]),
                  "first_dep_min": min(calls[code], default=""), "last_dep_min": max(calls[code], default=""),
-                 "reference_day": day.isoformat(), "source": SOURCE}
+                 "reference_day": day.isoformat(), "source": SOURCE, "source_zh": SOURCE_ZH, "licence": LICENCE}
                 for code, (sid, name) in sorted(CODES.items(), key=lambda kv: kv[1][0])]
     return pairs, stations
 

@@ -70,5 +70,6 @@ def test_counters_strip_escapes_labels_and_formats_numbers():
     from atlas.pagekit import counters_html
 
     out = counters_html({"resources": 1234, "x": 2}, {"resources": "创新资源", "x": "<img src=x onerror=alert(1)>"})
-    assert '<div class="atlas-count" data-layer="resources"><span>创新资源</span><b>1,234</b></div>' in out
+    assert ('<div class="atlas-count" data-layer="resources" title="创新资源"><span>创新资源</span><b>1,234</b></div>'
+            in out)  # the title: the whole label where the strip cuts it with …
     assert "<img" not in out and "&lt;img" in out

@@ -48,4 +48,6 @@ def test_an_export_of_stations_names_the_licence_attribution_and_uncertainty():
 def test_an_export_without_osm_data_has_no_osm_credit():
     res = resources.load()
     non_osm = res[~res["licence"].str.contains("ODbL")]
-    assert build_metadata(non_osm, layers=[])["attribution"] == []
+    credits = build_metadata(non_osm, layers=[])["attribution"]
+    assert not any("OpenStreetMap" in c for c in credits)
+    assert any("pg7go/The-Location-Data-of-Schools-in-China" in c for c in credits)  # the publishers are credited
