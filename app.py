@@ -289,9 +289,9 @@ def main() -> None:
     remember(state)
 
 
-#: Widget keys whose value cannot be set through st.session_state (buttons, downloads).
+#: Widget keys whose value cannot be set through st.session_state (buttons, downloads, the uploader).
 ACTION_KEYS = frozenset({"w_brief", "w_brief_dl", "w_geojson_dl", "s_go", "s_download", "x_download", "x_meta",
-                         "b_download", "dl_matrix", "dl_iso", "dl_crit", "dl_scen"})
+                         "b_download", "dl_matrix", "dl_iso", "dl_crit", "dl_scen", "w_upload"})
 
 
 #: Widget state kept while the reader is on another page (Streamlit drops the state of widgets not drawn):

@@ -24,7 +24,7 @@ from atlas.pagekit import boundary, column_label, md, page_lang
 from atlas.tables import readable_table, without_repeats
 from atlas.uploads import localized_problems, queue_notice, upload_label, upload_limit
 from atlas.workers import analyse, hot_spot_hexagons, queue_reporter, read_upload_isolated
-from core.i18n import VALUES, label, lang_of, t
+from core.i18n import lang_of, t
 from core.settings import DENSITY, UPLOAD
 from layers import clusters, coast, districts, resources
 from layers.atlas_map import MapLayer, MapView
@@ -107,13 +107,25 @@ def step_compare(src: tuple, weight: str | None, type_col: str | None, bandwidth
                    confidence=confidence)
 
 
+def keep_upload() -> None:
+    """Store a new upload for the session before any page runs.
+
+    A callback runs at the start of whichever run first sees the new file, even when the reader has already
+    switched page and the Density script is never reached again (the upload was lost then).
+    """
+    file = st.session_state.get("w_upload")
+    if file is not None:
+        st.session_state["density_upload"] = (file.name, file.getvalue())
+
+
 def source_widgets(lang: str) -> tuple | None:
     """Sidebar: which points: the arguments of :func:`points` (None = awaiting upload)."""
     mode = st.sidebar.radio(tr("d_points"), ["atlas", "upload"], horizontal=True, key="w_source",
                             format_func=lambda m: tr("d_atlas") if m == "atlas" else tr("d_upload"))
     if mode == "atlas":
         return (None, None, "WGS84", None, None, None)
-    file = st.sidebar.file_uploader(upload_label(LANG), type=UPLOAD_TYPES, help=upload_limit(LANG))  # issue 24
+    file = st.sidebar.file_uploader(upload_label(LANG), type=UPLOAD_TYPES, help=upload_limit(LANG),  # issue 24
+                                    key="w_upload", on_change=keep_upload)
     crs = st.sidebar.selectbox(tr("d_crs"), ["WGS84", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:32650", "EPSG:32651"])
     lon = st.sidebar.text_input(tr("d_lon"), "")
     lat = st.sidebar.text_input(tr("d_lat"), "")
