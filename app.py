@@ -123,8 +123,12 @@ def search_box(box, state: ViewState, frames) -> ViewState:
     key = f"w_match_{state.q}"
     if st.session_state.pop("sync_match", False) and state.selected in ids:
         st.session_state[key] = state.selected  # a click on the map moved the selection: the radio follows
+    # a query typed in this session starts at its best hit; a restored link (first run) keeps its selection
+    typed = st.session_state.get("match_q", state.q) != state.q
+    st.session_state["match_q"] = state.q
+    keep = state.selected in ids and not (typed and key not in st.session_state)
     picked = box.radio(t("matches", state.lang), ids, format_func=names.get, key=key,
-                       index=ids.index(state.selected) if state.selected in ids else 0)
+                       index=ids.index(state.selected) if keep else 0)
     if picked == state.selected:
         return state
     state, layer_on = mappage.select_hit(state, frames, picked)
