@@ -19,7 +19,6 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from analysis.connectivity import (
-    CompiledNetwork,
     Scenario,
     _compiled,
     _indices,

@@ -345,7 +345,6 @@ def unplaced_group(frames: dict[str, gpd.GeoDataFrame], state: ViewState, view):
         name = label(d, state.lang, "district")
         items = lists[d]
         head = html.escape(t("t21_district_count", state.lang, district=name, n=len(items)))
-        body = "".join(f"<li>{html.escape(n)}</li>" for _, _, n in items)
         icon = folium.DivIcon(html=f'<div class="qd-tier-badge" style="{BADGE_STYLE}">{html.escape(name)} '
                                    f"· {len(items)}</div>", icon_size=(90, 20), icon_anchor=(45, 10))
         # a count, never in the way: it catches no click (the features' markers under it stay clickable);
