@@ -78,7 +78,7 @@ def resolve_place(frames: TransportFrames, text: str) -> gpd.GeoDataFrame:
     search) or ``lon,lat``; ValueError with the closest names when nothing fits."""
     from shapely.geometry import Point
 
-    from layers.filters import search
+    from layers.search import search
 
     parts = [p.strip() for p in str(text).split(",")]
     if len(parts) == 2:

@@ -14,7 +14,7 @@ from atlas import mapmodel
 from atlas.viewstate import ViewState
 from core.i18n import VALUES, crs_text, label, licence_text, t
 from core.vocab import PLACED_TIERS
-from layers.filters import Match
+from layers.search import Match
 from layers.render import field_value, uncertainty_text
 
 

@@ -1,4 +1,4 @@
-"""Name search for the map page: the place itself first, in either script, forgiving typos (issue 23).
+"""Name search (the map page, and place names on the command line): the place itself first, in either script, forgiving typos (issue 23).
 
 Each feature is found by its Chinese name, its English name and the pinyin of its Chinese name
 (``pypinyin``: "laoshan shiyanshi" finds 崂山实验室). Scores (``rapidfuzz``), best first:
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import geopandas as gpd
@@ -26,7 +27,24 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 
 from layers.base import located
-from layers.filters import LAYER_RANK, Match
+
+
+@dataclass(frozen=True)
+class Match:
+    layer: str
+    id: str
+    name_zh: str
+    name_en: str
+    score: float  # how well the name matches (1 = exact)
+    kind: str = ""  # the feature's type (resources) or category: what the hit *is*
+    rank: float = 0.0  # score adjusted for what the user most likely means (sort key)
+    placed: bool = True  # False: known only to a district or the city, "location not published" (issue 21)
+
+
+#: Which layer wins a tie: places the plan names before the infrastructure named after them.
+LAYER_RANK = ("resources", "park_sites", "parks", "clusters", "transport_nodes", "links", "metro_lines",
+              "metro_stations", "jiaozhou_bay")
+
 
 #: Kinds of feature named after the place they serve (a station called 海洋大学, 胶东机场 …).
 NAMED_AFTER_KINDS = frozenset({"metro_station", "rail_station"})

@@ -1,7 +1,8 @@
 import geopandas as gpd
 from shapely.geometry import Point
 
-from layers.filters import filter_frame, normalise, search
+from layers.filters import filter_frame, normalise
+from layers.search import search
 
 
 def _frame():

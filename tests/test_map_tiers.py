@@ -9,7 +9,7 @@ from atlas import mapmodel, mappage
 from atlas.viewstate import ViewState
 from layers.atlas_map import MapView, build_map
 from layers.base import unlocated
-from layers.filters import search
+from layers.search import search
 
 PLACEHOLDERS = ("120.302437", "36.362115", "119.885477", "35.860505", "120.302", "36.362")
 

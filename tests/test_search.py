@@ -82,3 +82,16 @@ def test_station_words_are_set_aside_and_stations_come_first(frames):
     assert _first(frames, "Ocean University station").id == "mst_haiyangdaxue"  # its name has no "station"
     hits = search(frames, "airport station")
     assert {hits[0].id, hits[1].id} == {"mst_jiaodongjichang", "rst_qingdao_airport"}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("胶东机场", "air_jiaodong"), ("laoshan shiyanshi", "res_laoshan_lab"), ("Ocen Univrsity", "res_ouc"),
+    ("海洋大学站", "mst_haiyangdaxue"), ("qingdao zhan", "rst_qingdao"),
+])
+def test_command_line_names_resolve_like_the_map_search(query, expected):
+    """One search: `qd-atlas route` reads a place name the way the map's search box does."""
+    from analysis.corridor import load_transport_frames, resolve_place
+
+    frames, why = load_transport_frames()
+    assert frames is not None, why
+    assert resolve_place(frames, query)["id"].iloc[0] == expected
