@@ -628,3 +628,53 @@ STRINGS.update({
     "c22b_parking": ("（含停车及步行往返车辆 {minutes:.0f} 分钟）",
                      " (incl. {minutes:.0f} min parking and walking to the car)"),
 })
+
+
+# --- Connectivity page's own words (cx_ texts, cxv_ choices, cxi_ index rows; views/connectivity.py) ----------
+STRINGS.update({
+    "cx_title": ("走廊连通性", "Corridor connectivity"),
+    "cx_modes": ("出行方式", "Modes"),
+    "cx_status": ("网络状态", "Network"),
+    "cx_origins": ("起讫点集合", "Origin set"),
+    "cx_matrix": ("出行时间矩阵（分钟）", "Travel-time matrix (min)"),
+    "cx_iso": ("等时圈", "Isochrones"),
+    "cx_critical": ("关键连接", "Critical links"),
+    "cx_scenario": ("情景对比", "Scenario"),
+    "cx_origin": ("起点", "Origin"),
+    "cx_alt": ("对比情景", "Compare with"),
+    "cx_run": ("计算关键连接", "Rank critical links"),
+    "cx_before": ("现状", "Before"),
+    "cx_after": ("情景", "After"),
+    "cx_osm": ("使用 OSM 道路（已缓存）", "Use cached OSM roads"),
+    "cx_gravity_note": ("重力可达性：把每个创新资源的权重按到达它所需的时间打折后相加（每多 30 分钟权重降为约 37%，"
+                        "约 21 分钟减半）；越高表示越多、越重要的资源近在咫尺。",
+                        "Gravity accessibility: every innovation resource's weight, discounted by the time it takes to "
+                        "reach it (to about 37 % per 30 minutes, half at about 21 minutes), summed; higher means more "
+                        "and weightier resources close by."),
+    "cx_custom": ("自定义起点（经纬度）", "Custom origin (lon/lat)"),
+    "cx_diff": ("时间变化（分钟，负值=更快；—=新连通/断开）",
+                "Change in minutes (negative = faster; — = newly (dis)connected)"),
+    "cx_add": ("纳入的在建/规划连接", "Switch in (unbuilt links)"),
+    "cx_remove": ("移除的连接", "Switch out (links)"),
+    "cx_no_osm": ("尚无 OSM 道路缓存；运行 `python -m analysis.osm_roads --download`（需联网）。",
+                  "No cached OSM roads; run `python -m analysis.osm_roads --download` (online)."),
+    "cxv_transit": ("公共交通", "Transit"),
+    "cxv_car": ("小汽车", "Car"),
+    "cxv_combined": ("综合", "Combined"),
+    "cxv_today": ("现状", "Today"),
+    "cxv_today+construction": ("现状+在建", "Today + under construction"),
+    "cxv_today+planned": ("现状+在建+规划", "Today + planned"),
+    "cxv_clusters": ("三湾组团", "Bay clusters"),
+    "cxv_parks": ("园区", "Parks"),
+    "cxv_resources": ("创新资源", "Innovation resources"),
+    "cxv_hubs": ("机场·港口", "Airport & ports"),
+    "cxi_pairs": ("起讫对数", "Pairs"),
+    "cxi_mean_min": ("平均时间 (分)", "Mean (min)"),
+    "cxi_worst_min": ("最长时间 (分)", "Worst (min)"),
+    "cxi_unreachable_pairs": ("不可达对数", "Unreachable pairs"),
+    "cxi_share_within": ("60分钟内占比", "Share within 60 min"),
+    "cxi_efficiency": ("全局效率 (1/分)", "Global efficiency (1/min)"),
+    "cxi_efficiency_norm": ("相对效率", "Efficiency vs straight line"),
+    "cxi_mean_penalised_min": ("平均时间（不可达计240分）", "Mean, unreachable = 240 min"),
+    "cxi_gravity": ("平均重力可达性（至创新资源）", "Mean gravity accessibility (to resources)"),
+})

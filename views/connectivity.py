@@ -26,47 +26,21 @@ from atlas.export.formats import csv_bytes
 from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, md
 from core.crs import MEASURE_CRS, WGS84
-from core.i18n import lang_of, t
+from core.i18n import STRINGS, lang_of, t
 from core.settings import CONNECTIVITY
 from layers import connectivity_style as style
 from layers.atlas_map import MapView, build_map
 
-TEXT = {
-    "title": ("走廊连通性", "Corridor connectivity"),
-    "modes": ("出行方式", "Modes"), "status": ("网络状态", "Network"), "origins": ("起讫点集合", "Origin set"),
-    "matrix": ("出行时间矩阵（分钟）", "Travel-time matrix (min)"), "iso": ("等时圈", "Isochrones"),
-    "critical": ("关键连接", "Critical links"), "scenario": ("情景对比", "Scenario"),
-    "origin": ("起点", "Origin"), "alt": ("对比情景", "Compare with"), "run": ("计算关键连接", "Rank critical links"),
-    "before": ("现状", "Before"), "after": ("情景", "After"), "osm": ("使用 OSM 道路（已缓存）", "Use cached OSM roads"),
-    "gravity_note": ("重力可达性：把每个创新资源的权重按到达它所需的时间打折后相加（每多 30 分钟权重降为约 37%，"
-                     "约 21 分钟减半）；越高表示越多、越重要的资源近在咫尺。",
-                     "Gravity accessibility: every innovation resource's weight, discounted by the time it takes to "
-                     "reach it (to about 37 % per 30 minutes, half at about 21 minutes), summed; higher means more "
-                     "and weightier resources close by."),
-    "custom": ("自定义起点（经纬度）", "Custom origin (lon/lat)"),
-    "diff": ("时间变化（分钟，负值=更快；—=新连通/断开）", "Change in minutes (negative = faster; — = newly (dis)connected)"),
-    "add": ("纳入的在建/规划连接", "Switch in (unbuilt links)"), "remove": ("移除的连接", "Switch out (links)"),
-    "no_osm": ("尚无 OSM 道路缓存；运行 `python -m analysis.osm_roads --download`（需联网）。",
-               "No cached OSM roads; run `python -m analysis.osm_roads --download` (online)."),
-}
-LABELS = {"transit": ("公共交通", "Transit"), "car": ("小汽车", "Car"), "combined": ("综合", "Combined"),
-          "today": ("现状", "Today"), "today+construction": ("现状+在建", "Today + under construction"),
-          "today+planned": ("现状+在建+规划", "Today + planned"), "clusters": ("三湾组团", "Bay clusters"),
-          "parks": ("园区", "Parks"), "resources": ("创新资源", "Innovation resources"), "hubs": ("机场·港口", "Airport & ports")}
-INDEX_LABELS = {"pairs": ("起讫对数", "Pairs"), "mean_min": ("平均时间 (分)", "Mean (min)"),
-                "worst_min": ("最长时间 (分)", "Worst (min)"), "unreachable_pairs": ("不可达对数", "Unreachable pairs"),
-                "share_within": ("60分钟内占比", "Share within 60 min"), "efficiency": ("全局效率 (1/分)", "Global efficiency (1/min)"),
-                "efficiency_norm": ("相对效率", "Efficiency vs straight line"),
-                "mean_penalised_min": ("平均时间（不可达计240分）", "Mean, unreachable = 240 min"),
-                "gravity": ("平均重力可达性（至创新资源）", "Mean gravity accessibility (to resources)")}
+#: key prefixes of this page's words in the one catalogue, core.i18n.STRINGS: texts, values, index rows
+TEXT, LABELS, INDEX_LABELS = "cx_", "cxv_", "cxi_"
 
 
 CRITICAL_ON_MAP = 8
 
 
-def tr(key: str, lang: str, table=TEXT) -> str:
-    zh, en = table.get(key, (key, key))
-    return zh if lang == "zh" else en
+def tr(key: str, lang: str, table: str = TEXT) -> str:
+    """This page's word for ``key`` (the key itself when the catalogue has none)."""
+    return t(table + key, lang) if table + key in STRINGS else key
 
 
 @st.cache_resource(show_spinner=False)
