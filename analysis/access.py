@@ -4,7 +4,7 @@ Each point becomes a node ``<prefix>:<id>`` joined, in both directions, by
 * ``walk`` legs to every station/pier hub within ``walk_max_m`` (crow-fly distance x
   ``walk_detour`` at ``walk_speed_kmh``); when no *operating* hub is that close, ``feeder``
   legs (bus/taxi: wait + distance x detour at feeder speed) to the ``feeder_nearest`` hubs
-  and to the ``feeder_nearest`` operating hubs;
+  and to the ``feeder_nearest`` operating hubs of each kind (metro, rail, pier);
 * ``walk`` legs to the other attached points within ``walk_max_m``;
 * ``drive`` legs to the nearest node of each of the ``drive_nearest`` nearest roads
   within ``drive_max_m`` (plus ``drive_terminal_min`` for parking and walking to the car).
@@ -70,12 +70,16 @@ def _nearest(tree, nodes, xy, k, max_dist):
 
 
 def _feeder_hubs(graph, every, operating, xy, cfg: NetworkConfig) -> list[tuple[float, str]]:
-    """The ``feeder_nearest`` nearest hubs of any status (for scenarios) and, separately, the nearest
-    operating ones, so a station that is only under construction never cuts a place off today.
-    When none is within ``feeder_max_m`` the single nearest is used anyway (the long leg shows)."""
+    """For each kind of station (metro, rail, pier), the ``feeder_nearest`` nearest of any status (for
+    scenarios) and, separately, the nearest operating ones, so a station that is only under construction
+    never cuts a place off today and a rail station never takes the place of the nearest metro station.
+    When no station is within ``feeder_max_m`` the single nearest is used anyway (the long leg shows)."""
     picked: dict[str, float] = {}
-    for tree, nodes in (every, operating):
-        near = _nearest(tree, nodes, xy, cfg.feeder_nearest, cfg.feeder_max_m) or _nearest(tree, nodes, xy, 1, np.inf)
+    for by_kind in (every, operating):
+        near = [hit for tree, nodes in by_kind.values() for hit in _nearest(tree, nodes, xy, cfg.feeder_nearest,
+                                                                            cfg.feeder_max_m)]
+        if not near:
+            near = sorted(hit for tree, nodes in by_kind.values() for hit in _nearest(tree, nodes, xy, 1, np.inf))[:1]
         for dist, hub in near:
             picked[hub] = dist
     return [(d, h) for h, d in picked.items()]
@@ -99,7 +103,8 @@ def attach_points(graph: nx.DiGraph, points: gpd.GeoDataFrame, *, id_col: str = 
     pts = representative_points(points, id_col=id_col)
     out = graph.copy()
     hub_tree, hubs = _index(out, HUB_KINDS)
-    op_tree, op_hubs = _index(out, HUB_KINDS, operating=True)
+    every = {kind: _index(out, {kind}) for kind in sorted(HUB_KINDS)}
+    today = {kind: _index(out, {kind}, operating=True) for kind in sorted(HUB_KINDS)}
     road_tree, roads = _index(out, {"road"})
     new = []
     for _, row in pts.iterrows():
@@ -113,7 +118,7 @@ def attach_points(graph: nx.DiGraph, points: gpd.GeoDataFrame, *, id_col: str = 
             dist = float(np.hypot(out.nodes[hubs[i]]["x"] - xy[0], out.nodes[hubs[i]]["y"] - xy[1]))
             _leg(out, node, hubs[i], dist, mode="walk", speed=cfg.walk_speed_kmh, detour=cfg.walk_detour)
         if not any(_served_today(out, hubs[i]) for i in walkable):
-            for dist, hub in _feeder_hubs(out, (hub_tree, hubs), (op_tree, op_hubs), xy, cfg):
+            for dist, hub in _feeder_hubs(out, every, today, xy, cfg):
                 _leg(out, node, hub, dist, mode="feeder", speed=cfg.feeder_speed_kmh, detour=cfg.feeder_detour,
                      extra=cfg.feeder_wait_min)
         for dist, road in _nearest_roads(out, road_tree, roads, xy, cfg):

@@ -150,12 +150,20 @@ def _add_route(graph: nx.DiGraph, route: _Route, hubs: gpd.GeoDataFrame, cfg: Ne
 
 
 def _add_through_sections(graph: nx.DiGraph, route: _Route, hubs, ids: list[str]) -> None:
-    """Trains of a running line pass through stations that are not open yet (e.g. 红岛站 on the
-    Qingdao-Lianyungang railway): join the open stations either side directly, without the stop."""
+    """Rides that pass stations without stopping, on a running line.
+
+    * With a timetable of station pairs (rail): every two open stations that trains serve one after the
+      other get a direct ride at those trains' median time — most trains from 青岛北 to 青岛西 do not call
+      at 红岛, so the ride is not the sum of two shorter rides, each with its own dwell.
+    * Otherwise: the open stations either side of stations not open yet are joined directly, without the stop.
+    """
     if route.status != "operating":
         return
     open_at = [i for i, sid in enumerate(ids) if hubs.at[sid, "status"] == "operating"]
-    for i, j in zip(open_at[:-1], open_at[1:], strict=True):
+    spans = [(i, j) for k, i in enumerate(open_at) for j in open_at[k + 1:]
+             if route.pair_times and ((ids[i], ids[j]) in route.pair_times or (ids[j], ids[i]) in route.pair_times)]
+    spans += [(i, j) for i, j in zip(open_at[:-1], open_at[1:], strict=True) if (i, j) not in spans]
+    for i, j in spans:
         if j - i < 2:
             continue
         stops = ids[i:j + 1]
@@ -166,6 +174,8 @@ def _add_through_sections(graph: nx.DiGraph, route: _Route, hubs, ids: list[str]
         for u, v, g, seq in ((a, c, geom, stops), (c, a, geom.reverse(), stops[::-1])):
             if route.pair_times and (u, v) in route.pair_times:  # the trains' own time between the two
                 run, basis = route.pair_times[(u, v)], "timetable"
+            elif any(hubs.at[x, "status"] == "operating" for x in seq[1:-1]):
+                continue  # no train rides u -> v without stopping in between (in this direction)
             else:
                 run = sum(route.section_time(x, y, hubs.geometry[x].distance(hubs.geometry[y]))[0]
                           for x, y in zip(seq[:-1], seq[1:], strict=True)) - route.dwell_min * (len(seq) - 2)

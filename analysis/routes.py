@@ -117,7 +117,8 @@ def describe_leg(leg, lang: str = "en") -> str:
             "park_ride": ("停车换乘", "park and ride"), "wait": ("候车", "wait"), "ride": ("乘坐", "ride"),
             "exit": ("下车", "get off"),
             "transfer": ("换乘步行", "transfer")}.get(leg["kind"], (leg["kind"], leg["kind"]))[0 if zh else 1]
-    stops = f" ({leg['stops']} {'站' if zh else 'stops'})" if leg["kind"] == "ride" and leg["stops"] else ""
+    unit = "站" if zh else ("stop" if leg["stops"] == 1 else "stops")
+    stops = f" ({leg['stops']} {unit})" if leg["kind"] == "ride" and leg["stops"] else ""
     head = f"{what} {line}".strip()
     place = " → ".join(x for x in (a, b) if x) if leg["kind"] not in ("wait", "exit") else a
     if leg["kind"] == "exit":

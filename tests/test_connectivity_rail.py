@@ -71,8 +71,12 @@ def test_rail_edges_and_waits_from_the_timetable():
     there = g.edges["rail:rst_qingdao@rail_jiaoji", "rail:rst_qingdao_north@rail_jiaoji"]
     back = g.edges["rail:rst_qingdao_north@rail_jiaoji", "rail:rst_qingdao@rail_jiaoji"]
     assert (there["time_min"], back["time_min"], there["basis"]) == (18, 21, "timetable")
-    # 红岛 is not open in the atlas: 青岛北 -> 青岛西 runs through it at the trains' own 34 min
-    assert g.edges["rail:rst_qingdao_north@rail_qinglian", "rail:rst_qingdao_west@rail_qinglian"]["time_min"] == 34
+    # 红岛 is open (17 trains a day) but most trains 青岛北 -> 青岛西 pass it: a direct ride at their own 34 min,
+    # not 青岛北 -> 红岛 plus 红岛 -> 青岛西
+    assert g.nodes["rail:rst_hongdao"]["status"] == "operating"
+    direct = g.edges["rail:rst_qingdao_north@rail_qinglian", "rail:rst_qingdao_west@rail_qinglian"]
+    assert (direct["time_min"], direct["basis"]) == (34, "timetable")
+    assert g.edges["rail:rst_qingdao_north@rail_qinglian", "rail:rst_hongdao@rail_qinglian"]["time_min"] == 15
     st = pd.read_csv(RAIL_STATIONS).set_index("id").loc["rst_qingdao_north"]
     half_headway = (st.last_dep_min - st.first_dep_min) / (st.trains_per_day / 2) / 2
     wait = g.edges["rail:rst_qingdao_north", "rail:rst_qingdao_north@rail_qinglian"]["time_min"]
@@ -89,3 +93,27 @@ def test_route_cli_rides_the_timetable_minutes():
     assert out.returncode == 0, out.stderr
     ride = [ln for ln in out.stdout.splitlines() if ln.strip().startswith("ride")]
     assert len(ride) == 1 and "  18.0 min" in ride[0]  # China Railway: median 18 min over 43 trains
+
+
+def test_opening_a_station_never_makes_a_trip_longer():
+    """红岛 and 青岛机场 have trains in the 2024 timetable and are open in the atlas. Opening them may only add
+    options: no resource-to-resource trip is longer than with both closed (a rail station must not take the
+    feeder slot of the nearest metro station, nor split a through ride in two)."""
+    import dataclasses
+
+    from analysis import corridor as cd
+    from analysis.connectivity import compile_network
+
+    frames, _ = cd.load_transport_frames()
+    nodes = frames.transport_nodes.copy()
+    opened = nodes["id"].isin(["rst_hongdao", "rst_qingdao_airport"])
+    assert (nodes.loc[opened, "status"] == "operating").all()
+    nodes.loc[opened, "status"] = "under_construction"
+    closed = dataclasses.replace(frames, transport_nodes=nodes)
+
+    def matrix(fr):
+        return report.resource_matrix(compile_network(cd.corridor_network(fr, None)), fr, "transit")
+
+    now, before = matrix(frames), matrix(closed)
+    assert (now <= before + 1e-9).all().all()
+    assert (now < before - 1).any().any()  # and some trips gain from them
