@@ -26,3 +26,21 @@ def test_block_wording_by_hand():
     assert "(4 of 10," in text and "胶州湾 50 %, 灵山湾 25 %, 鳌山湾 0 %" in text
     assert "all 7 placed resources" in text and "up to 5 km" in text
     assert "3 resources have no position (2 known only to their district, 1 only to the city)" in text
+
+
+def test_readme_tier_counts_in_prose_match_the_layer():
+    """The sentences that count resources by location tier (data section, known limits) say what the layer holds."""
+    import re
+
+    from layers import resources
+
+    tiers = resources.load()["location_tier"].value_counts()
+    text = " ".join(dfig.README.read_text(encoding="utf-8").split())
+    found = re.search(r"(\d+) of the (\d+) resources sit at a published campus POI.*?; (\d+) at a published point on "
+                      r"their street or in their town or area.*?; (\d+) are known only to their district and (\d+) only "
+                      r"to the city", text)
+    assert found, "the README's resource-tier sentence changed: update this test"
+    assert tuple(map(int, found.groups())) == (tiers["site"], tiers.sum(), tiers["street"], tiers["district"],
+                                               tiers["city"])
+    limits = re.search(r"and (\d+) resources are known only to their district or the city", text)
+    assert limits and int(limits.group(1)) == tiers["district"] + tiers["city"]
