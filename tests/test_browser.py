@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def _open(page, url):
     page.goto(url, wait_until="domcontentloaded")
     frame = map_frame(page)
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
     page.wait_for_timeout(800)
     return frame
 
@@ -78,7 +78,7 @@ def test_search_zooms_to_feature(server, page, artifacts_dir):
     page.get_by_text("中国海洋大学鱼山校区").first.wait_for(timeout=20_000)
     frame = map_frame(page)
     scale = frame.locator(".leaflet-control-scale-line").first
-    scale.filter(has_text=re.compile(r"^\s*\d+ m\s*$")).wait_for(timeout=30_000)  # the rerun zooms in
+    scale.filter(has_text=re.compile(r"^\s*\d+ m\s*$")).wait_for(timeout=90_000)  # the rerun zooms in
     zoom_in = scale.inner_text()
     page.screenshot(path=str(artifacts_dir / "05_search_located.png"))
     assert zoom_in.strip().endswith("m") and "km" not in zoom_in  # zoomed to street scale
@@ -152,8 +152,8 @@ def test_colocated_features_all_reachable_lab_on_top(server, page, artifacts_dir
     frame = map_frame(page)
     page.wait_for_timeout(4000)  # markers fan out around the shared point
     _centre_click(page, frame)
-    page.wait_for_function("() => location.search.includes('selected=res_laoshan_lab')", timeout=30_000)
-    page.get_by_text(re.compile(r"此处共有 [3-9] 个要素")).wait_for(timeout=30_000)  # the others, one choice away
+    page.wait_for_function("() => location.search.includes('selected=res_laoshan_lab')", timeout=90_000)
+    page.get_by_text(re.compile(r"此处共有 [3-9] 个要素")).wait_for(timeout=90_000)  # the others, one choice away
     details = page.locator("[data-testid='stTable']").first.inner_text()
     assert "国家实验室" in details
     fanned = frame.locator("path.leaflet-interactive").count()
@@ -167,13 +167,13 @@ def test_search_ranks_the_university_first_and_turns_its_layer_on(server, page, 
     box.fill("ocean university")
     box.press("Enter")
     radio = page.locator("[data-testid='stRadio']", has_text="Matches")
-    radio.wait_for(timeout=30_000)
+    radio.wait_for(timeout=90_000)
     first = radio.locator("label").nth(1).inner_text()  # nth(0) is the widget's own label
     assert first.startswith("Ocean University of China") and "University (main campus)" in first, first
     assert radio.locator("input").first.is_checked()  # the radio shows the hit the map selected
     box.fill("海洋大学站")
     box.press("Enter")
-    page.wait_for_function("() => decodeURIComponent(location.search).includes('metro_stations')", timeout=30_000)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('metro_stations')", timeout=90_000)
     page.screenshot(path=str(artifacts_dir / "11_search_station_layer_on.png"))
     assert "selected=" in page.url
 
@@ -181,7 +181,7 @@ def test_search_ranks_the_university_first_and_turns_its_layer_on(server, page, 
 def test_sync_while_panning_updates_the_url(server, page, artifacts_dir):
     frame = _open(page, server)
     page.get_by_text("平移缩放时同步链接", exact=False).click()
-    page.wait_for_function("() => location.search.includes('lon=')", timeout=30_000)  # the map reports its view
+    page.wait_for_function("() => location.search.includes('lon=')", timeout=90_000)  # the map reports its view
     map_frame(page)
     page.wait_for_timeout(3000)
     box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
@@ -191,7 +191,7 @@ def test_sync_while_panning_updates_the_url(server, page, artifacts_dir):
     page.mouse.move(x - 200, y - 120, steps=8)
     page.mouse.up()
     # dragged left and up: the centre in the link moves east and south of the default (120.30, 36.22)
-    page.wait_for_function("() => +new URLSearchParams(location.search).get('lon') > 120.4", timeout=30_000)
+    page.wait_for_function("() => +new URLSearchParams(location.search).get('lon') > 120.4", timeout=90_000)
     assert float(page.evaluate("() => new URLSearchParams(location.search).get('lat')")) < 36.2
 
 
@@ -231,7 +231,7 @@ def test_a_layer_file_that_cannot_load_is_reported_on_the_map(browser, artifacts
         context, page, _ = _watched_page(browser)
         page.goto(url + "/?broken=1", wait_until="domcontentloaded")
         notice = map_frame(page).locator(".atlas-data-notice")
-        notice.wait_for(timeout=30_000)
+        notice.wait_for(timeout=90_000)
         assert "Layer data could not be loaded: reload the page" in notice.inner_text() and "404" in notice.inner_text()
         page.screenshot(path=str(artifacts_dir / "06c_data_notice.png"))
         context.close()

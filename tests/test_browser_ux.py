@@ -42,12 +42,12 @@ def test_a_click_selects_and_its_popup_stays_open(server, sized, lang, artifacts
     query = "?layers=resources&lat=36.33872&lon=120.66184&zoom=16" + ("&lang=en" if lang == "en" else "")
     page.goto(server + "/" + query, wait_until="domcontentloaded")
     frame = map_frame(page)
-    frame.locator('path.leaflet-interactive[d*="a"]').first.wait_for(timeout=30_000)  # circle markers: arcs
+    frame.locator('path.leaflet-interactive[d*="a"]').first.wait_for(timeout=90_000)  # circle markers: arcs
     page.wait_for_timeout(2000)  # markers fan out around the shared point
     _centre_click(page)
-    page.wait_for_function("() => location.search.includes('selected=res_laoshan_lab')", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('selected=res_laoshan_lab')", timeout=90_000)
     details = page.get_by_text(re.compile(r"此处共有 [3-9] 个要素|[3-9] features at this point"))
-    details.wait_for(timeout=30_000)  # the rerun has happened: the side panel shows the selection
+    details.wait_for(timeout=90_000)  # the rerun has happened: the side panel shows the selection
     page.wait_for_timeout(2500)  # well past the ~0.7 s at which the popup used to close
     popup = frame.locator(".leaflet-popup-content")
     assert popup.count() == 1 and popup.is_visible()
@@ -68,7 +68,7 @@ def test_each_page_has_its_own_tab_title_in_the_readers_language(server, sized, 
     page = sized
     page.goto(server + "/" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded")
     map_frame(page)
-    page.wait_for_function(f"() => document.title === {title!r}", timeout=30_000)
+    page.wait_for_function(f"() => document.title === {title!r}", timeout=90_000)
     page.locator("[data-testid='stSidebarNav'] a").nth(3).click()  # the Export page
     export = ("导出与简报 · 青岛湾区科创走廊图集" if lang == "zh"
               else "Export & briefing · Qingdao Innovation Corridor Atlas")
@@ -109,7 +109,7 @@ def test_the_map_fits_the_screen_and_the_default_view_shows_the_three_bays(serve
     width, height = page.size
     page.goto(server + "/" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded")
     frame = map_frame(page)
-    frame.locator(".atlas-label").first.wait_for(timeout=30_000)
+    frame.locator(".atlas-label").first.wait_for(timeout=90_000)
     page.wait_for_timeout(2500)  # the default view is fitted once the legend has folded
     iframe = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
     counts = page.locator(".atlas-count")
@@ -136,13 +136,13 @@ def test_search_finds_the_place_and_says_when_it_turns_a_layer_on(server, sized,
     box.fill("Jiaodong airport" if lang == "en" else "胶东机场")
     box.press("Enter")
     radio = page.locator("[data-testid='stRadio']", has_text="匹配结果" if lang == "zh" else "Matches")
-    radio.wait_for(timeout=30_000)
+    radio.wait_for(timeout=90_000)
     first = radio.locator("label").nth(1).inner_text()
     assert first.startswith("青岛胶东国际机场" if lang == "zh" else "Qingdao Jiaodong International Airport"), first
     box.fill("海洋大学站" if lang == "zh" else "Ocean University station")  # the metro layer is off by default
     box.press("Enter")
     notice = page.get_by_text("已打开图层“地铁站”" if lang == "zh" else "Turned the layer “Metro stations” on")
-    notice.wait_for(timeout=30_000)
+    notice.wait_for(timeout=90_000)
     assert "metro_stations" in page.evaluate("() => decodeURIComponent(location.search)")
     page.screenshot(path=str(artifacts_dir / f"23_search_layer_on_{lang}.png"))
 
@@ -179,6 +179,9 @@ def test_downloads_clicked_fast_all_arrive_and_an_upload_stays_across_pages(serv
     path.write_text(CSV, encoding="utf-8")
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
     page.get_by_text("points.csv").first.wait_for(timeout=120_000)
+    # the file shows in the uploader while it is still on its way: wait until the page has used it (its 12
+    # points on the map), as a reader would, before leaving — else the test leaves before the upload arrived
+    page.get_by_text(re.compile("全部 12 个点")).first.wait_for(timeout=120_000)
     page.locator("[data-testid='stSidebarNav'] a").nth(0).click()  # the map
     map_frame(page)
     page.locator("[data-testid='stSidebarNav'] a").nth(1).click()  # back to density

@@ -25,7 +25,7 @@ def test_density_page_draws_offline(server, page, artifacts_dir):
     legend = box.inner_text()
     assert "Hot spot" in legend and "km²" in legend
     assert "Kernel density" not in legend  # hidden by default: neither computed nor sent until switched on
-    page.get_by_text("The three bays compared").wait_for(timeout=30_000)
+    page.get_by_text("The three bays compared").wait_for(timeout=90_000)
     page.screenshot(path=str(artifacts_dir / "density_page.png"), full_page=True)
     assert not [u for u in page.blocked if "leaflet" in u.lower()]
 
@@ -38,7 +38,7 @@ def test_uploaded_csv_runs_and_reports_bad_rows(server, page, artifacts_dir, tmp
     page.goto(server + "/density?lang=en", wait_until="domcontentloaded")
     _drawn(page)
     page.get_by_text("Upload", exact=True).click()
-    page.get_by_text("Upload a CSV or GeoJSON").wait_for(timeout=30_000)
+    page.get_by_text("Upload a CSV or GeoJSON").wait_for(timeout=90_000)
     page.locator("input[type=file]").set_input_files(str(csv))
     page.get_by_text("rows with problems").wait_for(timeout=60_000)
     _drawn(page)
