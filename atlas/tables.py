@@ -4,7 +4,9 @@
 * a density too small to read per km² (every value under 1, so "0.00" for the whole city) is shown
   per 100 km², and its heading says so;
 * shares in %, numbers to 0/1/2 decimals by their size;
-* the reader's name column, coded values (resource types …) as words, headings from the catalogue.
+* the reader's name column, coded values (resource types …) as words, headings from the catalogue;
+* a comparison of a few zones over many measures turned into a sheet (:func:`comparison_sheet`): the
+  zones as columns, one measure per row, so that it fits a 1280 px screen.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.i18n import STRINGS, VALUES, label, t
+from core.vocab import CLUSTERS, DISTRICTS
 
 #: Columns holding a density per km² (counts, weights or kernel density).
 PER_KM2 = ("per_km2", "kde_peak", "kde_mean")
@@ -64,3 +67,32 @@ def without_repeats(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     """``table`` without the measures ``shown`` already has (the names stay)."""
     keep = [c for c in table.columns if c in ("zone", "name_zh", "name_en") or c not in shown.columns]
     return table[keep]
+
+
+def cell(value, places: int) -> str:
+    """A number as a page shows it (thousands separated, ``places`` decimals); text as is; "–" for none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{value:,.{places}f}"
+
+
+def comparison_sheet(frame: pd.DataFrame, lang: str, kind: str = "cluster") -> pd.DataFrame:
+    """``frame`` (zones as rows) for reading as a sheet: one row per measure (its heading, with unit, is the
+    index), one column per zone (a bay's or district's short name, ``kind`` saying which; any other zone its
+    name), cells as text."""
+    shown = readable_table(frame, lang)
+    name = t("c_name", lang)
+    known = CLUSTERS if kind == "cluster" else DISTRICTS
+    zones = [label(z, lang, kind) if z in known else str(n) for z, n in zip(shown.index, shown[name], strict=True)]
+    rows = {}
+    for col in shown.columns.drop(name):
+        values = shown[col]
+        numeric = pd.api.types.is_numeric_dtype(values)
+        whole = numeric and bool((values.dropna() % 1 == 0).all())
+        places = 0 if whole or not numeric else decimals(values)
+        rows[col] = [cell(v, places) for v in values]
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=zones)
+    out.index.name = t("c_measure", lang)
+    return out

@@ -118,7 +118,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "d_dl_kde": ("核密度 GeoJSON", "Kernel density GeoJSON"), "d_dl_table": ("三湾对比 CSV", "Bay comparison CSV"),
     "d_dl_problems": ("问题行 CSV", "Problem rows CSV"),
     # Density tables: column headings with units
-    "c_zone": ("分区", "Zone"), "c_name": ("名称", "Name"), "c_count": ("数量(个)", "Count"),
+    "c_zone": ("分区", "Zone"), "c_name": ("名称", "Name"), "c_measure": ("指标", "Measure"), "c_count": ("数量(个)", "Count"),
     "c_weighted": ("加权数量", "Weighted count"), "c_area_km2": ("陆地面积(平方公里)", "Land area (km²)"),
     "c_per_km2": ("密度(个/平方公里)", "Per km²"), "c_weighted_per_km2": ("加权密度(每平方公里)", "Weighted per km²"),
     "c_share": ("占全市数量(%)", "Share of city count (%)"), "c_weighted_share": ("占全市加权(%)", "Share of city, weighted (%)"),

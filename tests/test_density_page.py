@@ -22,11 +22,13 @@ def app():
 def test_page_runs_and_compares_the_bays(app):
     assert not app.exception, app.exception
     assert "Innovation-resource density" in app.title[0].value
-    table = app.dataframe[0].value
-    assert list(table.index) == ["aoshan", "jiaozhou", "lingshan", "city"]
-    assert table.loc["city", "Count"] >= table.loc[["aoshan", "jiaozhou", "lingshan"], "Count"].sum()
-    assert "Land area (km²)" in table.columns and "Share of city count (%)" in table.columns  # units in headings
-    assert 0 < table.loc["jiaozhou", "Share of city count (%)"] <= 100  # shares read as percent
+    table = app.dataframe[0].value  # a sheet: the bays as columns, one measure per row (fits 1280 px)
+    bays = ["Aoshan Bay", "Jiaozhou Bay", "Lingshan Bay"]
+    assert list(table.columns) == [*bays, "Whole city"] and table.index.name == "Measure"
+    count = {z: int(table.loc["Count", z].replace(",", "")) for z in table.columns}
+    assert count["Whole city"] >= sum(count[b] for b in bays)
+    assert "Land area (km²)" in table.index and "Share of city count (%)" in table.index  # units in headings
+    assert 0 < float(table.loc["Share of city count (%)", "Jiaozhou Bay"]) <= 100  # shares read as percent
     labels = [b.label for b in app.get("download_button")]
     assert "Bay comparison CSV" in labels and "Hexagons GeoJSON" in labels
     assert any(c.value.replace("\\", "").startswith("Parameters: Gaussian kernel, bandwidth 2,000 m") for c in app.caption)
@@ -38,7 +40,7 @@ def test_page_speaks_one_language():
     at = _page(lang="zh").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "创新资源密度"
-    assert "数量(个)" in at.dataframe[0].value.columns
+    assert "数量(个)" in at.dataframe[0].value.index and "胶州湾" in at.dataframe[0].value.columns
     assert not any("Innovation" in c.value for c in at.caption)
     assert any("错误发现率" in c.value and "至多 5%" in c.value for c in at.caption)
 
@@ -48,8 +50,9 @@ def test_switching_to_districts_and_unweighted(app):
     app.selectbox(key="w_weight").set_value("<none>")
     app.run()
     assert not app.exception, app.exception
-    zones = app.dataframe[-1].value
-    assert len(zones) == 10 and (zones["Weighted count"] == zones["Count"]).all()
+    zones = app.dataframe[-1].value  # a sheet: one column per district
+    assert len(zones.columns) == 10 and "Shinan" in zones.columns and "Jiaozhou" in zones.columns  # not 胶州湾
+    assert (zones.loc["Weighted count"] == zones.loc["Count"]).all()
 
 
 def test_upload_mode_without_a_file_asks_for_a_file():

@@ -65,7 +65,7 @@ def test_resources_known_only_to_a_district_or_the_city_are_left_out_by_default(
     assert not at.exception, at.exception
     assert any(f"{n_out} 个规划要素尚无自身位置" in c.value for c in at.caption)
     compared = at.dataframe[0].value
-    assert compared.loc["city", t("c_count", "zh")] == len(res) - n_out
+    assert compared.loc[t("c_count", "zh"), "全市"] == str(len(res) - n_out)
     at.selectbox(key="w_max_unc").select_index(0).run()  # "keep all" placed points: still none without a place
     assert not at.exception, at.exception
-    assert at.dataframe[0].value.loc["city", t("c_count", "zh")] == len(res) - n_out
+    assert at.dataframe[0].value.loc[t("c_count", "zh"), "全市"] == str(len(res) - n_out)

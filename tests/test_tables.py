@@ -33,3 +33,16 @@ def test_without_repeats_keeps_names_and_new_measures():
     shown = pd.DataFrame(columns=["count", "area_km2"])
     left = without_repeats(pd.DataFrame(columns=["zone", "name_zh", "count", "area_km2", "R", "p"]), shown)
     assert list(left.columns) == ["zone", "name_zh", "R", "p"]
+
+
+def test_comparison_sheet_puts_the_zones_in_columns_and_formats_cells():
+    from atlas.tables import comparison_sheet
+
+    zh = comparison_sheet(_table(), "zh")
+    assert list(zh.columns) == ["鳌山湾", "全市"] and zh.index.name == "指标"  # a bay's short name; the city its name
+    assert zh.loc["数量(个)"].tolist() == ["4", "49"]  # whole numbers without decimals
+    assert zh.loc["陆地面积(平方公里)"].tolist() == ["645", "11,240"]  # thousands separated
+    assert zh.loc["密度(个/百平方公里)"].tolist() == ["0.62", "0.44"]
+    assert zh.loc["区位商最高的类型"].tolist() == ["国家实验室", "–"]  # a missing value reads "–", not "None"
+    en = comparison_sheet(_table(), "en")
+    assert list(en.columns) == ["Aoshan Bay", "City"] and "Per 100 km²" in en.index

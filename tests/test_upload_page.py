@@ -58,8 +58,8 @@ def test_files_analysts_bring_give_a_result_on_the_page(case):
     assert not at.exception, at.exception
     assert not errors(at), errors(at)
     bays = at.dataframe[-2].value if len(at.dataframe) >= 2 else None
-    assert bays is not None and list(bays.index) == ["aoshan", "jiaozhou", "lingshan", "city"]
-    assert bays.loc["city", t("c_count", "zh")] == 3  # the page's table has headings with units
+    assert bays is not None and list(bays.columns) == ["鳌山湾", "胶州湾", "灵山湾", "全市"]
+    assert bays.loc[t("c_count", "zh"), "全市"] == "3"  # the page's sheet has headings with units
 
 
 @pytest.mark.parametrize("case", ["json_nested_100k", "geojson_nested_100k", "pdf_renamed_csv", "old_xls",
@@ -97,8 +97,8 @@ def test_one_bay_only_compares_without_crashing_and_says_nothing_there():
     _, name, data, _ = FILES["type_one_bay_only"]
     bays = upload(name, data).dataframe[-2].value
     count, top = t("c_count", "zh"), t("c_top_lq_type", "zh")
-    assert bays.loc["jiaozhou", count] == 3 and bays.loc["aoshan", count] == 0
-    assert pd.isna(bays.loc["aoshan", top]) and bays.loc["jiaozhou", top] in ("lab", "uni")
+    assert bays.loc[count, "胶州湾"] == "3" and bays.loc[count, "鳌山湾"] == "0"
+    assert bays.loc[top, "鳌山湾"] == "–" and bays.loc[top, "胶州湾"] in ("lab", "uni")  # nothing there: "–"
 
 
 def test_the_bay_comparison_csv_neutralises_formulas():

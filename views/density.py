@@ -21,7 +21,7 @@ from atlas.costs import check_page, weight_notice
 from atlas.export.formats import csv_bytes
 from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, column_label, md, page_lang
-from atlas.tables import readable_table, without_repeats
+from atlas.tables import comparison_sheet, without_repeats
 from atlas.uploads import localized_problems, queue_notice, upload_label, upload_limit
 from atlas.workers import analyse, hot_spot_hexagons, queue_reporter, read_upload_isolated
 from core.i18n import lang_of, t
@@ -50,11 +50,6 @@ LANG = lang_of(st.session_state, st.query_params)  # the app's one language swit
 
 def tr(key: str, **fmt) -> str:
     return t(key, LANG, **fmt)
-
-
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for reading (atlas.tables, issue 23): names not ids, units, per 100 km² where per km² reads 0."""
-    return readable_table(frame, LANG)
 
 
 @st.cache_resource(**BOUNDED)
@@ -411,7 +406,7 @@ def page(lang: str) -> None:
     with st.spinner(tr("d_comparing")):  # after the map: the map is drawn meanwhile
         table = compare(key, p, type_col, pts)
     st.subheader(tr("d_compare"))
-    st.dataframe(readable(table), hide_index=True, width="stretch")
+    st.dataframe(comparison_sheet(table, LANG), width="content")  # issue 23: one measure per row, fits 1280 px
     metric = p["metric"] if p["metric"] in table.columns else "weighted_per_km2"
     st.caption(tr("d_chart", metric=tr(f"m_{metric}")))  # one measure per chart: no stacked, mixed units
     chart = table.set_index(table["name_zh" if LANG == "zh" else "name_en"])[[metric]]
@@ -421,7 +416,8 @@ def page(lang: str) -> None:
     zone_table = pd.DataFrame(counts.drop(columns="geometry")).merge(ce, on="zone", suffixes=("", "_ce"))
     if p["zone_key"] == "clusters":  # issue 23: the bays' measures are in the table above; not twice
         zone_table = without_repeats(zone_table, table)
-    st.dataframe(readable(zone_table), hide_index=True, width="stretch")
+    kind = "cluster" if p["zone_key"] == "clusters" else "district"
+    st.dataframe(comparison_sheet(zone_table.set_index("zone"), LANG, kind), width="content")
     st.caption(tr("d_ce_note"))
     downloads(key, src, p, counts, hexes, table, problems, pts)
 
