@@ -16,6 +16,7 @@ from shapely.ops import unary_union
 
 from analysis.density import counts_by_zone
 from analysis.tiers import placed_points
+from core.files import replace_block
 from core.vocab import CLUSTERS
 from layers import clusters, districts, resources
 
@@ -58,13 +59,9 @@ def readme_block(f: dict) -> str:
 
 
 def write_readme(readme: Path = README) -> int:
-    text = readme.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
+    if not replace_block(readme, BEGIN, END, readme_block(figures())):
         print(f"README has no {BEGIN} … {END} block", file=sys.stderr)
         return 2
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{BEGIN}\n{readme_block(figures())}\n{END}{tail}", encoding="utf-8")
     print(f"rewrote the density figures in {readme}")
     return 0
 

@@ -156,3 +156,16 @@ def write_folder(folder: str | Path, files: dict[str, bytes]) -> list[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return [folder / name for name in files]
+
+
+def replace_block(path: str | Path, begin: str, end: str, body: str) -> bool:
+    """Rewrite the text between the ``begin`` and ``end`` markers of a text file (a README's generated
+    figures); False, and nothing written, when the file lacks either marker."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if begin not in text or end not in text:
+        return False
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{body}\n{end}{tail}", encoding="utf-8")
+    return True

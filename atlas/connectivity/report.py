@@ -18,8 +18,15 @@ from analysis import corridor as cd
 from analysis.cluster_access import BAY_CLUSTERS, cluster_members, group_matrix
 from analysis.commute import anchors, commute_circle
 from analysis.connectivity import compile_network, travel_time_matrix
-from analysis.validate import outside_tolerance, shares_markdown, table_markdown, validate, validation_shares
+from analysis.validate import (
+    outside_tolerance,
+    shares_markdown,
+    table_markdown,
+    validate,
+    validation_shares,
+)
 from core.crs import to_measure_crs
+from core.files import replace_block
 from core.settings import ROOT
 
 README = ROOT / "README.md"
@@ -95,13 +102,9 @@ def readme_block(validation: pd.DataFrame) -> str:
 def write_readme(readme: Path = README) -> int:
     """Rewrite the figures block between the markers in README.md (exit 1 when a reliable trip fails)."""
     result = validate()
-    text = readme.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
+    if not replace_block(readme, BEGIN, END, readme_block(result)):
         print(f"README has no {BEGIN} … {END} block", file=sys.stderr)
         return 2
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{BEGIN}\n{readme_block(result)}\n{END}{tail}", encoding="utf-8")
     print(f"rewrote the figures block in {readme}")
     return 1 if len(outside_tolerance(result)) else 0
 
