@@ -1,16 +1,19 @@
 """Bounded load test: big uploads on the Density page while other sessions keep working.
 
-Run: .venv/bin/python bench/load_uploads.py [--uploaders 10] [--mb 40] [--observers 2] [--max-seconds 1200]
+Run: .venv/bin/python bench/load_uploads.py [--uploaders 10] [--mb 40] [--observers 10] [--max-seconds 1200]
+     [--write-readme]
 
-One loopback app server. ``--observers`` sessions sit on the main page switching the
-language (a full rerun) for the whole run: first alone (baseline), then while
-``--uploaders`` sessions each upload a *distinct* ``--mb`` MB CSV to the Density page
-(random points in Qingdao, different seed per file) and wait for the bay comparison.
-Reports the observers' rerun p50/p95 before and during the uploads, each upload's
-time to result, and the server's resident memory (server process plus its worker
-processes) idle, peak and after the run — the ceiling README documents. Every
-request beyond loopback is blocked; the server is always stopped; the run ends by
-``--max-seconds`` at the latest.
+One loopback app server. ``--observers`` sessions browse the main page for the whole run — switch
+the language (a full rerun) and back, then search for a place (胶东机场 / 中国海洋大学, in turn) —
+first alone (baseline), then while ``--uploaders`` sessions each upload a *distinct* ``--mb`` MB CSV
+to the Density page (random points in Qingdao, different seed per file) and wait for the bay
+comparison. Reports the observers' interaction p50/p95 before and during the uploads, each upload's
+time to result and whether the page showed its place in the queue while it waited, and the
+server's resident memory (server process plus its worker processes) idle, peak and after the run.
+Targets (issue 24): every upload finishes or is visibly queued; the browsing sessions' p95 during the
+uploads ≤ 2× the idle figure; peak RSS under the documented ceiling; RSS back within ~20 % of idle
+once the jobs end. Every request beyond loopback is blocked; the server is always stopped; the run
+ends by ``--max-seconds`` at the latest. ``--write-readme`` puts the table in README.md.
 """
 
 from __future__ import annotations
@@ -31,9 +34,15 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import machine, report, table  # noqa: E402
+from core.settings import BUDGET  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, app_server, is_loopback  # noqa: E402
 
 TITLES = {"en": "Qingdao Bay-Area Innovation Corridor Atlas", "zh": "青岛湾区科创走廊图集"}
+SEARCHES = ("胶东机场", "中国海洋大学")  # each a different first match: the page's answer visibly changes
+SERVER_MB = 2048  # the server process with its bounded caches (core.settings.UPLOAD), documented in README
+CEILING_MB = SERVER_MB + BUDGET.job_workers * BUDGET.job_memory_mb  # + each running worker's RLIMIT_AS
+TIMEOUT_MS = 600_000
 
 
 def make_file(folder: Path, seed: int, mb: float) -> Path:
@@ -67,44 +76,71 @@ async def _context(browser):
 
 
 async def observer(browser, url: str, phase: dict, latencies: dict, errors: list, stop: asyncio.Event) -> None:
+    """Switch to English and back, then search (in turn) — each interaction timed until its answer shows."""
     ctx = await _context(browser)
     page = await ctx.new_page()
+
+    async def timed(action, answer, warm: bool) -> None:
+        started, t0 = phase["name"], time.perf_counter()
+        await action()
+        await answer.wait_for(timeout=TIMEOUT_MS)
+        if not warm:  # the first round warms the session up: not counted
+            latencies.setdefault(started, []).append(time.perf_counter() - t0)
+
     try:
-        await page.goto(url, timeout=300_000)
-        await page.get_by_role("heading", name=TITLES["zh"]).wait_for(timeout=300_000)
-        lang, n = "zh", 0
+        await page.goto(url, timeout=TIMEOUT_MS)
+        await page.get_by_role("heading", name=TITLES["zh"]).wait_for(timeout=TIMEOUT_MS)
+        n = 0
         while not stop.is_set():
-            target = "en" if lang == "zh" else "zh"
-            started, t0 = phase["name"], time.perf_counter()
-            await page.get_by_text("English" if target == "en" else "中文", exact=True).first.click()
-            await page.get_by_role("heading", name=TITLES[target]).wait_for(timeout=300_000)
-            if n >= 2:  # the first two reruns warm the session up: not counted
-                latencies.setdefault(started, []).append(time.perf_counter() - t0)
-            lang, n = target, n + 1
+            for target, label in (("en", "English"), ("zh", "中文")):
+                await timed(lambda label=label: page.get_by_text(label, exact=True).first.click(),
+                            page.get_by_role("heading", name=TITLES[target]), n == 0)
+                await asyncio.sleep(0.5)
+            box = page.get_by_placeholder("例如", exact=False)
+            term = SEARCHES[n % 2]
+            await box.fill(term)
+            hits = page.locator("[data-testid='stRadio']", has_text="匹配结果").filter(has_text=term)
+            await timed(lambda: box.press("Enter"), hits.first, n == 0)
+            n += 1
             await asyncio.sleep(0.5)
     except Exception as exc:  # noqa: BLE001 — counted and reported
-        errors.append(f"observer {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        if not stop.is_set():
+            errors.append(f"observer {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
     finally:
         await ctx.close()
 
 
-async def uploader(browser, url: str, path: Path, results: list, errors: list, gate: asyncio.Semaphore) -> None:
-    async with gate:  # browser-side: at most a few file reads at once (the clients share the server's 2 cores)
-        ctx = await _context(browser)
-        page = await ctx.new_page()
-        try:
-            await page.goto(url + "/density", timeout=300_000)
-            await page.get_by_text("上传 Upload", exact=True).first.click(timeout=900_000)
-            t0 = time.perf_counter()
-            await page.locator("input[type='file']").first.set_input_files(str(path), timeout=900_000)
-            done = page.get_by_text("三湾对比 · The three bays compared").or_(page.locator("[data-testid='stAlertContentError']"))
-            await done.first.wait_for(timeout=900_000)
-            failed = await page.locator("[data-testid='stAlertContentError']").count()
-            results.append((time.perf_counter() - t0, "error shown" if failed else "result"))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(f"uploader {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
-        finally:
-            await ctx.close()
+async def uploader(browser, url: str, path: Path, results: list, errors: list) -> None:
+    """Upload on the Density page (zh) and wait for the bay comparison; note whether the queue showed."""
+    ctx = await _context(browser)
+    page = await ctx.new_page()
+    queued = False
+    try:
+        await page.goto(url + "/density", timeout=TIMEOUT_MS)
+        await page.locator("[data-testid='stDownloadButton']").first.wait_for(timeout=TIMEOUT_MS)
+        await page.locator("[data-testid='stSidebar'] label", has_text="上传").click(timeout=TIMEOUT_MS)
+        chooser = page.locator("[data-testid='stFileUploader'] input[type='file']")
+        await chooser.wait_for(state="attached", timeout=TIMEOUT_MS)
+        t0 = time.perf_counter()
+        await chooser.set_input_files(str(path), timeout=TIMEOUT_MS)
+        result = page.get_by_role("heading", name="三湾对比", exact=True)
+        failed = page.locator("[data-testid='stMain'] [data-testid='stAlertContentError']")
+        queue = page.get_by_text("排队中", exact=False)
+        while True:
+            if await result.count() or await failed.count():
+                break
+            queued = queued or bool(await queue.count())
+            await asyncio.sleep(0.5)
+        kind = "error shown" if await failed.count() else "result"
+        detail = " ".join((await failed.first.inner_text()).split())[:160] if kind != "result" else ""
+        results.append({"seconds": time.perf_counter() - t0, "kind": kind, "queued": queued, "detail": detail})
+    except asyncio.CancelledError:
+        results.append({"seconds": None, "kind": "unfinished", "queued": queued, "detail": ""})
+        raise
+    except Exception as exc:  # noqa: BLE001
+        errors.append(f"uploader {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    finally:
+        await ctx.close()
 
 
 async def run(url: str, pid: int, files: list[Path], observers: int, baseline_s: float, max_s: float):
@@ -113,7 +149,7 @@ async def run(url: str, pid: int, files: list[Path], observers: int, baseline_s:
     latencies: dict[str, list[float]] = {}
     results: list = []
     errors: list[str] = []
-    phase = {"name": "baseline"}
+    phase = {"name": "baseline", "warm": 0.0}
     peak = 0.0
     stop = asyncio.Event()
     deadline = time.monotonic() + max_s
@@ -124,18 +160,28 @@ async def run(url: str, pid: int, files: list[Path], observers: int, baseline_s:
         while time.monotonic() < t_base:
             peak = max(peak, rss_mb(pid))
             await asyncio.sleep(0.5)
+        phase["warm"] = rss_mb(pid)  # the baseline: pages served, layers loaded, no upload yet
         phase["name"] = "uploads"
-        gate = asyncio.Semaphore(10)
-        uploads = [asyncio.create_task(uploader(browser, url, f, results, errors, gate)) for f in files]
+        uploads = [asyncio.create_task(uploader(browser, url, f, results, errors)) for f in files]
         while not all(t.done() for t in uploads) and time.monotonic() < deadline:
             peak = max(peak, rss_mb(pid))
             await asyncio.sleep(0.5)
         for t in uploads:
             t.cancel()
+        phase["name"] = "after"
         stop.set()
         await asyncio.gather(*watchers, *uploads, return_exceptions=True)
         await browser.close()
-    return latencies, results, errors, peak
+    return latencies, results, errors, peak, phase["warm"]
+
+
+def settle(pid: int, idle: float, seconds: float = 60) -> float:
+    """RSS once the jobs have ended: polled until within 20 % of idle or ``seconds`` pass."""
+    end, rss = time.monotonic() + seconds, rss_mb(pid)
+    while time.monotonic() < end and rss > 1.2 * idle:
+        time.sleep(2)
+        rss = rss_mb(pid)
+    return rss
 
 
 def p95(values: list[float]) -> float:
@@ -146,32 +192,63 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uploaders", type=int, default=10)
     parser.add_argument("--mb", type=float, default=40)
-    parser.add_argument("--observers", type=int, default=2)
-    parser.add_argument("--baseline-seconds", type=float, default=30)
+    parser.add_argument("--observers", type=int, default=10)
+    parser.add_argument("--baseline-seconds", type=float, default=60)
     parser.add_argument("--max-seconds", type=float, default=1200)
+    parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
+    where = machine()
     with tempfile.TemporaryDirectory() as tmp:
         files = [make_file(Path(tmp), seed, args.mb) for seed in range(args.uploaders)]
         sizes = [f.stat().st_size / 2**20 for f in files]
         with app_server(timeout=120) as server:
-            idle = rss_mb(server.pid)
-            latencies, results, errors, peak = asyncio.run(run(server.url, server.pid, files, args.observers,
-                                                               args.baseline_seconds, args.max_seconds))
             time.sleep(5)
-            after = rss_mb(server.pid)
-    print(f"uploaders={args.uploaders} files={min(sizes):.1f}-{max(sizes):.1f} MB (distinct) observers={args.observers}")
-    for name in ("baseline", "uploads"):
-        lat = latencies.get(name, [])
-        if lat:
-            print(f"observer reruns {name}: n={len(lat)} p50={statistics.median(lat):.2f} s p95={p95(lat):.2f} s")
-    if results:
-        times = sorted(t for t, _ in results)
-        print(f"uploads finished: {len(results)}/{len(files)} ({sum(k == 'result' for _, k in results)} with a result); "
-              f"time to result median={statistics.median(times):.0f} s max={max(times):.0f} s")
-    print(f"server RSS (with workers) idle={idle:.0f} MB peak={peak:.0f} MB after={after:.0f} MB")
+            idle = rss_mb(server.pid)
+            latencies, results, errors, peak, warm = asyncio.run(run(server.url, server.pid, files, args.observers,
+                                                               args.baseline_seconds, args.max_seconds))
+            after = settle(server.pid, warm)
+    base, during = latencies.get("baseline", []), latencies.get("uploads", [])
+    done = [r for r in results if r["kind"] != "unfinished"]
+    waiting = [r for r in results if r["kind"] == "unfinished"]
+    seconds = sorted(r["seconds"] for r in done)
+    p95_ok = bool(base and during) and p95(during) <= 2 * p95(base)
+    every = len(done) + sum(r["queued"] for r in waiting) == len(files)
+    rows = [
+        ["browsing sessions' interaction p50 / p95, idle", f"{_s(base, statistics.median)} / {_s(base, p95)} "
+         f"(n = {len(base)})", "", ""],
+        ["the same during the uploads", f"{_s(during, statistics.median)} / {_s(during, p95)} (n = {len(during)})",
+         "p95 ≤ 2× idle", _yes(p95_ok)],
+        ["uploads with their result (or a message) on the page", f"{len(done)} of {len(files)}"
+         + (f" (median {statistics.median(seconds):.0f} s, max {max(seconds):.0f} s)" if seconds else ""),
+         "every upload finishes or is visibly queued", _yes(every)],
+        ["… of them errors shown", str(sum(r["kind"] == "error shown" for r in done)), "", ""],
+        ["uploads that showed their place in the queue while waiting", str(sum(r["queued"] for r in results)), "", ""],
+        ["server RSS incl. workers: started → browsed, before the uploads → peak",
+         f"{idle:,.0f} → {warm:,.0f} → {peak:,.0f} MB", f"peak ≤ {CEILING_MB:,} MB", _yes(peak <= CEILING_MB)],
+        ["server RSS once the jobs ended (polled up to 60 s)", f"{after:,.0f} MB ({after / warm:.2f}× before the "
+         "uploads)", "≤ 1.2× before", _yes(after <= 1.2 * warm)],
+    ]
+    body = (f"`bench/load_uploads.py --uploaders {args.uploaders} --mb {args.mb:g} --observers {args.observers}` — "
+            f"{where}; one loopback server, its worker pool ({BUDGET.job_workers} at once, {BUDGET.job_memory_mb:,} MB "
+            f"and {BUDGET.job_seconds:.0f} s a job) and every browser on the same machine; {args.uploaders} distinct "
+            f"CSVs of {min(sizes):.1f}–{max(sizes):.1f} MB; {args.observers} other sessions switch the language and "
+            f"search throughout ({args.baseline_seconds:.0f} s alone first); run cut at {args.max_seconds:.0f} s; "
+            f"{len(errors)} errors.\n\n" + table(["measure", "value", "target", "met"], rows, "lrll"))
+    report("uploads", body, write=args.write_readme)
     for e in errors[:10]:
         print("  error:", e)
-    return 1 if errors or len(results) < len(files) else 0
+    for r in results:
+        if r["detail"]:
+            print("  shown:", r["detail"])
+    return 1 if errors else 0
+
+
+def _s(values: list[float], fn) -> str:
+    return f"{fn(values):.2f} s" if len(values) >= 2 else "–"
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
 
 
 if __name__ == "__main__":

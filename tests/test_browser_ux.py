@@ -187,3 +187,36 @@ def test_downloads_clicked_fast_all_arrive_and_an_upload_stays_across_pages(serv
     page.locator("[data-testid='stSidebarNav'] a").nth(1).click()  # back to density
     page.get_by_text("使用本会话已上传的文件：points.csv").wait_for(timeout=120_000)
     assert page.locator("[data-testid='stSidebar'] input[type='radio']").nth(3).is_checked()  # 上传, not 图集
+
+
+SHEETS_JS = """() => {
+    const main = document.querySelector("[data-testid='stMainBlockContainer']") ||
+                 document.querySelector("[data-testid='stMain']");
+    const limit = main.getBoundingClientRect().right;
+    return [...document.querySelectorAll("[data-testid='stDataFrame']")].map(sheet => {
+        const r = sheet.getBoundingClientRect(), s = sheet.querySelector(".dvn-scroller");
+        return {right: r.right, limit, width: r.width,
+                scroll: s ? s.scrollWidth : 0, client: s ? s.clientWidth : 0};
+    });
+}"""
+
+
+@pytest.mark.parametrize(("sized", "lang"), [("small", "zh"), ("small", "en")], indirect=["sized"])
+def test_the_density_sheets_fit_1280_px_without_a_sideways_scroll(server, sized, lang, artifacts_dir):
+    """Issue 23, bullet 5: the bay comparison and the zone table are read whole at 1280×720 — each sheet
+    inside the page's column and no column hidden behind a horizontal scroll bar."""
+    page = sized
+    page.goto(server + "/density" + ("?lang=en" if lang == "en" else ""), wait_until="domcontentloaded")
+    heading = page.get_by_role("heading", name="三湾对比" if lang == "zh" else "The three bays compared", exact=True)
+    heading.wait_for(timeout=180_000)
+    sheets = page.locator("[data-testid='stDataFrame']")
+    sheets.nth(1).wait_for(timeout=90_000)  # the bays and the zones
+    page.wait_for_timeout(1500)
+    found = page.evaluate(SHEETS_JS)
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / f"23_density_sheets_{lang}.png"))
+    assert len(found) >= 2, found
+    for sheet in found:
+        assert sheet["right"] <= sheet["limit"] + 1, f"a sheet ends past the page's column: {sheet}"
+        assert sheet["scroll"] <= sheet["client"] + 1, f"a sheet scrolls sideways: {sheet}"
+        assert sheet["width"] > 300, sheet  # drawn, not collapsed

@@ -134,3 +134,16 @@ def test_file_names_and_parameters_are_not_markup():
     at.run()
     caption = next(c.value for c in at.sidebar.caption if "evil" in c.value)
     assert "\\[x\\]\\(https" in caption and "\\!\\[b\\]" in caption
+
+
+def test_evenly_spread_points_with_no_hot_spot_give_a_map_not_an_error():
+    """1,000 points on a regular grid over the three bays: many hexagons (drawn as an image above the
+    vector limit) and not one hot or cold spot. The page used to refuse this upload as bad input
+    ("cannot convert float NaN to integer": an image of zero hexagons); it shows the map and says 0."""
+    side = 32
+    rows = [f"p{i},{119.95 + 0.9 * (i % side) / side:.5f},{35.85 + 0.6 * (i // side) / side:.5f}" for i in range(1000)]
+    at = upload("grid.csv", ("name,lon,lat\n" + "\n".join(rows) + "\n").encode())
+    assert not at.exception and not errors(at), errors(at)
+    sentence = next(c.value for c in at.caption if "本次：热点" in c.value)
+    assert "本次：热点 0 个，冷点 0 个" in sentence, sentence
+    assert len(at.dataframe) >= 2  # the bay comparison and the zone table follow the map

@@ -215,7 +215,7 @@ def main() -> None:
     with tabs[3]:
         scenario_tab(net, lang, use_osm, origin_set, modes, statuses, alt)
     with tabs[4]:
-        route_tab(lang, use_osm, modes, statuses)
+        route_fragment(lang, use_osm, modes, statuses)
     with tabs[5]:
         commute_tab(lang)
     with tabs[6]:
@@ -404,6 +404,15 @@ def route_cached(use_osm: bool, origin: str, destination: str, modes: str, statu
     places = [cd.resolve_place(frames, text) for text in (origin, destination)]
     minutes, legs, reason = cd.route_between(network_once(use_osm).graph, *places, modes=modes, scenario=statuses)
     return minutes, legs, reason, places
+
+
+@st.fragment
+def route_fragment(lang, use_osm, modes, statuses) -> None:
+    """The route query reruns only itself (issue 23: a new destination answers in under a second, not
+    after the page's six other tabs are rebuilt); its own error boundary, as a fragment rerun runs
+    outside the page's."""
+    with boundary(st.error, lang, where="connectivity/route"):
+        route_tab(lang, use_osm, modes, statuses)
 
 
 def route_tab(lang, use_osm, modes, statuses) -> None:

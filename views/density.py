@@ -233,6 +233,8 @@ def layer_hexes(key: tuple, weight: str | None, resolution: int, k_ring: int, co
     hlegend = [("head", "", title), *hlegend]
     if len(hframe) > HEX_VECTOR_LIMIT:
         shown = hframe[hframe["gi_class"].isin(["hot", "cold"])] if colour == "gi" else hframe
+        if shown.empty:  # no hot or cold spot (e.g. evenly spread points): nothing to draw, the legend stays
+            return None, hlegend
         return hex_raster(shown, title=title, opacity=opacity), hlegend
     hframe = describe(hframe, {"h3": "H3", "count": t("c_count", lang), "weighted": t("c_weighted", lang),
                                "gi_z": "Gi* z", "gi_p": "p", "gi_p_fdr": "p (FDR)", "gi_class": "Gi*"},
@@ -258,7 +260,7 @@ def map_layers(key: tuple, counts, p, pts) -> tuple[list, list]:
     if "hexes" in p["shown"]:
         hlayer, hlegend = layer_hexes(key, p["weight"], p["resolution"], p["k_ring"], p["confidence"],
                                       p["hex_colour"], LANG, pts)
-        layers.append(hlayer)
+        layers += [hlayer] if hlayer is not None else []
         legend = legend + hlegend
     if "points" in p["shown"]:
         player, plegend = layer_points(key, LANG, pts)
