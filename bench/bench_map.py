@@ -39,13 +39,12 @@ def expected_paths() -> tuple[int, int]:
     not drawn, on both pages."""
     from atlas import mapmodel
     from atlas.viewstate import ViewState
+    from layers.base import located
 
     frames, _ = mapmodel.load_frames()
 
     def drawn(state: ViewState) -> int:
-        shown = mapmodel.filtered(frames, state)
-        return sum(int((v.geometry.notna() & ~v.geometry.is_empty).sum()) for k, v in shown.items()
-                   if k in state.layers)
+        return sum(len(located(v)) for k, v in mapmodel.filtered(frames, state).items() if k in state.layers)
 
     return drawn(ViewState()) + 10, drawn(ViewState(districts=(DISTRICT,))) + 10
 
