@@ -18,10 +18,13 @@ from core.i18n import label, t
 from layers.filters import filter_frame
 
 #: Label importance on the sheet (lower first); the bay clusters are named by the sheet itself.
-#: National labs first, then parks, then universities' main campuses (national ones first); other
-#: features stay unlabelled. A position known only to a town or a city (uncertainty over
+#: National labs first, then the national (Ministry-run) universities' main campuses, then parks,
+#: then the other universities; other features stay unlabelled (2026-12-05: with 市南软件园 and
+#: 青岛科技街 placed, parks ranked above every university crowded 中国海洋大学 off the English
+#: corridor sheet). A position known only to a town or a city (uncertainty over
 #: VAGUE_M) is named after the precise ones: its label would point at a placeholder.
 RESOURCE_RANKS = {"national_lab": 0, "university": 30}
+NATIONAL_UNIVERSITY_RANK = 5
 PARK_RANK = 10
 LABELLED = ("parks", "resources")
 VAGUE_M, VAGUE_PENALTY = 10_000.0, 25
@@ -38,6 +41,8 @@ def resource_rank(row) -> int | None:
     rank = RESOURCE_RANKS.get(row.get("type"))
     if rank is None:
         return None
+    if row.get("type") == "university" and row.get("level") == "national":
+        rank = NATIONAL_UNIVERSITY_RANK
     return rank + (0 if row.get("level") == "national" else 3) + _vague(row)
 
 
