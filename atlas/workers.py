@@ -98,9 +98,12 @@ def _free_slot() -> None:
         _COND.notify_all()
 
 
-def _child(conn, fn, args, kwargs, memory_mb: int) -> None:
+def _child(conn, fn, args, kwargs, memory_mb: int, nice: int = 0) -> None:
+    import os
     import resource
 
+    if nice:
+        os.nice(nice)  # the server's interactive work (other readers' reruns) goes first
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
@@ -130,6 +133,18 @@ def run_job(fn: Callable, *args, memory_mb: int | None = None, seconds: float | 
         return _in_process(fn, args, kwargs, memory_mb, seconds)
     finally:
         _free_slot()
+        release_memory()
+
+
+def release_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc ``malloc_trim``): a big job result, once
+    unpickled and dropped, otherwise keeps the server's resident memory high. No-op off glibc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 _MAIN_LOCK = threading.Lock()
@@ -153,7 +168,7 @@ def _start_without_main(proc) -> None:
 def _in_process(fn, args, kwargs, memory_mb: int, seconds: float):
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, fn, args, kwargs, memory_mb), daemon=True)
+    proc = ctx.Process(target=_child, args=(send, fn, args, kwargs, memory_mb, BUDGET.job_nice), daemon=True)
     _start_without_main(proc)
     send.close()
     deadline = time.monotonic() + seconds

@@ -235,7 +235,8 @@ class BudgetDefaults:
       uncompressed, read from the archive's directory before anything is extracted.
     * worker jobs: ``job_memory_mb`` address space (RLIMIT_AS) and ``job_seconds`` each; ``job_workers``
       processes at once, the rest queued; uploads below ``inline_bytes`` and analyses of at most
-      ``inline_points`` points run in the server (a process start costs ~2 s).
+      ``inline_points`` points run in the server (a process start costs ~2 s). Workers run at
+      ``job_nice`` (lower CPU priority): a reader browsing the map is served before a queued analysis.
     """
 
     kde_cells: int = 1_000_000
@@ -247,6 +248,7 @@ class BudgetDefaults:
     job_memory_mb: int = 4096
     job_seconds: float = 300.0
     job_workers: int = 2
+    job_nice: int = 10
     inline_bytes: int = 256 * 1024
     inline_points: int = 20_000
 

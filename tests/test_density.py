@@ -2,6 +2,7 @@
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
@@ -203,6 +204,23 @@ def test_compare_bays_on_the_real_layers():
     assert bays["count"].sum() <= table.loc["city", "count"]
     assert (bays["per_km2"] > table.loc["city", "per_km2"]).all()  # "resource-rich": denser than the city
     assert table.attrs["params"]["weight"] == "weight"
+
+
+def test_the_comparison_reuses_the_maps_hexagons_and_refuses_other_ones():
+    """compare_bays(hexes=...) gives the table it computes itself; hexagons of other parameters are refused."""
+    from analysis.density.precision import within_uncertainty
+    from analysis.tiers import placed_points
+    from layers import clusters, coast, resources
+
+    pts = within_uncertainty(placed_points(resources.load()), max_uncertainty_m=5000)
+    bays, city = clusters.bay_clusters(), coast.load_city()
+    own = compare_bays(pts, bays, city=city, resolution=7, k_ring=1)
+    hexes = hot_spots(hexagons(pts, resolution=7, weight="weight", land=city), value="weighted", k_ring=1)
+    reused = compare_bays(pts, bays, city=city, resolution=7, k_ring=1, hexes=hexes)
+    pd.testing.assert_frame_equal(own, reused)
+    assert own.loc["city", "hexes_occupied"] > 0
+    with pytest.raises(ValueError, match="other parameters.*k_ring"):
+        compare_bays(pts, bays, city=city, resolution=7, k_ring=2, hexes=hexes)
 
 
 def test_zone_index_is_thread_safe_on_shared_zones():

@@ -42,6 +42,15 @@ def test_a_job_over_its_time_limit_is_stopped():
     assert time.monotonic() - start < 20 and multiprocessing.active_children() == []
 
 
+def test_a_job_runs_at_a_lower_cpu_priority_than_the_server():
+    import os
+
+    from core.settings import BUDGET
+
+    assert BUDGET.job_nice > 0
+    assert workers.run_job(os.nice, 0) == min(19, os.nice(0) + BUDGET.job_nice)
+
+
 def test_the_work_s_memory_never_enters_the_server():
     before = rss_mb()
     assert workers.run_job(allocate, 600) == 600 * 1024 * 1024

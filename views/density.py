@@ -97,9 +97,10 @@ def step_hexes(src: tuple, weight: str | None, resolution: int, k_ring: int, con
 @st.cache_data(**BOUNDED)
 def step_compare(src: tuple, weight: str | None, type_col: str | None, bandwidth_m: float, cell_m: float,
                  resolution: int, k_ring: int, confidence: float, _pts):
+    hexes = step_hexes(src, weight, resolution, k_ring, confidence, _pts)  # cached: the map's, not computed twice
     return analyse(compare_bays, _pts, zones("clusters"), city=city(), weight=weight, type_col=type_col,
                    bandwidth_m=bandwidth_m, cell_m=cell_m, resolution=resolution, k_ring=k_ring,
-                   confidence=confidence)
+                   confidence=confidence, hexes=hexes)
 
 
 def keep_upload() -> None:

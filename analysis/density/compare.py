@@ -45,8 +45,13 @@ def compare_bays(
     resolution: int = DENSITY.hotspot_resolution,
     k_ring: int = DENSITY.k_ring,
     confidence: float = DENSITY.confidence,
+    hexes: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
-    """All measures for each bay cluster (rows) and the whole city (last row)."""
+    """All measures for each bay cluster (rows) and the whole city (last row).
+
+    ``hexes``: the :func:`hot_spots` result of these points with the same ``resolution``, ``k_ring``,
+    ``confidence`` and ``weight`` when the caller has it already (the Density page's map): not computed
+    twice (the Gi* permutations are most of the comparison's time on a big file)."""
     ids = clusters[zone_id].tolist()
     whole = gpd.GeoDataFrame({zone_id: ["city"], "name_zh": ["全市"], "name_en": ["Whole city"]},
                              geometry=[city.to_crs(clusters.crs).union_all()], crs=clusters.crs)
@@ -54,8 +59,13 @@ def compare_bays(
     table = pd.DataFrame(pd.concat(parts, ignore_index=True).drop(columns="geometry")).set_index("zone")
     zones_m = measured(clusters)
     _add_kde(table, points, zones_m, ids, bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, city=city)
-    _add_hexes(table, points, zones_m, ids, resolution=resolution, k_ring=k_ring, confidence=confidence,
-               weight=weight, city=city)
+    if hexes is None:
+        hexes = hot_spots(hexagons(points, resolution=resolution, weight=weight, land=city),
+                          value="weighted" if weight else "count", k_ring=k_ring, confidence=confidence)
+    else:
+        _check_same(hexes.attrs.get("params", {}), resolution=resolution, k_ring=k_ring, confidence=confidence,
+                    weight=weight, value="weighted" if weight else "count")
+    _add_hexes(table, hexes, zones_m, ids)
     ce = pd.concat([clark_evans(points, z, zone_id=zone_id) for z in (clusters, whole)]).set_index("zone")
     table["ce_R"], table["ce_z"] = ce["R"], ce["z"]
     if type_col is not None and type_col in points.columns:
@@ -79,9 +89,14 @@ def _add_kde(table, points, zones_m, ids, *, bandwidth_m, cell_m, weight, city) 
     table.loc["city", ["kde_peak", "kde_mean"]] = cells["density"].max(), cells["density"].mean()
 
 
-def _add_hexes(table, points, zones_m, ids, *, resolution, k_ring, confidence, weight, city) -> None:
-    hexes = hot_spots(hexagons(points, resolution=resolution, weight=weight, land=city),
-                      value="weighted" if weight else "count", k_ring=k_ring, confidence=confidence)
+def _check_same(params: dict, **wanted) -> None:
+    """Precomputed hexagons must have been made with the comparison's parameters (never mixed)."""
+    differ = {k: (params.get(k), v) for k, v in wanted.items() if k in params and params[k] != v}
+    if differ:
+        raise ValueError(f"the hexagons passed to compare_bays were made with other parameters: {differ}")
+
+
+def _add_hexes(table, hexes, zones_m, ids) -> None:
     centre = measured(hexes).geometry.centroid
     hot = hexes["gi_class"] == "hot"
     occupied = _by_zone(hexes["count"] > 0, centre.x, centre.y, zones_m, ids).sum()

@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     type_col = "type" if "type" in pts.columns else None
     files["bay_comparison.csv"] = csv_bytes(compare_bays(pts, bays, city=city, weight=weight, type_col=type_col,
                                                          bandwidth_m=args.bandwidth_m, cell_m=args.cell_m,
-                                                         resolution=args.resolution))
+                                                         resolution=args.resolution, hexes=hexes))
     if args.points:
         files["row_problems.csv"] = csv_bytes(pd.DataFrame(problems, columns=["row", "reason", "message"]))
     write_folder(args.out, files)
