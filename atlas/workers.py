@@ -14,6 +14,7 @@ arrive unchanged.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import sys
 import threading
@@ -139,12 +140,36 @@ def run_job(fn: Callable, *args, memory_mb: int | None = None, seconds: float | 
 def release_memory() -> None:
     """Hand the heap's free pages back to the system (glibc ``malloc_trim``): a big job result, once
     unpickled and dropped, otherwise keeps the server's resident memory high. No-op off glibc."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
-        pass
+        return None
+
+
+def start_janitor(every_s: float | None = None) -> threading.Event:
+    """A daemon thread calling :func:`release_memory` every ``every_s`` seconds (``BUDGET.janitor_s``).
+
+    Memory is also freed between jobs — a session that ends, a cache entry that expires, a replaced
+    upload — and glibc keeps those pages until asked. Start it once per server process; set the returned
+    event to stop it."""
+    every = BUDGET.janitor_s if every_s is None else every_s
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            release_memory()
+
+    threading.Thread(target=loop, name="atlas-memory-janitor", daemon=True).start()
+    return stop
 
 
 _MAIN_LOCK = threading.Lock()

@@ -13,7 +13,7 @@ what it asks for is on the screen:
 * **page switch** — the Export page from the map → its title;
 * **route query** — on the Connectivity page, a new destination → the route's minutes change;
 * **upload 1 k / 100 k** — a CSV of 1,000 / 100,000 points on the Density page → its map caption
-  names the points.
+  names the points (each run a new file: nothing comes from a cache).
 
 Medians; each interaction's target is ≤ 1 s. Each measurement starts on an idle server: the bench
 waits until the server and its worker processes use under ``IDLE_CPU`` % of a core (an upload's analyses
@@ -166,11 +166,13 @@ def attempt(times: dict, failures: dict, key: str, measure) -> None:
         times.setdefault(name, []).append(value)
 
 
-def points_csv(folder: Path, n: int) -> Path:
-    """``n`` points on a grid over the three bays (lon 119.95–120.85, lat 35.85–36.45)."""
+def points_csv(folder: Path, n: int, run: int = 0) -> Path:
+    """``n`` points on a grid over the three bays (lon 119.95–120.85, lat 35.85–36.45); each ``run`` shifted by
+    1e-5° (~1 m), so every upload is a new file to the app (nothing answered from a cache)."""
     side = int(n ** 0.5) + 1
-    rows = [f"p{i},{119.95 + 0.9 * (i % side) / side:.5f},{35.85 + 0.6 * (i // side) / side:.5f}" for i in range(n)]
-    path = folder / f"points_{n}.csv"
+    x0, y0 = 119.95 + run * 1e-5, 35.85 + run * 1e-5
+    rows = [f"p{i},{x0 + 0.9 * (i % side) / side:.5f},{y0 + 0.6 * (i // side) / side:.5f}" for i in range(n)]
+    path = folder / f"points_{n}_{run}.csv"
     path.write_text("name,lon,lat\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -187,17 +189,17 @@ def main() -> int:
     times: dict[str, list[float]] = {}
     failures: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        files = {n: points_csv(Path(tmp), n) for n in (1_000, 100_000)}
+        files = [{n: points_csv(Path(tmp), n, run) for n in (1_000, 100_000)} for run in range(args.runs)]
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         waited = []
         with app_server() as server:
             url = server.url
-            for _ in range(args.runs):
+            for run in range(args.runs):
                 waited.append(wait_idle(server.pid))
                 attempt(times, failures, "map page", lambda: map_session(browser, url, before, after))
                 waited.append(wait_idle(server.pid))
                 attempt(times, failures, "route query", lambda: route_query(browser, url))
-                for n, path in files.items():
+                for n, path in files[run].items():
                     waited.append(wait_idle(server.pid))
                     attempt(times, failures, f"upload {n:,} points",
                             lambda n=n, path=path: upload(browser, url, path, n))

@@ -85,6 +85,26 @@ def test_offshore_upload_rows_are_reported_not_lost():
     at.sidebar.radio[0].set_value("upload").run()
     assert not at.exception, at.exception
     assert any("2 of 20 points lie outside" in w.value for w in at.warning), [w.value for w in at.warning]
+    listed = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert listed["row"].tolist() == [19, 20] and listed["lon"].tolist() == [120.45, 120.5]  # the file's rows
     assert at.selectbox(key="w_weight").value == "weight"  # the numeric column weights
     problem_dl = [b for b in at.get("download_button") if b.label == "Problem rows CSV"][0]
     assert not problem_dl.proto.disabled
+
+
+def test_an_upload_is_held_by_its_session_until_the_next_one_replaces_it():
+    """Issue 24: the parsed points live with the reader's session (freed with it), one file at a time."""
+    at = _page()
+    first = "name,lon,lat\na,120.38,36.07\nb,120.40,36.10\nc,120.45,36.12\n".encode()
+    at.session_state["density_upload"] = ("first.csv", first)
+    at.run()
+    at.sidebar.radio[0].set_value("upload").run()
+    assert not at.exception, at.exception
+    key, (pts, problems) = at.session_state["density_points"]
+    assert key[1] == "first.csv" and len(pts) == 3 and problems == []
+    at.session_state["density_upload"] = ("second.csv", first + b"d,120.50,36.20\n")
+    at.run()
+    key, (pts, _) = at.session_state["density_points"]
+    assert key[1] == "second.csv" and len(pts) == 4  # replaced, not added beside the first
+    other = _page().run()  # another reader's session holds nothing of it
+    assert "density_points" not in other.session_state

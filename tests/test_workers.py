@@ -51,6 +51,17 @@ def test_a_job_runs_at_a_lower_cpu_priority_than_the_server():
     assert workers.run_job(os.nice, 0) == min(19, os.nice(0) + BUDGET.job_nice)
 
 
+def test_the_janitor_hands_freed_memory_back_until_stopped(monkeypatch):
+    calls = []
+    monkeypatch.setattr(workers, "release_memory", lambda: calls.append(time.monotonic()))
+    stop = workers.start_janitor(0.02)
+    time.sleep(0.3)
+    stop.set()
+    n = len(calls)
+    time.sleep(0.1)
+    assert n >= 3 and len(calls) <= n + 1  # every 20 ms while it ran; none once stopped
+
+
 def test_the_work_s_memory_never_enters_the_server():
     before = rss_mb()
     assert workers.run_job(allocate, 600) == 600 * 1024 * 1024

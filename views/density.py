@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -52,14 +54,25 @@ def tr(key: str, **fmt) -> str:
     return t(key, LANG, **fmt)
 
 
-@st.cache_resource(**BOUNDED)
-def points(digest: str | None, name: str | None, crs: str, lon: str | None, lat: str | None, _data: bytes | None):
-    """(points, problems): the atlas's resources layer, or the analyst's file, keyed by its digest (the
-    bytes are not hashed on every rerun). A shared resource, not a per-call copy: a million points are
-    held once, never mutated; big files are parsed in a worker process (atlas/workers.py)."""
-    if digest is None:  # issue 21: located features only; the others are counted apart (attrs)
-        return placed_points(resources.load()), []
-    return read_upload_isolated(_data, name or "", crs=crs, lon=lon or None, lat=lat or None)
+@st.cache_resource(show_spinner=False)
+def atlas_points():
+    """The atlas's resources layer, located features only (issue 21: the others are counted apart, attrs)."""
+    return placed_points(resources.load()), []
+
+
+def points(digest: str | None, name: str | None, crs: str, lon: str | None, lat: str | None, data: bytes | None):
+    """(points, problems): the atlas's layer, or the analyst's file parsed once (in a worker process when big,
+    atlas/workers.py) and held by the reader's session — freed with the session or when the next file replaces
+    it, never kept by the server for other readers (issue 24: the server's memory returns once uploads end)."""
+    if digest is None:
+        return atlas_points()
+    key = (digest, name, crs, lon, lat)
+    held = st.session_state.get("density_points")
+    if held is None or held[0] != key:
+        st.session_state.pop("density_points", None)  # the previous file's points go before the next is read
+        parsed = read_upload_isolated(data, name or "", crs=crs, lon=lon or None, lat=lat or None)
+        st.session_state["density_points"] = held = (key, parsed)
+    return held[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -299,7 +312,7 @@ def analysis_inputs(src: tuple, p: dict, pts) -> dict:
     return {"layers": [], "inputs": pts, "params": {**upload, **params}}
 
 
-def downloads(key: tuple, src: tuple, p: dict, counts, hexes, table, problems, pts) -> None:
+def downloads(key: tuple, src: tuple, p: dict, counts, hexes, table, problems, pts, offshore=None) -> None:
     """Each big file is made when its button is clicked (callable data), not on every rerun; every analysis
     download carries its metadata (sources, licences, attribution of the points, parameters)."""
     geo = "application/geo+json"
@@ -319,8 +332,10 @@ def downloads(key: tuple, src: tuple, p: dict, counts, hexes, table, problems, p
                             **quiet)  # small, shown
     cols[4].download_button(tr("d_dl_table_meta"), lambda: analysis_metadata(table, title="bay_comparison", **how),
                             "bay_comparison.csv.meta.json", "application/json", **quiet)
-    cols[5].download_button(tr("d_dl_problems"), lambda: problem_csv(problems), "row_problems.csv", "text/csv",
-                            disabled=not problems, **quiet)
+    off_pts, off_at = offshore if offshore is not None else (None, np.empty(0, np.int32))
+    cols[5].download_button(tr("d_dl_problems"),  # the offshore rows are made only when the file is asked for
+                            lambda: problem_csv([*problems, *offshore_rows(off_pts, off_at)] if len(off_at) else problems),
+                            "row_problems.csv", "text/csv", disabled=not (problems or len(off_at)), **quiet)
 
 
 def problem_csv(problems: list[dict]) -> bytes:
@@ -339,13 +354,20 @@ def show_problems(problems: list[dict], lang: str) -> None:
 
 
 @st.cache_data(**BOUNDED)
-def outside_land(key: tuple, _pts) -> list[dict]:
-    """Rows of points outside every district (e.g. just offshore): kept, but in no zone count; listed."""
-    pts = _pts
+def outside_land(key: tuple, _pts) -> np.ndarray:
+    """Positions of the points outside every district (e.g. just offshore): kept, but in no zone count.
+    An index array (4 bytes a point), not a row dict per point: a random 40 MB file has ~10^6 of them."""
     land = zones("districts").union_all()
-    off = pts[~pts.geometry.within(land)]
+    inside = shapely.contains_xy(land, _pts.geometry.x.to_numpy(), _pts.geometry.y.to_numpy())
+    return np.flatnonzero(~inside).astype(np.int32)
+
+
+def offshore_rows(pts, where: np.ndarray, limit: int | None = None) -> list[dict]:
+    """The problem rows of the points at ``where`` (the first ``limit``): for the page and the download."""
+    where = where[:limit] if limit is not None else where
+    sub = pts.iloc[where]
     return [{"row": int(i) + 1, "reason": "outside_districts", "message": tr("d_offshore_row"),
-             "lon": round(g.x, 6), "lat": round(g.y, 6)} for i, g in zip(off.index, off.geometry, strict=True)]
+             "lon": round(g.x, 6), "lat": round(g.y, 6)} for i, g in zip(sub.index, sub.geometry, strict=True)]
 
 
 def params_sentence(p: dict) -> str:
@@ -384,11 +406,11 @@ def page(lang: str) -> None:
     if len(pts) < 2:
         st.info(tr("d_need_two"))
         return
-    offshore = outside_land(src[:5], pts) if src[0] is not None else []
-    if offshore:  # never silently lost: kept in KDE and hexagons, listed, and in the problem-rows download
+    offshore = outside_land(src[:5], pts) if src[0] is not None else np.empty(0, np.int32)
+    if len(offshore):  # never silently lost: kept in KDE and hexagons, listed, and in the problem-rows download
         st.warning(tr("d_offshore", n=len(offshore), total=len(pts)))
-        st.dataframe(pd.DataFrame(offshore[: UPLOAD.problems_listed]), hide_index=True)
-        problems = [*problems, *offshore]
+        st.dataframe(pd.DataFrame(offshore_rows(pts, offshore, UPLOAD.problems_listed)), hide_index=True)
+    all_pts = pts  # the offshore positions index the points as read (before the precision filter below)
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
     if n_unlocated(pts):  # issue 21
@@ -422,7 +444,7 @@ def page(lang: str) -> None:
     kind = "cluster" if p["zone_key"] == "clusters" else "district"
     st.dataframe(comparison_sheet(zone_table.set_index("zone"), LANG, kind), width="content")
     st.caption(tr("d_ce_note"))
-    downloads(key, src, p, counts, hexes, table, problems, pts)
+    downloads(key, src, p, counts, hexes, table, problems, pts, offshore=(all_pts, offshore))
 
 
 main()
