@@ -384,6 +384,8 @@ LICENCE_PARTS: dict[str, tuple[str, str]] = {
     "ODbL-1.0 (station points)": ("ODbL-1.0(车站点位)", "ODbL-1.0 (station points)"),
     "ODbL-1.0 (neighbours)": ("ODbL-1.0(邻市)", "ODbL-1.0 (neighbours)"),
     "ODbL-1.0 (runways)": ("ODbL-1.0(跑道)", "ODbL-1.0 (runways)"),
+    "ODbL-1.0 (street outlines)": ("ODbL-1.0(街道边界)", "ODbL-1.0 (street outlines)"),
+    "CC BY-SA 4.0 (Wikipedia)": ("CC BY-SA 4.0(维基百科)", "CC BY-SA 4.0 (Wikipedia)"),
     "facts (lengths)": ("事实信息(长度)", "facts (lengths)"),
     "MIT (airportsdata)": ("MIT(airportsdata)", "MIT (airportsdata)"),
     "schematic": ("示意(图集绘制)", "schematic (drawn by the atlas)"),
