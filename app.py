@@ -23,7 +23,7 @@ from atlas.briefing.render import render_briefing
 from atlas.export.formats import human_size
 from atlas.pagekit import COMPACT_CSS, MAP_FRAME_CSS, boundary, counters_html, md
 from atlas.viewstate import OVERLAYS, ViewState, from_query, to_query
-from atlas.workers import start_janitor
+from atlas.workers import start_janitor, start_workers
 from core.i18n import LANGS, label, lang_of, t
 from core.settings import DATA, MAP
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
@@ -337,13 +337,15 @@ def language_switch() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def memory_janitor():
-    """One per server process: freed heap goes back to the system between jobs too (issue 24)."""
+def server_housekeeping():
+    """Once per server process (issue 24): the worker processes' fork server is started (and its memory
+    counted) before the first reader's job; freed heap goes back to the system between jobs too."""
+    start_workers()
     return start_janitor()
 
 
 def navigation() -> None:
-    memory_janitor()
+    server_housekeeping()
     if "w_lang" not in st.session_state:
         st.session_state["entry_query"] = st.query_params.to_dict()  # before the switch rewrites `lang`
         st.session_state["w_lang"] = lang_of({}, st.session_state["entry_query"])

@@ -387,11 +387,18 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype != object and not pd.api.types.is_string_dtype(out[col]):
             continue
-        values = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
-        text = values.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
-        filled = text[text.map(lambda v: not (v is None or v == "" or (isinstance(v, float) and np.isnan(v))))]
+        if pd.api.types.infer_dtype(out[col], skipna=True) in ("string", "empty"):  # text (every CSV): vectorised
+            values = out[col]
+            ascii_only = bool(values.dropna().str.isascii().all())  # NFKC leaves ASCII as it is
+            text = (values if ascii_only else values.str.normalize("NFKC")).str.strip()
+            filled = text[text.fillna("").ne("")]
+            codes = filled.str.match(r"^[+-]?0\d")
+        else:  # mixed cells (JSON records, workbooks): lists and dicts become JSON text, one cell at a time
+            values = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+            text = values.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
+            filled = text[text.map(lambda v: not (v is None or v == "" or (isinstance(v, float) and np.isnan(v))))]
+            codes = filled.map(lambda v: isinstance(v, str) and re.match(r"^[+-]?0\d", v) is not None)
         numbers = pd.to_numeric(filled, errors="coerce")
-        codes = filled.map(lambda v: isinstance(v, str) and re.match(r"^[+-]?0\d", v) is not None)
         if len(filled) and numbers.notna().all() and not codes.any():
             out[col] = pd.to_numeric(text.replace("", np.nan), errors="coerce").astype(float)
         else:

@@ -53,15 +53,27 @@ def upload_limit(lang: str) -> str:
     return t("r_upload_limit", lang, mb=upload_mb())
 
 
-def queue_notice(slot, lang: str):
-    """A :func:`atlas.workers.queue_reporter` callback that shows the queue position in ``slot`` (a
-    Streamlit placeholder: anything with ``info`` and ``empty``) and clears it once the job runs."""
+def queue_notice(new_slot, lang: str):
+    """A :func:`atlas.workers.queue_reporter` callback that shows a job's place in the queue, then that it
+    runs, and clears the notice once it has ended. ``new_slot()`` makes the notice's placeholder (on a
+    page: ``st.empty``), once per job, when the job first reports: a job started inside a cached step
+    (``st.cache_data``) then owns its placeholder, which the cache can replay (an empty one) — a
+    placeholder made outside would break the replay."""
     from core.settings import BUDGET
 
-    def show(position: int) -> None:
+    slot = [None]
+
+    def show(position: int | None) -> None:
+        if position is None:
+            if slot[0] is not None:
+                slot[0].empty()
+            slot[0] = None
+            return
+        if slot[0] is None:
+            slot[0] = new_slot()
         if position:
-            slot.info(t("r_queued", lang, ahead=position, workers=BUDGET.job_workers))
+            slot[0].info(t("r_queued", lang, ahead=position, workers=BUDGET.job_workers))
         else:
-            slot.empty()
+            slot[0].info(t("r_running", lang))
 
     return show

@@ -532,6 +532,7 @@ STRINGS.update({
                      "the job stopped unexpectedly ({detail}); try again or use a smaller file"),
     "r_queued": ("排队中：前面还有 {ahead} 个任务（服务器同时运行 {workers} 个）…",
                  "Queued: {ahead} job(s) ahead of yours (the server runs {workers} at once)…"),
+    "r_running": ("计算中：你的任务正在工作进程中运行…", "Working: your job is running in a worker process…"),
 })
 
 # --- issue 22 ---

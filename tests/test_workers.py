@@ -51,6 +51,16 @@ def test_a_job_runs_at_a_lower_cpu_priority_than_the_server():
     assert workers.run_job(os.nice, 0) == min(19, os.nice(0) + BUDGET.job_nice)
 
 
+def test_jobs_start_from_the_fork_server_not_from_the_server():
+    """A job is forked from the clean fork server that imported the jobs' modules once — never from the server
+    (a fork of a threaded server copies its heap and its locks) and never by importing them again."""
+    import os
+
+    workers.start_workers()
+    parent = workers.run_job(os.getppid)
+    assert parent != os.getpid() and parent == workers.run_job(os.getppid)  # one fork server for every job
+
+
 def test_the_janitor_hands_freed_memory_back_until_stopped(monkeypatch):
     calls = []
     monkeypatch.setattr(workers, "release_memory", lambda: calls.append(time.monotonic()))
@@ -77,7 +87,7 @@ def test_jobs_wait_in_order_and_report_their_place():
     with workers.queue_reporter(seen.append):
         workers.run_job(time.sleep, 0, workers=1)
     first.join()
-    assert seen == [1, 0]  # first in line, then running
+    assert seen == [1, 0, None]  # first in line, then running, then done
 
 
 def test_a_readers_refusal_arrives_unchanged_and_big_uploads_go_to_a_worker(monkeypatch):
@@ -112,10 +122,10 @@ def test_the_page_shows_the_queue_position_in_the_readers_language():
     first.start()
     while workers.queue_length()[0] == 0:
         time.sleep(0.05)
-    with workers.queue_reporter(queue_notice(slot, "zh")):
+    with workers.queue_reporter(queue_notice(lambda: slot, "zh")):
         workers.run_job(time.sleep, 0, workers=1)
     first.join()
-    assert slot.shown == ["排队中：前面还有 1 个任务（服务器同时运行 2 个）…", None]
+    assert slot.shown == ["排队中：前面还有 1 个任务（服务器同时运行 2 个）…", "计算中：你的任务正在工作进程中运行…", None]
 
 
 def test_a_big_upload_is_parsed_and_analysed_in_workers_through_the_page():
@@ -138,6 +148,9 @@ def test_a_big_upload_is_parsed_and_analysed_in_workers_through_the_page():
 
     on_land = int(pts.within(coast.load_city().union_all()).sum())
     assert 10_000 < on_land < 24_000 and int(bays.loc[t("c_count", "zh"), "全市"].replace(",", "")) == on_land
+    at.run()  # a rerun answers from the caches and replays what the jobs drew there (their notices): no error
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not any("计算中" in i.value or "排队中" in i.value for i in at.info)  # every job's notice cleared
     assert multiprocessing.active_children() == []
 
 

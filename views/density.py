@@ -388,7 +388,7 @@ def hot_sentence(gi: dict) -> str:
 
 def main() -> None:
     lang = page_lang(st.session_state, st.query_params)
-    with boundary(st.error, lang, where="density"), queue_reporter(queue_notice(st.empty(), lang)):  # issue 24
+    with boundary(st.error, lang, where="density"), queue_reporter(queue_notice(st.empty, lang)):  # issue 24
         page(lang)
 
 
