@@ -180,16 +180,17 @@ def start_janitor(every_s: float | None = None) -> threading.Event:
 _MAIN_LOCK = threading.Lock()
 
 
-def _start_without_main(proc) -> None:
-    """Start ``proc`` without the child importing the parent's ``__main__`` again: a spawned child
-    re-runs the main script when ``__main__`` has a file (under ``streamlit run`` the CLI; under
-    Streamlit's AppTest the page script itself, which then fails in the child). The job needs only
-    importable functions, so ``__main__`` is shown to ``spawn`` as an empty module while it starts."""
+@contextmanager
+def _without_main() -> Iterator[None]:
+    """While inside, ``__main__`` is an empty module: a new process (a job's, the fork server) started here
+    does not import the parent's main script again — it would re-run it (under ``streamlit run`` the CLI;
+    under Streamlit's AppTest the page script itself, which then fails in the child). Jobs need only
+    importable functions."""
     with _MAIN_LOCK:
         main = sys.modules.get("__main__")
         sys.modules["__main__"] = types.ModuleType("__main__")
         try:
-            proc.start()
+            yield
         finally:
             if main is not None:
                 sys.modules["__main__"] = main
@@ -206,21 +207,16 @@ def start_workers() -> None:
     from multiprocessing import forkserver
 
     _context()
-    with _MAIN_LOCK:  # as in _start_without_main: the fork server must not import the app's main script
-        main = sys.modules.get("__main__")
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            forkserver.ensure_running()
-        finally:
-            if main is not None:
-                sys.modules["__main__"] = main
+    with _without_main():
+        forkserver.ensure_running()
 
 
 def _in_process(fn, args, kwargs, memory_mb: int, seconds: float):
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn, args, kwargs, memory_mb, BUDGET.job_nice), daemon=True)
-    _start_without_main(proc)
+    with _without_main():
+        proc.start()
     send.close()
     deadline = time.monotonic() + seconds
     try:

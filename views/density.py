@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
@@ -54,6 +55,24 @@ def tr(key: str, **fmt) -> str:
     return t(key, LANG, **fmt)
 
 
+def per_source(cache, **opts):
+    """``cache`` (``st.cache_data`` or ``st.cache_resource``) keyed by its first argument, whose first item
+    is the upload's digest: the atlas's own points (digest None) are cached for every reader; an upload's
+    results with the reader's session only — Streamlit drops them when the session ends (issue 24: the
+    server's memory returns once the uploads are done)."""
+
+    def wrap(fn):
+        shared, own = cache(**opts)(fn), cache(scope="session", **opts)(fn)
+
+        @functools.wraps(fn)
+        def call(key: tuple, *args, **kwargs):
+            return (shared if key[0] is None else own)(key, *args, **kwargs)
+
+        return call
+
+    return wrap
+
+
 @st.cache_resource(show_spinner=False)
 def atlas_points():
     """The atlas's resources layer, located features only (issue 21: the others are counted apart, attrs)."""
@@ -85,7 +104,7 @@ def city():
     return coast.load_city()
 
 
-@st.cache_data(**BOUNDED)
+@per_source(st.cache_data, **BOUNDED)
 def step_counts(src: tuple, zone_key: str, weight: str | None, _pts):
     pts = _pts
     z = zones(zone_key)
@@ -96,18 +115,18 @@ def step_counts(src: tuple, zone_key: str, weight: str | None, _pts):
             analyse(clark_evans, pts, z, zone_id=ZONES[zone_key][1]))  # big inputs run in a worker process
 
 
-@st.cache_data(**BOUNDED)
+@per_source(st.cache_data, **BOUNDED)
 def step_kde(src: tuple, weight: str | None, bandwidth_m: float, cell_m: float, _pts):
     return analyse(kernel_density, _pts, bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, land=city())
 
 
-@st.cache_data(**BOUNDED)
+@per_source(st.cache_data, **BOUNDED)
 def step_hexes(src: tuple, weight: str | None, resolution: int, k_ring: int, confidence: float, _pts):
     return analyse(hot_spot_hexagons, _pts, resolution=resolution, weight=weight, land=city(), k_ring=k_ring,
                    confidence=confidence)
 
 
-@st.cache_data(**BOUNDED)
+@per_source(st.cache_data, **BOUNDED)
 def step_compare(src: tuple, weight: str | None, type_col: str | None, bandwidth_m: float, cell_m: float,
                  resolution: int, k_ring: int, confidence: float, _pts):
     hexes = step_hexes(src, weight, resolution, k_ring, confidence, _pts)  # cached: the map's, not computed twice
@@ -212,7 +231,7 @@ def run(src: tuple, p: dict, pts):
     return counts, ce, hexes
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
+@per_source(st.cache_resource, show_spinner=False, max_entries=8)  # read-only; holds a style function
 def layer_points(key: tuple, lang: str, _pts):
     pts, title = _pts, t("d_layer_points", lang)
     if len(pts) <= POINT_MARKER_LIMIT:
@@ -221,7 +240,7 @@ def layer_points(key: tuple, lang: str, _pts):
     return points_raster(pts, title=title, unit=t("dmap_per_pixel", lang))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
+@per_source(st.cache_resource, show_spinner=False, max_entries=8)  # read-only; holds a style function
 def layer_kde(key: tuple, weight: str | None, bandwidth_m: float, cell_m: float, lang: str, _pts):
     kde = step_kde(key, weight, bandwidth_m, cell_m, _pts)
     shown = kde[kde["density"] >= 0.02 * kde["density"].max()]
@@ -230,7 +249,7 @@ def layer_kde(key: tuple, weight: str | None, bandwidth_m: float, cell_m: float,
     return layer, [("head", "", t("d_layer_kde", lang)), *klegend]
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # read-only; holds a style function
+@per_source(st.cache_resource, show_spinner=False, max_entries=8)  # read-only; holds a style function
 def layer_hexes(key: tuple, weight: str | None, resolution: int, k_ring: int, confidence: float, colour: str,
                 lang: str, _pts):
     hexes = step_hexes(key, weight, resolution, k_ring, confidence, _pts)
@@ -353,7 +372,7 @@ def show_problems(problems: list[dict], lang: str) -> None:
                                "text/csv", key="problems_all")
 
 
-@st.cache_data(**BOUNDED)
+@st.cache_data(scope="session", **BOUNDED)  # uploads only: dropped with the session
 def outside_land(key: tuple, _pts) -> np.ndarray:
     """Positions of the points outside every district (e.g. just offshore): kept, but in no zone count.
     An index array (4 bytes a point), not a row dict per point: a random 40 MB file has ~10^6 of them."""
