@@ -143,7 +143,14 @@ def keep_upload() -> None:
     """
     file = st.session_state.get("w_upload")
     if file is not None:
-        st.session_state["density_upload"] = (file.name, file.getvalue())
+        hold(file)
+
+
+def hold(file) -> None:
+    """Keep the uploader's file for the session — copied once per file, not on every rerun (40 MB each)."""
+    kept = st.session_state.get("density_upload")
+    if kept is None or kept[2:] != (file.file_id,):
+        st.session_state["density_upload"] = (file.name, file.getvalue(), file.file_id)
 
 
 def source_widgets(lang: str) -> tuple | None:
@@ -158,7 +165,7 @@ def source_widgets(lang: str) -> tuple | None:
     lon = st.sidebar.text_input(tr("d_lon"), "")
     lat = st.sidebar.text_input(tr("d_lat"), "")
     if file is not None:  # keep the upload for the whole session (other pages, reruns)
-        st.session_state["density_upload"] = (file.name, file.getvalue())
+        hold(file)
     kept = st.session_state.get("density_upload")
     if kept is None:
         return None
