@@ -61,19 +61,18 @@ def queue_notice(new_slot, lang: str):
     placeholder made outside would break the replay."""
     from core.settings import BUDGET
 
-    slot = [None]
+    slot = None
 
     def show(position: int | None) -> None:
+        nonlocal slot
         if position is None:
-            if slot[0] is not None:
-                slot[0].empty()
-            slot[0] = None
-            return
-        if slot[0] is None:
-            slot[0] = new_slot()
-        if position:
-            slot[0].info(t("r_queued", lang, ahead=position, workers=BUDGET.job_workers))
+            if slot is not None:
+                slot.empty()
+            slot = None
         else:
-            slot[0].info(t("r_running", lang))
+            if slot is None:
+                slot = new_slot()
+            slot.info(t("r_queued", lang, ahead=position, workers=BUDGET.job_workers) if position
+                      else t("r_running", lang))
 
     return show

@@ -196,7 +196,9 @@ def _without_main() -> Iterator[None]:
                 sys.modules["__main__"] = main
 
 
+@functools.cache
 def _context():
+    """The job processes' context, its fork server told once what to import."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(PRELOAD))
     return ctx
