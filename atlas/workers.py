@@ -12,6 +12,10 @@ run in-process (no start-up cost). Errors raised by the job (``ValueError`` with
 arrive unchanged. Each job's process is forked from a fork server (``multiprocessing``'s ``forkserver``:
 a clean process that never ran the app, started once) which has imported :data:`PRELOAD` — a job starts
 in milliseconds instead of importing geopandas & co. again (~2 s of CPU a job, spawned).
+
+A big frame of points crosses the pipe as arrays (:class:`PackedPoints`: coordinates and columns), not as a
+million shapely objects: pickling those holds the server's GIL ~1 s each way for 1.6 M points, the
+server's time every other reader waits for (issue 24; ``bench/bench_workers.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,12 @@ import time
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 
 from analysis.points_io import read_upload
 from core.refusal import Refusal
@@ -102,6 +112,50 @@ def _free_slot() -> None:
         _COND.notify_all()
 
 
+@dataclass
+class PackedPoints:
+    """A GeoDataFrame of 2-D points as plain arrays (what a job's pipe carries: a few buffers)."""
+
+    xy: np.ndarray  # (n, 2) float64
+    frame: pd.DataFrame  # the other columns, with the frame's index
+    geometry: str  # the geometry column's name
+    position: int  # and its place among the columns
+    crs: object
+    attrs: dict
+
+
+def pack(value):
+    """``value`` with every big all-point GeoDataFrame in it (itself, or an item of a tuple) packed;
+    anything else — polygons, empty or 3-D points, small frames — as it is."""
+    if isinstance(value, tuple):
+        return tuple(pack(v) for v in value)
+    if not isinstance(value, gpd.GeoDataFrame) or len(value) <= BUDGET.inline_points:
+        return value
+    geom = value.geometry.values
+    if not ((shapely.get_type_id(geom) == 0).all() and not shapely.has_z(geom).any()
+            and not shapely.is_empty(geom).any()):
+        return value
+    name = value.geometry.name
+    frame = pd.DataFrame(value.drop(columns=name))
+    frame.attrs = {}  # carried once, below
+    return PackedPoints(shapely.get_coordinates(geom), frame, name, list(value.columns).index(name), value.crs,
+                        dict(value.attrs))
+
+
+def unpack(value):
+    """The inverse of :func:`pack`."""
+    if isinstance(value, tuple):
+        return tuple(unpack(v) for v in value)
+    if not isinstance(value, PackedPoints):
+        return value
+    geom = gpd.GeoSeries(shapely.points(value.xy), index=value.frame.index, crs=value.crs)
+    frame = value.frame.copy(deep=False)
+    frame.insert(value.position, value.geometry, geom)
+    out = gpd.GeoDataFrame(frame, geometry=value.geometry, crs=value.crs)
+    out.attrs = value.attrs
+    return out
+
+
 def _child(conn, fn, args, kwargs, memory_mb: int, nice: int = 0) -> None:
     import os
     import resource
@@ -111,7 +165,7 @@ def _child(conn, fn, args, kwargs, memory_mb: int, nice: int = 0) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        result = ("ok", fn(*args, **kwargs))
+        result = ("ok", pack(fn(*unpack(args), **{k: unpack(v) for k, v in kwargs.items()})))
     except MemoryError:
         result = ("memory", None)
     except ValueError as exc:
@@ -216,7 +270,8 @@ def start_workers() -> None:
 def _in_process(fn, args, kwargs, memory_mb: int, seconds: float):
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, fn, args, kwargs, memory_mb, BUDGET.job_nice), daemon=True)
+    packed = pack(args), {k: pack(v) for k, v in kwargs.items()}
+    proc = ctx.Process(target=_child, args=(send, fn, *packed, memory_mb, BUDGET.job_nice), daemon=True)
     with _without_main():
         proc.start()
     send.close()
@@ -238,7 +293,7 @@ def _in_process(fn, args, kwargs, memory_mb: int, seconds: float):
         proc.join(timeout=5)
         receive.close()
     if status == "ok":
-        return value
+        return unpack(value)
     if status == "memory":
         raise Refusal("job_memory", MESSAGES["job_memory"], limit_mb=memory_mb)
     if status == "refused":

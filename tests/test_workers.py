@@ -167,3 +167,57 @@ def test_a_job_does_not_run_the_parents_main_script_again(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "__main__", fake)
     assert workers.run_job(math.sqrt, 16.0, seconds=60) == 4.0
     assert sys.modules["__main__"] is fake  # put back after the start
+
+
+def points_frame(n: int, *, gap: bool = True):
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    frame = gpd.GeoDataFrame({"name": pd.array([f"p{i}" for i in range(n)], dtype="string"),
+                              "weight": rng.integers(0, 9, n).astype(float)},
+                             geometry=gpd.points_from_xy(rng.uniform(120, 121, n), rng.uniform(36, 37, n)),
+                             crs=4326, index=np.arange(n) * (3 if gap else 1))  # rows as read: gaps where dropped
+    frame = frame[["name", "geometry", "weight"]]  # geometry not last: its place is kept
+    frame.attrs["unlocated"] = {"district": ["x"]}
+    return frame
+
+
+def test_big_point_frames_cross_the_pipe_as_arrays_and_come_back_equal():
+    """1.6 M shapely objects pickled hold the server's GIL ~1 s each way (every other reader waits);
+    coordinates as one array do not. The frame that arrives is the frame that was sent."""
+    from geopandas.testing import assert_geodataframe_equal
+
+    from core.settings import BUDGET
+
+    big = points_frame(BUDGET.inline_points + 1)
+    packed = workers.pack((big, [{"row": 1}]))
+    assert isinstance(packed[0], workers.PackedPoints) and packed[0].xy.shape == (len(big), 2)
+    assert packed[1] == [{"row": 1}]
+    back = workers.unpack(packed)[0]
+    assert_geodataframe_equal(back, big)
+    assert back.attrs == big.attrs and list(back.columns) == ["name", "geometry", "weight"]
+    through = workers.run_job(len_and_frame, big)  # both ways through a real worker
+    assert through[0] == len(big)
+    assert_geodataframe_equal(through[1], big)
+
+
+def len_and_frame(frame):
+    return len(frame), frame
+
+
+def test_what_is_not_a_big_frame_of_2d_points_is_pickled_as_it_is():
+    import geopandas as gpd
+    import shapely
+
+    from core.settings import BUDGET
+
+    small = points_frame(10)
+    assert workers.pack(small) is small
+    big = points_frame(BUDGET.inline_points + 1)
+    for odd in (shapely.box(0, 0, 1, 1), shapely.Point(), shapely.Point(1, 2, 3)):  # polygon, empty, 3-D
+        mixed = big.copy()
+        mixed.loc[mixed.index[0], "geometry"] = odd
+        assert isinstance(mixed, gpd.GeoDataFrame) and workers.pack(mixed) is mixed
+    assert workers.pack("text") == "text"
