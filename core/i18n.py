@@ -354,6 +354,10 @@ STRINGS.update({
     "cls_EqualInterval": ("等间距", "Equal intervals"),
     "col_area_km2_ce": ("点格局分析面积(平方公里)", "Area for the point pattern (km²)"),
     "col_weight": ("资源权重", "Resource weight"),
+    "pcol_row": ("行号", "Row"),
+    "pcol_message": ("问题", "Problem"),
+    "pcol_lon": ("经度", "Longitude"),
+    "pcol_lat": ("纬度", "Latitude"),
     "col_pos_uncertainty_m": ("位置误差(米)", "Position uncertainty (m)"),
     "cl_source": ("图集推导：各湾水域向陆地缓冲 {km} 公里(重叠部分划给较近的湾)；规划未公布边界，属示意。",
                   "Derived by the atlas: land within {km} km of each bay's water (overlaps go to the nearer bay); "

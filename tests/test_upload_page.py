@@ -119,7 +119,9 @@ def test_problem_rows_are_summarised_and_all_downloadable():
     at = upload("bad.csv", f"name,lon,lat\na,120.47,36.10\nb,120.38,36.16\n{rows}\n".encode())
     assert not at.exception
     shown = at.dataframe[0].value
-    assert len(shown) == 200 and shown["row"].iloc[0] == 3
+    assert len(shown) == 200 and shown["行号"].iloc[0] == 3
+    assert list(shown.columns) == ["行号", "问题"]  # issue 23: the reason id stays in the download
+    assert shown["问题"].iloc[0].startswith("第 3 行")
     assert any("200" in c.value and "450" in c.value for c in at.caption)
     full = pd.read_csv(io.BytesIO(download(at, t("d_dl_problems", "zh"))), encoding="utf-8-sig")
     assert len(full) == 450 and full["row"].tolist() == list(range(3, 453))
@@ -147,3 +149,18 @@ def test_evenly_spread_points_with_no_hot_spot_give_a_map_not_an_error():
     sentence = next(c.value for c in at.caption if "本次：热点" in c.value)
     assert "本次：热点 0 个，冷点 0 个" in sentence, sentence
     assert len(at.dataframe) >= 2  # the bay comparison and the zone table follow the map
+
+
+def test_points_offshore_are_listed_in_the_readers_words_without_ids():
+    rows = "name,lon,lat\na,120.47,36.10\nb,120.38,36.16\nsea,120.90,35.60\n"
+    for lang, head, words in (("zh", ["行号", "问题", "经度", "纬度"], "不计入分区统计"),
+                              ("en", ["Row", "Problem", "Longitude", "Latitude"], "in no zone count")):
+        at = AppTest.from_file(str(PAGE), default_timeout=240)
+        at.session_state["density_upload"] = ("sea.csv", rows.encode())
+        at.session_state["w_source"] = "upload"
+        at.session_state["w_lang"] = lang
+        at.run()
+        assert not at.exception and not errors(at), errors(at)
+        table = at.dataframe[0].value
+        assert list(table.columns) == head and table.iloc[:, 0].tolist() == [3] and words in table.iloc[0, 1]
+        assert "outside_districts" not in table.to_string()

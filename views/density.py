@@ -368,11 +368,19 @@ def problem_csv(problems: list[dict]) -> bytes:
     return csv_bytes(pd.DataFrame(problems, columns=["row", "reason", "message"]))
 
 
+def problem_table(rows: list[dict], lang: str) -> pd.DataFrame:
+    """Problem rows as the page shows them: the row, what is wrong, where (offshore rows) — headers in the
+    reader's words; the ``reason`` id stays in the downloaded CSV only (issue 23: no ids on the page)."""
+    frame = pd.DataFrame(rows)
+    frame = frame[[c for c in ("row", "message", "lon", "lat") if c in frame.columns]] if len(frame) else frame
+    return frame.rename(columns={c: t(f"pcol_{c}", lang) for c in frame.columns})
+
+
 def show_problems(problems: list[dict], lang: str) -> None:
     """The first rows with problems on the page (bounded), all of them in a download."""
     shown = problems[: UPLOAD.problems_listed]
     with st.expander(tr("d_problems", n=len(problems)), expanded=True):
-        st.dataframe(pd.DataFrame(shown, columns=["row", "reason", "message"]), hide_index=True)
+        st.dataframe(problem_table(shown, lang), hide_index=True)
         if len(problems) > len(shown):
             st.caption(t("problems_more", lang, shown=len(shown), total=len(problems)))
             st.download_button(tr("d_dl_problems"), problem_csv(problems), "row_problems.csv",
@@ -435,7 +443,7 @@ def page(lang: str) -> None:
     offshore = outside_land(src[:5], pts) if src[0] is not None else np.empty(0, np.int32)
     if len(offshore):  # never silently lost: kept in KDE and hexagons, listed, and in the problem-rows download
         st.warning(tr("d_offshore", n=len(offshore), total=len(pts)))
-        st.dataframe(pd.DataFrame(offshore_rows(pts, offshore, UPLOAD.problems_listed)), hide_index=True)
+        st.dataframe(problem_table(offshore_rows(pts, offshore, UPLOAD.problems_listed), lang), hide_index=True)
     all_pts = pts  # the offshore positions index the points as read (before the precision filter below)
     p = parameter_widgets(pts)
     p["weight"] = None if p["weight"] == NO_WEIGHT else p["weight"]
