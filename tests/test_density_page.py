@@ -85,8 +85,8 @@ def test_offshore_upload_rows_are_reported_not_lost():
     at.sidebar.radio[0].set_value("upload").run()
     assert not at.exception, at.exception
     assert any("2 of 20 points lie outside" in w.value for w in at.warning), [w.value for w in at.warning]
-    listed = next(d.value for d in at.dataframe if "reason" in d.value.columns)
-    assert listed["row"].tolist() == [19, 20] and listed["lon"].tolist() == [120.45, 120.5]  # the file's rows
+    listed = next(d.value for d in at.dataframe if "Longitude" in d.value.columns)  # no reason id on the page
+    assert listed["Row"].tolist() == [19, 20] and listed["Longitude"].tolist() == [120.45, 120.5]  # the file's rows
     assert at.selectbox(key="w_weight").value == "weight"  # the numeric column weights
     problem_dl = [b for b in at.get("download_button") if b.label == "Problem rows CSV"][0]
     assert not problem_dl.proto.disabled

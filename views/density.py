@@ -219,23 +219,67 @@ def parameter_widgets(pts) -> dict:
 
 
 def run(src: tuple, p: dict, pts):
-    """What the map needs (counts, Gi* hexagons); the KDE only when its layer is switched on."""
+    """The zone counts (what the first map needs); the costs of the rest checked before anything is paid."""
     check_weight(pts, p["weight"])  # issue 24: inf, 1e308, negative, all-zero weights refused in the reader's language
     key = (*src[:5], p["max_unc"])  # the cache key (digest, name, crs, lon, lat, precision): never the bytes
     check_page(city=city(), cell_m=min(p["cell_m"], p["bandwidth_m"]), bandwidth_m=p["bandwidth_m"],  # issue 24
                resolution=p["resolution"], kde="kde" in p["shown"])  # costs checked before they are paid
-    bar = st.progress(0, text=tr("d_counting"))
-    counts, ce = step_counts(key, p["zone_key"], p["weight"], pts)
     if p["cell_m"] > p["bandwidth_m"]:
         st.warning(tr("d_cell_gt_bw"))
         p["cell_m"] = p["bandwidth_m"]
-    bar.progress(40, text=tr("d_hexes"))
-    hexes = step_hexes(key, p["weight"], p["resolution"], p["k_ring"], p["confidence"], pts)
+    with st.spinner(tr("d_counting")):
+        return step_counts(key, p["zone_key"], p["weight"], pts)
+
+
+def slow_steps(key: tuple, p: dict) -> dict:
+    """The map's slow layers (Gi* hexagons, KDE) switched on, each by the key of its result."""
+    return {k: step for k, step in (("hexes", ("hexes", key, p["weight"], p["resolution"], p["k_ring"],
+                                                 p["confidence"])),
+                                     ("kde", ("kde", key, p["weight"], p["bandwidth_m"], p["cell_m"])))
+            if k in p["shown"]}
+
+
+@st.cache_resource(show_spinner=False)
+def atlas_done() -> set:
+    """Keys of the atlas's own slow results already computed (cached for every reader)."""
+    return set()
+
+
+def done_steps(src: tuple) -> set:
+    """Which slow results this reader can have at once: the atlas's (every reader's), or the session's upload's.
+    Only a hint for drawing the map in two steps — a result evicted from its cache is simply computed again."""
+    return atlas_done() if src[0] is None else st.session_state.setdefault("density_done", set())
+
+
+def draw(slot, key: tuple, counts, p: dict, pts, pending: tuple = ()) -> list:
+    """The map and how it is drawn, in ``slot``; ``pending`` layers are left out and said to be on their way."""
+    with slot.container():
+        shown = {**p, "shown": tuple(k for k in p["shown"] if k not in pending)}
+        layers, legend = map_layers(key, counts, shown, pts)
+        st_folium(build_density_map(layers, MapView(legend=legend, lang=LANG)),
+                  key="density_map_first" if pending else "density_map", height=600, use_container_width=True,
+                  returned_objects=[])
+        st.caption(" ".join([how_drawn(layers, len(pts)), *(tr(f"d_pending_{k}") for k in pending)]))
+    return layers
+
+
+def map_in_steps(src: tuple, p: dict, counts, pts):
+    """Issue 23: the reader's points and zone counts on the map at once; the Gi* hexagons and the KDE,
+    which take seconds for a big file, added when they are ready (the same map, redrawn in place)."""
+    key = (*src[:5], p["max_unc"])
+    slot, done = st.empty(), done_steps(src)
+    slow = slow_steps(key, p)
+    pending = tuple(k for k, step in slow.items() if step not in done)
+    draw(slot, key, counts, p, pts, pending)  # nothing pending: the whole map, once
+    with st.spinner(tr("d_hexes")):  # the Gi* sentence and the comparison need them, shown or not
+        hexes = step_hexes(key, p["weight"], p["resolution"], p["k_ring"], p["confidence"], pts)
     if "kde" in p["shown"]:
-        bar.progress(70, text=tr("d_kde"))
-        step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts)
-    bar.empty()
-    return counts, ce, hexes
+        with st.spinner(tr("d_kde")):
+            step_kde(key, p["weight"], p["bandwidth_m"], p["cell_m"], pts)
+    if pending:
+        done.update(slow.values())
+        draw(slot, key, counts, p, pts)
+    return hexes
 
 
 @per_source(st.cache_resource, show_spinner=False, max_entries=8)  # read-only; holds a style function
@@ -454,12 +498,9 @@ def page(lang: str) -> None:
     if pts.attrs.get("left_out"):
         st.caption(tr("d_left_out", n=len(pts.attrs["left_out"]), m=f"{p['max_unc'] / 1000:g} km"))
     type_col = "type" if "type" in pts.columns else None
-    counts, ce, hexes = run(src, p, pts)
+    counts, ce = run(src, p, pts)
     key = (*src[:5], p["max_unc"])  # as in run(): never the bytes
-    layers, legend = map_layers(key, counts, p, pts)
-    st_folium(build_density_map(layers, MapView(legend=legend, lang=LANG)), key="density_map", height=600,
-              use_container_width=True, returned_objects=[])
-    st.caption(how_drawn(layers, len(pts)))
+    hexes = map_in_steps(src, p, counts, pts)
     st.caption(md(params_sentence(p), limit=600))  # a column name is the user's text
     st.caption(hot_sentence(hexes.attrs["params"]))
     with st.spinner(tr("d_comparing")):  # after the map: the map is drawn meanwhile
