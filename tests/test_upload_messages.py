@@ -64,9 +64,9 @@ def test_dms_coordinates_are_read_and_a_bad_row_is_counted_once():
     at = upload("dms.csv", data, "zh")
     assert not at.error, [e.value for e in at.error]
     assert any("1 行有问题" in e.label for e in at.expander)  # one bad row, not two
-    shown = at.dataframe[0].value
-    assert shown["message"].tolist() == ["第 4 行：lon='120°x′E' 既不是数字，也不是 120°23′10″E 这样的度分秒；"
-                                         "lat='36°y′N' 既不是数字，也不是 120°23′10″E 这样的度分秒"]
+    shown = at.dataframe[0].value  # headers in the reader's language (问题 = the message)
+    assert shown["问题"].tolist() == ["第 4 行：lon='120°x′E' 既不是数字，也不是 120°23′10″E 这样的度分秒；"
+                                    "lat='36°y′N' 既不是数字，也不是 120°23′10″E 这样的度分秒"]
 
 
 def test_a_swapped_file_is_told_to_swap_the_columns_not_to_pick_a_crs():
@@ -75,7 +75,7 @@ def test_a_swapped_file_is_told_to_swap_the_columns_not_to_pick_a_crs():
     (hint,) = [p for p in problems if p["reason"] == "suggest_crs"]
     assert "try crs=" not in hint["message"] and "type 'lat' as the longitude column" in hint["message"]
     at = upload("s.csv", data, "zh")
-    messages = at.dataframe[0].value["message"].tolist()
+    messages = at.dataframe[0].value["问题"].tolist()
     assert "经纬度列似乎颠倒（swapped lon/lat）：请在经度列中填写 'lat'，在纬度列中填写 'lon'" in messages[-1]
     crs_box = at.sidebar.selectbox[0]
     assert "swapped lon/lat" not in crs_box.options
