@@ -21,11 +21,10 @@ import h3.api.basic_int as h3i
 import numpy as np
 import pandas as pd
 import shapely
-from esda.crand import crand
-from esda.getisord import _g_local_star_crand
 from libpysal.weights import W
 from scipy.stats import false_discovery_control
 
+from analysis.density.permute import permutation_p
 from analysis.density.points import lonlat, measured, weights_of
 from core.crs import WGS84
 from core.settings import DENSITY
@@ -104,69 +103,6 @@ def ring_weights(ids: list[str], k_ring: int) -> W:
         return W(neighbours, id_order=ids, silence_warnings=True)
 
 
-def permutation_p(g: esda.G_Local, y: np.ndarray, *, permutations: int, seed: int) -> np.ndarray:
-    """Two-sided pseudo p of each Gi* from esda's conditional randomisation: the hexagon's own
-    value fixed, its neighbours drawn from the other hexagons (the same seeded draws for both tails).
-
-    p = min(1, 2 · min(P(G ≥ observed), P(G ≤ observed))), each (count + 1) / (permutations + 1).
-    Ties count as "as extreme" in both tails, so a hexagon whose whole neighbourhood is empty
-    (G = 0, and most random draws are 0 too) gets p = 1, not a spurious "cold" (esda's default
-    'directed' p folds ties into one tail and would call it significant).
-    """
-    if y.sum() == 0:
-        return np.ones(len(y))
-    tails = [crand(y, g.w, np.asarray(g.Gs, dtype=float), permutations, False, 1, _g_local_star_crand,
-                   scaling=y.sum(), seed=seed, alternative=alt)[0] for alt in ("greater", "lesser")]
-    p = np.minimum(1.0, 2.0 * np.minimum(*tails).astype(float))
-    return refine_smallest(p, y, g.w, permutations=permutations, seed=seed)
-
-
-def refine_smallest(p: np.ndarray, y: np.ndarray, w: W, *, permutations: int, seed: int) -> np.ndarray:
-    """More draws where the permutation p is too coarse to be corrected for multiple testing.
-
-    With P permutations no p is below 2/(P+1) (2e-4 for 9999), while Benjamini-Hochberg's
-    first threshold is alpha/m (1.6e-5 for 3000 hexagons at 5 %): a compact cluster of a few
-    hexagons could never pass. The hexagons whose p is within 10 draws of that floor (at most
-    ``DENSITY.gi_refine_max``, smallest first) are re-drawn with ``DENSITY.gi_refine_permutations``
-    conditional permutations each (own value fixed, neighbours drawn without replacement from
-    the other hexagons, seeded) — the same test, finer resolution.
-    """
-    coarse = np.flatnonzero(p <= 20.0 / (permutations + 1))
-    coarse = coarse[np.argsort(p[coarse], kind="stable")][: DENSITY.gi_refine_max]
-    if len(coarse) == 0:
-        return p
-    rng = np.random.default_rng(seed)
-    out = p.copy()
-    order = {c: i for i, c in enumerate(w.id_order)}
-    for i in coarse:
-        nbrs = [order[c] for c in w.neighbors[w.id_order[i]] if order[c] != i]
-        others = np.delete(y, i)
-        observed = y[nbrs].sum()
-        tol = 1e-9 * max(1.0, abs(observed))
-        greater = lesser = 0
-        remaining = DENSITY.gi_refine_permutations
-        while remaining:
-            batch = min(remaining, 100_000)
-            sums = others[_draws_without_replacement(rng, len(others), len(nbrs), batch)].sum(axis=1)
-            greater += int((sums >= observed - tol).sum())
-            lesser += int((sums <= observed + tol).sum())
-            remaining -= batch
-        total = DENSITY.gi_refine_permutations + 1
-        out[i] = min(1.0, 2.0 * min(greater + 1, lesser + 1) / total)
-    return out
-
-
-def _draws_without_replacement(rng: np.random.Generator, n: int, k: int, size: int) -> np.ndarray:
-    """``size`` rows of ``k`` distinct indices in 0..n-1 (rows with a repeat are drawn again)."""
-    idx = rng.integers(0, n, (size, k))
-    while True:
-        ordered = np.sort(idx, axis=1)
-        repeat = np.flatnonzero((np.diff(ordered, axis=1) == 0).any(axis=1))
-        if len(repeat) == 0:
-            return idx
-        idx[repeat] = rng.integers(0, n, (len(repeat), k))
-
-
 def bh_adjusted(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (scipy.stats.false_discovery_control); NaN stays NaN."""
     out = np.full(len(p), np.nan)
@@ -215,7 +151,9 @@ def hot_spots(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # disconnected components / zero-variance permutations
         g = esda.G_Local(y, w, transform="B", star=True, permutations=0)
-        p = permutation_p(g, y, permutations=int(permutations), seed=seed)
+    observed = np.asarray(w.sparse @ y).ravel()  # the neighbours' sum (binary weights, self excluded)
+    p = permutation_p(y, observed, cardinality, permutations=int(permutations), seed=seed,
+                      refine_permutations=DENSITY.gi_refine_permutations, refine_max=DENSITY.gi_refine_max)
     out = hexes.copy()
     out["n_neighbours"] = cardinality
     tested = cardinality >= min_neighbours
@@ -231,7 +169,8 @@ def hot_spots(
     out.attrs["params"] = {**hexes.attrs.get("params", {}), "value": value, "k_ring": k_ring,
                            "neighbourhood": f"H3 grid_disk(k={k_ring}) incl. self (Gi*), binary weights",
                            "confidence": confidence, "alpha": round(1.0 - confidence, 10),
-                           "p": f"two-sided pseudo p, conditional permutations ({permutations}, esda)",
+                           "p": f"two-sided pseudo p, conditional permutations ({permutations}, drawn once per own value "
+                                "and neighbour count)",
                            "correction": "Benjamini-Hochberg FDR" if fdr else None, "permutations": permutations,
                            "seed": seed, "min_neighbours": min_neighbours, "n_tested": int(tested.sum()),
                            "n_hot": int((out["gi_class"] == "hot").sum()),
