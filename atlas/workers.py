@@ -330,3 +330,12 @@ def hot_spot_hexagons(points, *, resolution, weight, land, k_ring, confidence):
 
     hexes = hexagons(points, resolution=resolution, weight=weight, land=land)
     return hot_spots(hexes, value="weighted" if weight else "count", k_ring=k_ring, confidence=confidence)
+
+
+def zone_counts_and_pattern(points, zones, *, zone_id, weight, city):
+    """:func:`analysis.density.counts_by_zone` and :func:`~analysis.density.clark_evans` on the same zones
+    (one job: the points cross the pipe and become shapely points once, not twice)."""
+    from analysis.density import clark_evans, counts_by_zone
+
+    return (counts_by_zone(points, zones, zone_id=zone_id, weight=weight, city=city),
+            clark_evans(points, zones, zone_id=zone_id))

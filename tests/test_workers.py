@@ -221,3 +221,22 @@ def test_what_is_not_a_big_frame_of_2d_points_is_pickled_as_it_is():
         mixed.loc[mixed.index[0], "geometry"] = odd
         assert isinstance(mixed, gpd.GeoDataFrame) and workers.pack(mixed) is mixed
     assert workers.pack("text") == "text"
+
+
+def test_zone_counts_and_pattern_in_one_job_equal_the_two_analyses_in_process():
+    import pandas as pd
+
+    from analysis.density import clark_evans, counts_by_zone
+    from layers import coast, districts
+
+    rows = "".join(f"p{i},{120.30 + (i % 300) * 0.001:.4f},{36.05 + (i // 300) * 0.001:.4f}\n" for i in range(24_000))
+    pts, _ = read_upload(("name,lon,lat\n" + rows).encode(), "big.csv")
+    zones, city = districts.load(), coast.load_city()
+    counts, pattern = workers.analyse(workers.zone_counts_and_pattern, pts, zones, zone_id="id", weight=None,
+                                      city=city)
+    assert len(pts) > workers.BUDGET.inline_points  # ran in a worker
+    pd.testing.assert_frame_equal(pd.DataFrame(counts.drop(columns="geometry")),
+                                  pd.DataFrame(counts_by_zone(pts, zones, zone_id="id", weight=None, city=city)
+                                               .drop(columns="geometry")))
+    pd.testing.assert_frame_equal(pattern, clark_evans(pts, zones, zone_id="id"))
+    assert counts["count"].sum() > 10_000

@@ -11,13 +11,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.density import (
-    clark_evans,
-    compare_bays,
-    counts_by_zone,
-    kernel_density,
-    within_uncertainty,
-)
+from analysis.density import compare_bays, kernel_density, within_uncertainty
 from analysis.points_io import check_weight, weight_issue
 from analysis.tiers import n_unlocated, placed_points, with_district_tier
 from atlas.costs import check_page, weight_notice
@@ -26,7 +20,8 @@ from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, column_label, md, page_lang
 from atlas.tables import comparison_sheet, without_repeats
 from atlas.uploads import localized_problems, queue_notice, upload_label, upload_limit
-from atlas.workers import analyse, hot_spot_hexagons, queue_reporter, read_upload_isolated
+from atlas.workers import (analyse, hot_spot_hexagons, queue_reporter, read_upload_isolated,
+                           zone_counts_and_pattern)
 from core.i18n import lang_of, t
 from core.settings import DENSITY, UPLOAD
 from layers import clusters, coast, districts, resources
@@ -108,11 +103,11 @@ def city():
 def step_counts(src: tuple, zone_key: str, weight: str | None, _pts):
     pts = _pts
     z = zones(zone_key)
-    counts = analyse(counts_by_zone, pts, z, zone_id=ZONES[zone_key][1], weight=weight, city=city())  # issue 24:
+    counts, pattern = analyse(zone_counts_and_pattern, pts, z, zone_id=ZONES[zone_key][1], weight=weight,
+                              city=city())  # issue 24: big inputs run in a worker process (one job)
     if zone_key == "districts" and src[0] is None:  # issue 21: the atlas's district-level features count too
         counts = with_district_tier(counts, resources.load())
-    return (counts,
-            analyse(clark_evans, pts, z, zone_id=ZONES[zone_key][1]))  # big inputs run in a worker process
+    return counts, pattern
 
 
 @per_source(st.cache_data, **BOUNDED)
