@@ -29,6 +29,14 @@ def exact_p(y: np.ndarray, i: int, nbrs: list[int]) -> float:
     return min(1.0, 2 * min((sums >= observed).mean(), (sums <= observed).mean()))
 
 
+def neighbourhoods(ids: list[str], y: np.ndarray) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
+    """Each hexagon's ring-1 neighbours (positions), their number and the sum of their values."""
+    w = ring_weights(ids, 1)
+    order = {c: i for i, c in enumerate(ids)}
+    nbrs = [[order[c] for c in w.neighbors[h]] for h in ids]
+    return nbrs, np.array([len(n) for n in nbrs]), np.array([y[n].sum() for n in nbrs])
+
+
 def disk(values: list[float]) -> tuple[list[str], np.ndarray]:
     ids = list(h3.grid_disk(CENTRE, 2))  # 19 hexagons: the centre, 6 in ring 1, 12 in ring 2
     return ids, np.asarray(values, dtype=float)
@@ -49,11 +57,7 @@ def case():
 
 def test_monte_carlo_p_matches_exact_enumeration(case):
     ids, y = case
-    w = ring_weights(ids, 1)
-    order = {c: i for i, c in enumerate(ids)}
-    nbrs = [[order[c] for c in w.neighbors[h]] for h in ids]
-    k = np.array([len(n) for n in nbrs])
-    observed = np.array([y[n].sum() for n in nbrs])
+    nbrs, k, observed = neighbourhoods(ids, y)
     p = permutation_p(y, observed, k, permutations=99_999, seed=3, refine_permutations=99_999, refine_max=0)
     exact = np.array([exact_p(y, i, nbrs[i]) for i in range(len(ids))])
     assert np.abs(p - exact).max() < 0.01, np.c_[p, exact]
@@ -82,11 +86,7 @@ def test_an_occupied_hexagon_with_empty_neighbours_can_be_cold():
 def test_each_hexagon_leaves_out_the_draws_that_hold_it(case):
     """tail_counts by hand: the same seeded draws, each hexagon counting only the rows without itself."""
     ids, y = case
-    w = ring_weights(ids, 1)
-    order = {c: i for i, c in enumerate(ids)}
-    nbrs = [[order[c] for c in w.neighbors[h]] for h in ids]
-    k = np.array([len(n) for n in nbrs])
-    observed = np.array([y[n].sum() for n in nbrs])
+    _, k, observed = neighbourhoods(ids, y)
     which = np.flatnonzero(k == 3)
     greater, lesser, valid = tail_counts(y, observed, k, which, permutations=500, rng=np.random.default_rng(4))
     draws = draws_without_replacement(np.random.default_rng(4), len(y), 3, 500)
@@ -100,10 +100,7 @@ def test_each_hexagon_leaves_out_the_draws_that_hold_it(case):
 
 def test_seeded_and_the_degenerate_cases_are_one(case):
     ids, y = case
-    w = ring_weights(ids, 1)
-    order = {c: i for i, c in enumerate(ids)}
-    k = np.array([len(w.neighbors[h]) for h in ids])
-    observed = np.array([y[[order[c] for c in w.neighbors[h]]].sum() for h in ids])
+    _, k, observed = neighbourhoods(ids, y)
     args = {"permutations": 999, "refine_permutations": 9999, "refine_max": 5}
     p = permutation_p(y, observed, k, seed=1, **args)
     assert np.array_equal(p, permutation_p(y, observed, k, seed=1, **args))

@@ -46,3 +46,10 @@ def test_streamlit_upload_limit_matches_the_loader_limit():
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == UPLOAD.max_bytes
     assert config["server"]["enableXsrfProtection"] is True
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_streamlit_does_not_collect_every_object_after_every_rerun():
+    """A full gc after each script run walked every session's uploaded points on every rerun of every
+    reader (44.5 % of the server's GIL time under the load bench); the option must stay off."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
