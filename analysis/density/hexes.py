@@ -169,8 +169,8 @@ def hot_spots(
     out.attrs["params"] = {**hexes.attrs.get("params", {}), "value": value, "k_ring": k_ring,
                            "neighbourhood": f"H3 grid_disk(k={k_ring}) incl. self (Gi*), binary weights",
                            "confidence": confidence, "alpha": round(1.0 - confidence, 10),
-                           "p": f"two-sided pseudo p, conditional permutations ({permutations}, drawn once per own value "
-                                "and neighbour count)",
+                           "p": f"two-sided pseudo p, conditional permutations ({permutations}, one matrix of draws "
+                                "per neighbour count)",
                            "correction": "Benjamini-Hochberg FDR" if fdr else None, "permutations": permutations,
                            "seed": seed, "min_neighbours": min_neighbours, "n_tested": int(tested.sum()),
                            "n_hot": int((out["gi_class"] == "hot").sum()),
