@@ -30,16 +30,17 @@ from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
 from layers.atlas_map import MapView, build_base_map, highlight_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
 from layers.remote import remote_urls
-from layers.search import search
 from layers.webassets import missing_files
 from views.map_data import (
     base_groups,
     bays_once,
     city_once,
     frames_once,
+    index_once,
     neighbours_once,
     overlay_groups,
     publisher,
+    search_once,
     view_geojson,
 )
 from views.unplaced import badges as unplaced_badges
@@ -115,7 +116,7 @@ def search_box(box, state: ViewState, frames) -> ViewState:
     """Matches with their type and layer; choosing one selects it, turns its layer on and zooms to it."""
     if not state.q:
         return state
-    matches = search(frames, state.q)
+    matches = search_once(state.q)
     if not matches:
         box.info(t("no_match", state.lang, q=md(state.q)))
         return state
@@ -132,9 +133,9 @@ def search_box(box, state: ViewState, frames) -> ViewState:
                        index=ids.index(state.selected) if keep else 0)
     if picked == state.selected:
         return state
-    state, layer_on = mappage.select_hit(state, frames, picked)
+    state, layer_on = mappage.select_hit(state, frames, picked, index_once())
     if layer_on:  # the hit's layer was off: turn it on (the widget follows on the rerun) and say so
-        layer, rows = mapmodel.find_feature(frames, picked)
+        layer, rows = mapmodel.find_feature(frames, picked, index_once())
         name = rows.iloc[0]["name_zh" if state.lang == "zh" else "name_en"]
         st.session_state["layer_on_notice"] = t("layer_on", state.lang, layer=label(layer, state.lang), name=name)
         remember(state)
@@ -173,7 +174,7 @@ def details(state: ViewState, frames) -> None:
     """The selected feature in the reader's language, and every other feature at the same point."""
     lang = state.lang
     st.subheader(t("details", lang))
-    here = mapmodel.colocated(frames, state.selected) if state.selected else []
+    here = mapmodel.colocated(frames, state.selected, index=index_once()) if state.selected else []
     if not here:
         st.caption(t("click_hint", lang))
         return
@@ -266,7 +267,7 @@ def main() -> None:
                    tile_notice=t("tiles_failed", state.lang), publish=publish, fit=bays_once(), fill_height=True)
     groups = overlay_groups(state, view)
     base = build_base_map(view, base_groups(view), prefetch=[u for g in groups for u in remote_urls(g)])
-    if state.selected and (hit := mapmodel.find_feature(frames, state.selected)):
+    if state.selected and (hit := mapmodel.find_feature(frames, state.selected, index_once())):
         groups.append(highlight_group(hit[1], view))
     groups.append(unplaced_badges(state))  # issue 21: a count per district, no made-up points
     sync = bool(st.session_state.get("w_sync", False))

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from atlas.viewstate import OVERLAYS, ViewState
 from core.i18n import label, t
@@ -258,23 +260,66 @@ def fit_view(frames: dict[str, gpd.GeoDataFrame], state: ViewState, *, width_px:
     return round((y0 + y1) / 2, 5), round((x0 + x1) / 2, 5), zoom
 
 
-def colocated(frames: dict[str, gpd.GeoDataFrame], fid: str, *, decimals: int = 5) -> list[tuple[str, pd.Series]]:
-    """Every point feature at the same place as ``fid`` (itself included), weightiest first."""
-    hit = find_feature(frames, fid)
-    if hit is None or hit[1].geometry.iloc[0] is None or hit[1].geometry.iloc[0].geom_type != "Point":
-        return [(hit[0], hit[1].iloc[0])] if hit else []
-    p = hit[1].geometry.iloc[0]
-    here = (round(p.x, decimals), round(p.y, decimals))
-    out = []
-    for key, gdf in frames.items():
-        pts = gdf[gdf.geometry.geom_type == "Point"]
-        same = (pts.geometry.x.round(decimals) == here[0]) & (pts.geometry.y.round(decimals) == here[1])
-        out += [(key, row) for _, row in pts[same].iterrows()]
-    weight = lambda r: float(r.get("weight", 0) or 0)  # noqa: E731
-    return sorted(out, key=lambda kr: (-weight(kr[1]), kr[1]["id"] != fid, kr[1]["id"]))
+@dataclass(frozen=True, eq=False)
+class FeatureIndex:
+    """Where each feature is, worked out once per set of frames (the map page looks features up on every
+    rerun: a selection, a search hit, the co-located list): by id, and point features by place."""
+
+    frames: dict[str, gpd.GeoDataFrame]
+    by_id: dict[str, tuple[str, list[int]]]  # id -> (the first layer that has it, its row positions there)
+    by_place: dict[tuple[float, float], list[tuple[str, int]]]  # rounded (lon, lat) -> point features there
+    decimals: int = 5
+
+    @classmethod
+    def of(cls, frames: dict[str, gpd.GeoDataFrame], *, decimals: int = 5) -> FeatureIndex:
+        by_id: dict[str, tuple[str, list[int]]] = {}
+        by_place: dict[tuple[float, float], list[tuple[str, int]]] = {}
+        for key, gdf in frames.items():
+            for pos, fid in enumerate(gdf["id"]):
+                layer, rows = by_id.setdefault(fid, (key, []))
+                if layer == key:
+                    rows.append(pos)
+            geom = np.asarray(gdf.geometry.values)
+            points = np.flatnonzero((shapely.get_type_id(geom) == 0) & ~shapely.is_empty(geom))
+            xs = np.round(shapely.get_x(geom[points]), decimals)
+            ys = np.round(shapely.get_y(geom[points]), decimals)
+            for pos, x, y in zip(points.tolist(), xs.tolist(), ys.tolist(), strict=True):
+                by_place.setdefault((x, y), []).append((key, pos))
+        return cls(frames, by_id, by_place, decimals)
+
+    def find(self, fid: str) -> tuple[str, gpd.GeoDataFrame] | None:
+        """(layer, the feature's rows) or None, as :func:`find_feature`."""
+        where = self.by_id.get(fid)
+        if where is None:
+            return None
+        return where[0], self.frames[where[0]].iloc[where[1]]
+
+    def colocated(self, fid: str) -> list[tuple[str, pd.Series]]:
+        """As :func:`colocated`."""
+        hit = self.find(fid)
+        if hit is None:
+            return []
+        geom = hit[1].geometry.iloc[0]
+        if geom is None or geom.geom_type != "Point":
+            return [(hit[0], hit[1].iloc[0])]
+        here = (float(np.round(geom.x, self.decimals)), float(np.round(geom.y, self.decimals)))
+        out = [(key, self.frames[key].iloc[pos]) for key, pos in self.by_place.get(here, [])]
+        weight = lambda r: float(r.get("weight", 0) or 0)  # noqa: E731
+        return sorted(out, key=lambda kr: (-weight(kr[1]), kr[1]["id"] != fid, kr[1]["id"]))
 
 
-def find_feature(frames: dict[str, gpd.GeoDataFrame], fid: str) -> tuple[str, gpd.GeoDataFrame] | None:
+def colocated(frames: dict[str, gpd.GeoDataFrame], fid: str, *, decimals: int = 5,
+              index: FeatureIndex | None = None) -> list[tuple[str, pd.Series]]:
+    """Every point feature at the same place as ``fid`` (itself included), weightiest first. ``index``:
+    the frames' :class:`FeatureIndex`, when the caller keeps one (else it is worked out now)."""
+    return (index or FeatureIndex.of(frames, decimals=decimals)).colocated(fid)
+
+
+def find_feature(frames: dict[str, gpd.GeoDataFrame], fid: str,
+                 index: FeatureIndex | None = None) -> tuple[str, gpd.GeoDataFrame] | None:
+    """(layer, rows with id ``fid``) in the first layer that has it, or None."""
+    if index is not None:
+        return index.find(fid)
     for key, gdf in frames.items():
         hit = gdf[gdf["id"] == fid]
         if not hit.empty:

@@ -85,13 +85,14 @@ def _placed(row: pd.Series) -> bool:
     return geom is not None and not geom.is_empty and row.get("location_tier", "site") in PLACED_TIERS
 
 
-def select_hit(state: ViewState, frames: dict[str, gpd.GeoDataFrame], fid: str) -> tuple[ViewState, bool]:
+def select_hit(state: ViewState, frames: dict[str, gpd.GeoDataFrame], fid: str,
+               index: mapmodel.FeatureIndex | None = None) -> tuple[ViewState, bool]:
     """The view after choosing search hit ``fid``: selected, zoomed to it, its layer on.
 
     Returns (state, whether the hit's layer had to be turned on); the state is unchanged when
     ``fid`` is no feature.
     """
-    hit = mapmodel.find_feature(frames, fid)
+    hit = mapmodel.find_feature(frames, fid, index)
     if hit is None:
         return state, False
     if not _placed(hit[1].iloc[0]):  # location not published: selected (details say so), the map stays put

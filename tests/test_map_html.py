@@ -223,6 +223,31 @@ def test_colocated_lists_every_feature_at_the_point_lab_first():
     assert all(row.geometry.distance(lab) < 1e-5 for _, row in here)  # the same point, nothing else
 
 
+def test_feature_index_answers_as_a_scan_of_every_frame():
+    """The index the map page keeps (views.map_data.index_once) finds what scanning every frame finds."""
+    from atlas import mapmodel
+
+    frames, _ = mapmodel.load_frames()
+    index = mapmodel.FeatureIndex.of(frames)
+    ids = sorted({fid for gdf in frames.values() for fid in gdf["id"]})
+    assert len(ids) > 300
+    points = [(k, fid, round(g.x, 5), round(g.y, 5)) for k, gdf in frames.items()
+              for fid, g in zip(gdf["id"], gdf.geometry, strict=True) if g is not None and g.geom_type == "Point"]
+    for fid in ids:
+        layer, rows = index.find(fid)
+        first = next(k for k, g in frames.items() if (g["id"] == fid).any())
+        assert layer == first and list(rows["id"]) == [fid] * int((frames[first]["id"] == fid).sum())
+        p = rows.geometry.iloc[0]
+        if p is None or p.geom_type != "Point":
+            assert [row["id"] for _, row in index.colocated(fid)] == [fid]
+            continue
+        here = {(k, other) for k, other, x, y in points if (x, y) == (round(p.x, 5), round(p.y, 5))}
+        got = [(k, row["id"]) for k, row in index.colocated(fid)]
+        assert set(got) == here and (layer, fid) in here and len(got) == len(here)
+    assert index.find("no_such_feature") is None and index.colocated("no_such_feature") == []
+    assert mapmodel.find_feature(frames, "no_such_feature") is None
+
+
 def test_fit_view_frames_the_filtered_places():
     from atlas import mapmodel
     from atlas.viewstate import ViewState

@@ -18,6 +18,7 @@ from atlas.viewstate import ViewState
 from core.i18n import label
 from layers import coast, datastore, districts
 from layers.atlas_map import MapLayer, MapView, overlay_group, publish_layer, remote_group
+from layers.search import Match, search
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,6 +29,20 @@ def frames_once():
     frames = (mappage.names_for_ids(frames), errors)
     print("atlas: layers loaded", flush=True)  # bench/load_sessions.py counts these
     return frames
+
+
+@st.cache_resource(show_spinner=False)
+def index_once() -> mapmodel.FeatureIndex:
+    """The layers' features by id and by place, worked out once per process: the page looks them up on every
+    rerun (selection, search hit, co-located list) — a scan of every frame each time held the server."""
+    return mapmodel.FeatureIndex.of(frames_once()[0])
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def search_once(query: str) -> tuple[Match, ...]:
+    """:func:`layers.search.search` over the layers, once per query per process (the answer depends on the
+    query alone: every rerun of a session with a query in the box asked again)."""
+    return tuple(search(frames_once()[0], query))
 
 
 @st.cache_resource(show_spinner=False)
