@@ -214,8 +214,21 @@ def _malloc_trim():
         return None
 
 
+def collect_garbage() -> int:
+    """One full collection of reference cycles (``gc.collect()``); the number of objects found unreachable.
+
+    Streamlit's collection after every script run is off (``runner.postScriptGC``, .streamlit/config.toml): it
+    walked every object of every session on every rerun of every reader. What a closed session held (its
+    upload's points) hangs in reference cycles, so without some full collection it stays: the janitor runs
+    one every ``BUDGET.janitor_s`` seconds instead of one per rerun."""
+    import gc
+
+    return gc.collect()
+
+
 def start_janitor(every_s: float | None = None) -> threading.Event:
-    """A daemon thread calling :func:`release_memory` every ``every_s`` seconds (``BUDGET.janitor_s``).
+    """A daemon thread calling :func:`collect_garbage` then :func:`release_memory` every ``every_s`` seconds
+    (``BUDGET.janitor_s``).
 
     Memory is also freed between jobs — a session that ends, a cache entry that expires, a replaced
     upload — and glibc keeps those pages until asked. Start it once per server process; set the returned
@@ -225,6 +238,7 @@ def start_janitor(every_s: float | None = None) -> threading.Event:
 
     def loop() -> None:
         while not stop.wait(every):
+            collect_garbage()
             release_memory()
 
     threading.Thread(target=loop, name="atlas-memory-janitor", daemon=True).start()

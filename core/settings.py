@@ -249,7 +249,7 @@ class BudgetDefaults:
     job_seconds: float = 300.0
     job_workers: int = 2
     job_nice: int = 10
-    #: seconds between the server's hand-backs of freed heap (atlas.workers.start_janitor)
+    #: seconds between the server's collections of cycles and hand-backs of freed heap (atlas.workers.start_janitor)
     janitor_s: float = 30.0
     inline_bytes: int = 256 * 1024
     inline_points: int = 20_000

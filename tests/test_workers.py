@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from analysis.points_io import read_upload
@@ -64,12 +65,39 @@ def test_jobs_start_from_the_fork_server_not_from_the_server():
 def test_the_janitor_hands_freed_memory_back_until_stopped(monkeypatch):
     calls = []
     monkeypatch.setattr(workers, "release_memory", lambda: calls.append(time.monotonic()))
+    monkeypatch.setattr(workers, "collect_garbage", lambda: 0)  # its own test below; here only the cadence
     stop = workers.start_janitor(0.02)
     time.sleep(0.3)
     stop.set()
     n = len(calls)
     time.sleep(0.1)
     assert n >= 3 and len(calls) <= n + 1  # every 20 ms while it ran; none once stopped
+
+
+def test_the_janitor_frees_what_only_a_reference_cycle_held():
+    """Streamlit's per-rerun collection is off (postScriptGC): a closed session's data, held in reference
+    cycles, must still go — the janitor collects. Automatic collection is off here, so only it can."""
+    import gc
+    import weakref
+
+    class Held:
+        pass
+
+    gc.disable()
+    try:
+        a, b = Held(), Held()
+        a.other, b.other, a.points = b, a, np.zeros(1_000_000)
+        gone = weakref.ref(a)
+        del a, b
+        assert gone() is not None  # a cycle: reference counting alone keeps it
+        stop = workers.start_janitor(0.02)
+        deadline = time.monotonic() + 2
+        while gone() is not None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        stop.set()
+        assert gone() is None
+    finally:
+        gc.enable()
 
 
 def test_the_work_s_memory_never_enters_the_server():
