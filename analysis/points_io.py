@@ -151,7 +151,12 @@ def _share_inside(x, y, crs) -> float:
 def _numbers(frame, column, problems) -> pd.Series:
     raw = frame[column]
     # full-width digits and points (１２０．３) are what Chinese input methods type: NFKC makes them ASCII
-    text = raw.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
+    if pd.api.types.is_numeric_dtype(raw):  # already numbers (every well-formed file): nothing to normalise
+        text = raw
+    elif pd.api.types.infer_dtype(raw, skipna=True) == "string":  # text only: vectorised
+        text = raw.str.normalize("NFKC").str.strip()
+    else:  # mixed cells (workbooks, JSON): one at a time
+        text = raw.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
     values = pd.to_numeric(text, errors="coerce")
     missing = values.isna().to_numpy()
     if missing.any():  # degrees-minutes-seconds ("120°23′E") where a plain number is not
@@ -261,10 +266,12 @@ def _range_problems(out, xs, ys, clip) -> list[dict]:
     problems = []
     lon, lat = out["_lon"].to_numpy(), out["_lat"].to_numpy()
     valid = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
-    for i, idx in enumerate(out.index):
+    outside = valid & ~inside_qingdao(lon, lat) if clip else np.zeros(len(lon), bool)
+    for i in np.flatnonzero(~valid | outside):  # the rows with a problem only (a file has 10^6 good ones)
+        idx = out.index[i]
         if not valid[i]:
             problems.append(problem("out_of_range", row=int(idx) + 1, x=xs.iloc[i], y=ys.iloc[i]))
-        elif clip and not inside_qingdao(lon[i], lat[i]):
+        else:
             problems.append(problem("outside_qingdao", row=int(idx) + 1, x=lon[i], y=lat[i]))
     return problems
 
