@@ -28,7 +28,7 @@ import time
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -123,6 +123,47 @@ class PackedPoints:
     crs: object
     attrs: dict
 
+    # What the Density page asks of an upload's points, answered from the arrays: a big upload is held in the
+    # reader's session as this, never as 10^6 shapely points — building them held the server's GIL (~1 s for
+    # 1.6 M) and each is an object the garbage collector walks (a full collection took seconds with ten held).
+    def __len__(self) -> int:
+        return len(self.xy)
+
+    @property
+    def columns(self) -> pd.Index:
+        names = list(self.frame.columns)
+        names.insert(self.position, self.geometry)
+        return pd.Index(names)
+
+    @property
+    def index(self) -> pd.Index:
+        return self.frame.index
+
+    def __contains__(self, name) -> bool:
+        return name in self.columns
+
+    def __getitem__(self, key):
+        """A column (by name) or the rows a boolean mask keeps."""
+        if isinstance(key, str):
+            return self.frame[key]
+        keep = np.asarray(key, dtype=bool)
+        return replace(self, xy=self.xy[keep], frame=self.frame[keep], attrs=dict(self.attrs))
+
+    def copy(self) -> PackedPoints:
+        return replace(self, xy=self.xy.copy(), frame=self.frame.copy(), attrs=dict(self.attrs))
+
+
+def lonlat(points) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y arrays of ``points`` (a GeoDataFrame of points or :class:`PackedPoints`)."""
+    if isinstance(points, PackedPoints):
+        return points.xy[:, 0], points.xy[:, 1]
+    return points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+
+
+def as_table(points) -> pd.DataFrame:
+    """The attribute columns of ``points`` (what an export's metadata reads), without building geometries."""
+    return points.frame if isinstance(points, PackedPoints) else points
+
 
 def pack(value):
     """``value`` with every big all-point GeoDataFrame in it (itself, or an item of a tuple) packed;
@@ -181,15 +222,16 @@ def _child(conn, fn, args, kwargs, memory_mb: int, nice: int = 0) -> None:
 
 
 def run_job(fn: Callable, *args, memory_mb: int | None = None, seconds: float | None = None,
-            workers: int | None = None, **kwargs):
+            workers: int | None = None, packed: bool = False, **kwargs):
     """``fn(*args, **kwargs)`` in a worker process with memory and time limits, queued behind at most
-    ``workers`` running jobs. ``fn`` must be importable (a module-level function)."""
+    ``workers`` running jobs. ``fn`` must be importable (a module-level function). ``packed``: big point
+    frames in the result stay :class:`PackedPoints` (no shapely points built in the server)."""
     memory_mb = BUDGET.job_memory_mb if memory_mb is None else memory_mb
     seconds = BUDGET.job_seconds if seconds is None else seconds
     _take_slot(BUDGET.job_workers if workers is None else workers)
     try:
         _report(0)  # running: the page says so (a big upload's parse takes seconds)
-        return _in_process(fn, args, kwargs, memory_mb, seconds)
+        return _in_process(fn, args, kwargs, memory_mb, seconds, keep_packed=packed)
     finally:
         _free_slot()
         _report(None)
@@ -281,7 +323,7 @@ def start_workers() -> None:
         forkserver.ensure_running()
 
 
-def _in_process(fn, args, kwargs, memory_mb: int, seconds: float):
+def _in_process(fn, args, kwargs, memory_mb: int, seconds: float, *, keep_packed: bool = False):
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
     packed = pack(args), {k: pack(v) for k, v in kwargs.items()}
@@ -307,7 +349,7 @@ def _in_process(fn, args, kwargs, memory_mb: int, seconds: float):
         proc.join(timeout=5)
         receive.close()
     if status == "ok":
-        return unpack(value)
+        return value if keep_packed else unpack(value)
     if status == "memory":
         raise Refusal("job_memory", MESSAGES["job_memory"], limit_mb=memory_mb)
     if status == "refused":
@@ -323,18 +365,20 @@ def _died(proc, memory_mb: int) -> Refusal:
     return Refusal("job_failed", MESSAGES["job_failed"], detail=f"exit code {proc.exitcode}")
 
 
-def read_upload_isolated(data: bytes, name: str, **kwargs):
-    """:func:`analysis.points_io.read_upload`, in a worker process when the file is not small."""
+def read_upload_isolated(data: bytes, name: str, *, packed: bool = False, **kwargs):
+    """:func:`analysis.points_io.read_upload`, in a worker process when the file is not small; ``packed``:
+    more than ``BUDGET.inline_points`` points come back as :class:`PackedPoints` (what the page holds)."""
     if len(data) <= BUDGET.inline_bytes:
         return read_upload(data, name, **kwargs)
-    return run_job(read_upload, data, name, **kwargs)
+    return run_job(read_upload, data, name, packed=packed, **kwargs)
 
 
 def analyse(fn: Callable, points, *args, **kwargs):
-    """An analysis of ``points``: in-process for a few points, in a worker process above
-    ``BUDGET.inline_points`` (its result comes back; its working memory never enters the server)."""
+    """An analysis of ``points`` (a GeoDataFrame or :class:`PackedPoints`): in-process for a few points, in a
+    worker process above ``BUDGET.inline_points`` (its result comes back; its working memory never enters
+    the server)."""
     if len(points) <= BUDGET.inline_points:
-        return fn(points, *args, **kwargs)
+        return fn(unpack(points), *args, **kwargs)
     return run_job(fn, points, *args, **kwargs)
 
 

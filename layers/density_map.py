@@ -121,7 +121,13 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 def points_raster(points: gpd.GeoDataFrame, *, title: str, unit: str = "", max_px: int = MAX_PX,
                   ) -> tuple[RasterLayer, list]:
     """Every point counted into its pixel; pixel colour = count class. Legend items too."""
-    lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+    return points_raster_xy(points.geometry.x.to_numpy(), points.geometry.y.to_numpy(), title=title, unit=unit,
+                            max_px=max_px)
+
+
+def points_raster_xy(lon: np.ndarray, lat: np.ndarray, *, title: str, unit: str = "", max_px: int = MAX_PX,
+                     ) -> tuple[RasterLayer, list]:
+    """:func:`points_raster` of points given as WGS84 coordinate arrays."""
     grid = PixelGrid.covering(lon.min(), lat.min(), lon.max(), lat.max(), max_px=max_px)
     x, y = _FWD.transform(lon, lat)
     idx = grid.index(np.asarray(x), np.asarray(y))

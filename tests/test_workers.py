@@ -123,7 +123,7 @@ def test_a_readers_refusal_arrives_unchanged_and_big_uploads_go_to_a_worker(monk
         workers.run_job(read_upload, b"", "e.csv")
     assert err.value.key == "empty_file" and "文件是空的" in err.value.localized("zh")
     ran = []
-    monkeypatch.setattr(workers, "run_job", lambda fn, *a, **k: ran.append(fn) or fn(*a, **k))
+    monkeypatch.setattr(workers, "run_job", lambda fn, *a, packed=False, **k: ran.append(fn) or fn(*a, **k))
     small = b"name,lon,lat\na,120.4,36.1\n"
     workers.read_upload_isolated(small, "s.csv")
     big = small + b"a,120.4,36.1\n" * 30_000
@@ -176,6 +176,8 @@ def test_a_big_upload_is_parsed_and_analysed_in_workers_through_the_page():
 
     on_land = int(pts.within(coast.load_city().union_all()).sum())
     assert 10_000 < on_land < 24_000 and int(bays.loc[t("c_count", "zh"), "全市"].replace(",", "")) == on_land
+    held = at.session_state["density_points"][1][0]  # the session holds arrays, not 24,000 shapely points
+    assert isinstance(held, workers.PackedPoints) and len(held) == len(pts)
     at.run()  # a rerun answers from the caches and replays what the jobs drew there (their notices): no error
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert not any("计算中" in i.value or "排队中" in i.value for i in at.info)  # every job's notice cleared
@@ -229,6 +231,43 @@ def test_big_point_frames_cross_the_pipe_as_arrays_and_come_back_equal():
     through = workers.run_job(len_and_frame, big)  # both ways through a real worker
     assert through[0] == len(big)
     assert_geodataframe_equal(through[1], big)
+
+
+def test_packed_points_answer_what_the_density_page_asks_as_the_frame_does():
+    """A big upload is held as PackedPoints (issue 24): its columns, rows, coordinates, weight check and
+    precision filter must read as those of the GeoDataFrame it stands for."""
+    import numpy as np
+    import pandas as pd
+    from geopandas.testing import assert_geodataframe_equal
+
+    from analysis.density import within_uncertainty
+    from analysis.points_io import check_weight
+    from core.settings import BUDGET
+
+    big = points_frame(BUDGET.inline_points + 5)
+    big["pos_uncertainty_m"] = np.where(np.arange(len(big)) % 4 == 0, 5000.0, 50.0)
+    packed = workers.pack(big)
+    assert isinstance(packed, workers.PackedPoints) and len(packed) == len(big)
+    assert list(packed.columns) == list(big.columns) and "weight" in packed and "nope" not in packed
+    pd.testing.assert_series_equal(packed["weight"], big["weight"])
+    for got, want in zip(workers.lonlat(packed), workers.lonlat(big), strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert workers.lonlat(big)[0][1] == big.geometry.iloc[1].x
+    pd.testing.assert_index_equal(packed.index, big.index)
+    kept, want = within_uncertainty(packed, max_uncertainty_m=1000), within_uncertainty(big, max_uncertainty_m=1000)
+    assert isinstance(kept, workers.PackedPoints) and kept.attrs == want.attrs
+    assert_geodataframe_equal(workers.unpack(kept), want)
+    assert packed.attrs == big.attrs  # the filter's notes went on the copy only
+    check_weight(packed, "weight")  # a usable weight passes, a broken one is refused as for the frame
+    packed.frame.loc[packed.index[0], "weight"] = np.inf
+    with pytest.raises(ValueError, match="infinite"):
+        check_weight(packed, "weight")
+    few = packed[np.arange(len(packed)) < 10]  # below the in-process size: analysed in the server, as a frame
+    assert workers.analyse(len_and_type, few) == (10, "GeoDataFrame")
+
+
+def len_and_type(frame):
+    return len(frame), type(frame).__name__
 
 
 def len_and_frame(frame):

@@ -20,7 +20,7 @@ from atlas.export.metadata import analysis_geojson, analysis_metadata
 from atlas.pagekit import boundary, column_label, md, page_lang
 from atlas.tables import comparison_sheet, without_repeats
 from atlas.uploads import localized_problems, queue_notice, upload_label, upload_limit
-from atlas.workers import (analyse, hot_spot_hexagons, queue_reporter, read_upload_isolated,
+from atlas.workers import (analyse, as_table, hot_spot_hexagons, lonlat, queue_reporter, read_upload_isolated,
                            zone_counts_and_pattern)
 from core.i18n import lang_of, t
 from core.settings import DENSITY, UPLOAD
@@ -32,7 +32,7 @@ from layers.density_map import (
     build_density_map,
     hex_raster,
     kde_raster,
-    points_raster,
+    points_raster_xy,
 )
 from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer, gi_style
 
@@ -84,7 +84,8 @@ def points(digest: str | None, name: str | None, crs: str, lon: str | None, lat:
     held = st.session_state.get("density_points")
     if held is None or held[0] != key:
         st.session_state.pop("density_points", None)  # the previous file's points go before the next is read
-        parsed = read_upload_isolated(data, name or "", crs=crs, lon=lon or None, lat=lat or None)
+        # a big file's points stay arrays (atlas.workers.PackedPoints): no 10^6 shapely objects in the server
+        parsed = read_upload_isolated(data, name or "", crs=crs, lon=lon or None, lat=lat or None, packed=True)
         st.session_state["density_points"] = held = (key, parsed)
     return held[1]
 
@@ -283,7 +284,7 @@ def layer_points(key: tuple, lang: str, _pts):
     if len(pts) <= POINT_MARKER_LIMIT:
         return MapLayer("points", title, pts, {"color": "#222", "fillColor": "#fff", "weight": 1,
                                                "fillOpacity": 0.9}, point_radius=3), []
-    return points_raster(pts, title=title, unit=t("dmap_per_pixel", lang))
+    return points_raster_xy(*lonlat(pts), title=title, unit=t("dmap_per_pixel", lang))
 
 
 @per_source(st.cache_resource, show_spinner=False, max_entries=8)  # read-only; holds a style function
@@ -374,7 +375,7 @@ def analysis_inputs(src: tuple, p: dict, pts) -> dict:
     if src[0] is None:
         return {"layers": ["resources"], "inputs": pts, "params": {"points": "atlas layer: resources", **params}}
     upload = {"points": f"uploaded file: {src[1]}", "points_crs": src[2]}
-    return {"layers": [], "inputs": pts, "params": {**upload, **params}}
+    return {"layers": [], "inputs": as_table(pts), "params": {**upload, **params}}
 
 
 def downloads(key: tuple, src: tuple, p: dict, counts, hexes, table, problems, pts, offshore=None) -> None:
@@ -426,21 +427,28 @@ def show_problems(problems: list[dict], lang: str) -> None:
                                "text/csv", key="problems_all")
 
 
+@st.cache_resource(show_spinner=False)
+def district_land():
+    """The districts' union, made and prepared once per process (each upload's offshore check asks it)."""
+    land = districts.load().union_all()
+    shapely.prepare(land)
+    return land
+
+
 @st.cache_data(scope="session", **BOUNDED)  # uploads only: dropped with the session
 def outside_land(key: tuple, _pts) -> np.ndarray:
     """Positions of the points outside every district (e.g. just offshore): kept, but in no zone count.
     An index array (4 bytes a point), not a row dict per point: a random 40 MB file has ~10^6 of them."""
-    land = zones("districts").union_all()
-    inside = shapely.contains_xy(land, _pts.geometry.x.to_numpy(), _pts.geometry.y.to_numpy())
+    inside = shapely.contains_xy(district_land(), *lonlat(_pts))
     return np.flatnonzero(~inside).astype(np.int32)
 
 
 def offshore_rows(pts, where: np.ndarray, limit: int | None = None) -> list[dict]:
     """The problem rows of the points at ``where`` (the first ``limit``): for the page and the download."""
     where = where[:limit] if limit is not None else where
-    sub = pts.iloc[where]
-    return [{"row": int(i) + 1, "reason": "outside_districts", "message": tr("d_offshore_row"),
-             "lon": round(g.x, 6), "lat": round(g.y, 6)} for i, g in zip(sub.index, sub.geometry, strict=True)]
+    lon, lat = lonlat(pts)
+    return [{"row": int(pts.index[i]) + 1, "reason": "outside_districts", "message": tr("d_offshore_row"),
+             "lon": round(float(lon[i]), 6), "lat": round(float(lat[i]), 6)} for i in where]
 
 
 def params_sentence(p: dict) -> str:
