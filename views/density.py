@@ -432,6 +432,8 @@ def district_land():
     """The districts' union, made and prepared once per process (each upload's offshore check asks it)."""
     land = districts.load().union_all()
     shapely.prepare(land)
+    centre = land.representative_point()
+    shapely.contains_xy(land, centre.x, centre.y)  # the prepared index is built here, once, not by two readers at once
     return land
 
 
