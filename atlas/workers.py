@@ -35,7 +35,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.density.points import lonlat as frame_lonlat
+from analysis.density.points import transform_xy
 from analysis.points_io import read_upload
+from core.crs import WGS84
 from core.refusal import Refusal
 from core.settings import BUDGET
 
@@ -154,10 +157,11 @@ class PackedPoints:
 
 
 def lonlat(points) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y arrays of ``points`` (a GeoDataFrame of points or :class:`PackedPoints`)."""
+    """WGS84 longitude and latitude arrays of ``points``: :func:`analysis.density.points.lonlat` of a
+    GeoDataFrame, or :class:`PackedPoints`' coordinates (projected from its CRS when that is not WGS84)."""
     if isinstance(points, PackedPoints):
-        return points.xy[:, 0], points.xy[:, 1]
-    return points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+        return transform_xy(points.xy[:, 0], points.xy[:, 1], source=points.crs, target=WGS84)
+    return frame_lonlat(points)
 
 
 def as_table(points) -> pd.DataFrame:
