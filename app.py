@@ -15,7 +15,6 @@ from dataclasses import replace
 import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas import mapmodel, mappage
 from atlas.briefing import model as briefmodel
@@ -31,12 +30,15 @@ from layers.atlas_map import MapView, build_base_map, highlight_group
 from layers.basemaps import BASEMAPS, TIANDITU_ENV, available, tianditu_token
 from layers.remote import remote_urls
 from layers.webassets import missing_files
+from views.foliummap import show as show_map
 from views.map_data import (
     base_groups,
     bays_once,
     city_once,
+    counts as shown_counts,
     frames_once,
     index_once,
+    legend_once,
     neighbours_once,
     overlay_groups,
     publisher,
@@ -245,7 +247,7 @@ def main() -> None:
     for key, err in errors.items():
         st.error(t("layer_error", state.lang, name=label(key, state.lang), err=err))
 
-    counts = mapmodel.counts(frames, state)
+    counts = shown_counts(state)
     st.html(counters_html(counts, {k: label(k, state.lang) for k in counts}) + MAP_FRAME_CSS)
 
     here = (state.lat, state.lon, state.zoom)
@@ -260,8 +262,8 @@ def main() -> None:
     # a filter change or a search re-sends only the small overlay groups, not the map.
     view = MapView(center=MAP.center if publish else (lat, lon), zoom=MAP.zoom if publish else zoom,
                    basemap=state.basemap, lang=state.lang,
-                   tianditu_token=token, legend=mapmodel.legend_items(frames, state, shading=offline,
-                                                                      coastline=neighbours_once() is not None),
+                   tianditu_token=token, legend=list(legend_once(state.layers, state.lang, offline,
+                                                       neighbours_once() is not None)),
                    land=city_once() if offline else None, water=frames.get("jiaozhou_bay") if offline else None,
                    neighbours=neighbours_once() if offline else None,
                    tile_notice=t("tiles_failed", state.lang), publish=publish, fit=bays_once(), fill_height=True)
@@ -274,7 +276,7 @@ def main() -> None:
     returned = ["last_object_clicked_tooltip"] + (["center", "zoom"] if sync else [])
     map_col, side_col = st.columns([3, 1])
     with map_col:
-        out = st_folium(base, key=f"atlas_{state.basemap}_{state.lang}_{sync}", height=MAP_HEIGHT,
+        out = show_map(base, key=f"atlas_{state.basemap}_{state.lang}_{sync}", height=MAP_HEIGHT,
                         use_container_width=True, center=[lat, lon], zoom=zoom,
                         feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
                         returned_objects=returned) or {}
@@ -287,7 +289,7 @@ def main() -> None:
     state = clicked(state, frames, out.get("last_object_clicked_tooltip"))
     with side_col:
         details(state, frames)
-        unplaced_panel(state, frames)  # issue 21: district-level lists and "not yet located (N)"
+        unplaced_panel(state)  # issue 21: district-level lists and "not yet located (N)"
         st.caption(t("share_hint", state.lang))
     st.caption(t("subtitle", state.lang))
     quick_outputs(state, frames)

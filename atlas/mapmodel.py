@@ -159,9 +159,15 @@ def approximate_aware(style):
     return styled
 
 
-def counts(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> dict[str, int]:
-    """Features shown per visible layer after filtering."""
-    shown = filtered(frames, state)
+def filter_key(state: ViewState) -> tuple[tuple[str, ...], ...]:
+    """What :func:`filtered` depends on besides the frames: (clusters, districts, types, statuses)."""
+    return (state.clusters, state.districts, state.types, state.statuses)
+
+
+def counts(frames: dict[str, gpd.GeoDataFrame], state: ViewState, *,
+           shown: dict[str, gpd.GeoDataFrame] | None = None) -> dict[str, int]:
+    """Features shown per visible layer after filtering (``shown``: :func:`filtered` already worked out)."""
+    shown = filtered(frames, state) if shown is None else shown
     return {k: len(v) for k, v in shown.items() if k in state.layers}
 
 
@@ -344,15 +350,16 @@ class Unplaced:
         return sum(len(v) for v in self.by_district.values())
 
 
-def unplaced(frames: dict[str, gpd.GeoDataFrame], state: ViewState) -> Unplaced:
+def unplaced(frames: dict[str, gpd.GeoDataFrame], state: ViewState, *,
+             shown: dict[str, gpd.GeoDataFrame] | None = None) -> Unplaced:
     """The visible layers' filtered features known only to a district (listed under it) or only to the city
-    ("not yet located"); never drawn (DESIGN.md, "Location tiers")."""
+    ("not yet located"); never drawn (DESIGN.md, "Location tiers"). ``shown``: :func:`filtered`, if known."""
     from layers.base import unlocated
 
     name = "name_zh" if state.lang == "zh" else "name_en"
     by_district: dict[str, list[tuple[str, str, str]]] = {}
     city: list[tuple[str, str, str]] = []
-    for key, gdf in filtered(frames, state).items():
+    for key, gdf in (filtered(frames, state) if shown is None else shown).items():
         if key not in TIERED or key not in state.layers or "location_tier" not in gdf:
             continue
         for _, row in unlocated(gdf).iterrows():

@@ -100,3 +100,71 @@ def test_a_read_only_static_folder_falls_back_to_inline_layers(monkeypatch):
     assert not _urls(args["feature_group"]) and "atlasRemote" not in args["script"]
     assert "geo_json" in args["feature_group"] and "山东大学(青岛)" in args["feature_group"]  # the same map, inline
     st.cache_resource.clear()  # the next test gets the served files again
+
+
+def test_filtering_and_the_district_lists_are_worked_out_once_per_filter_set(monkeypatch):
+    """Reruns of a view ask the cache, not pandas: the counters and the district lists are the same figures
+    the pure functions give, and a filter set is filtered once however many sessions and reruns show it."""
+    calls = []
+    real = mapmodel.filtered
+
+    def counting(frames, state):
+        calls.append(mapmodel.filter_key(state))
+        return real(frames, state)
+
+    monkeypatch.setattr(mapmodel, "filtered", counting)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert not at.exception, at.exception
+    first = list(calls)  # the counters, the badges and the view's GeoJSON, each cached for the view
+    assert first and set(first) == {((), (), (), ())}
+    at.run()
+    at.run()
+    assert calls == first  # a rerun filters nothing
+    at.multiselect(key="w_districts").select("laoshan").run()
+    assert set(calls[len(first):]) == {((), ("laoshan",), (), ())}
+    after = list(calls)
+    at.run()
+    assert calls == after
+    frames, _ = mapmodel.load_frames()
+    state = ViewState(districts=("laoshan",))
+    expected = mapmodel.counts(frames, state)
+    counters = " ".join(e.proto.body for e in at.get("html"))
+    for key, n in expected.items():
+        assert f">{n}<" in counters, (key, n)
+    lists = real(frames, state)
+    want = mapmodel.unplaced(frames, state, shown=lists)
+    assert want == mapmodel.unplaced(frames, state) and want.n_district > 0
+    titles = [e.label for e in at.expander]
+    for district, items in want.by_district.items():
+        assert any(str(len(items)) in title for title in titles), (district, titles)
+    st.cache_resource.clear()
+
+
+def test_maps_reach_the_browser_without_the_discarded_first_render(monkeypatch):
+    """views.foliummap.show skips st_folium's first whole-figure render: the component gets the same
+    script, header, feature groups and layer control as st_folium's default way."""
+    import folium
+    import streamlit_folium
+
+    from layers.atlas_map import MapView, build_map, overlay_group
+    from views.foliummap import show
+
+    sent = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw))
+    frames, _ = mapmodel.load_frames()
+    state = ViewState(districts=("laoshan",))
+
+    def draw(how):
+        m = build_map([], MapView(legend=mapmodel.legend_items(frames, state)))
+        groups = [overlay_group(layer, MapView()) for layer in mapmodel.overlays(frames, state)[:3]]
+        folium.Marker([36.1, 120.4], tooltip="<b>x</b>").add_to(groups[0])
+        how(m, key="m", feature_group_to_add=groups, layer_control=folium.LayerControl())
+
+    draw(streamlit_folium.st_folium)
+    draw(show)
+    ids = re.compile(r"[0-9a-f]{32}")
+    default, quick = ({k: ids.sub("ID", str(v)) for k, v in kw.items() if k != "on_change"} for kw in sent)
+    assert default == quick
+    assert "map_div" in quick["script"] and quick["feature_group"].count("L.marker(") == 1
+    assert quick["feature_group"].count("L.geoJson(") >= 3 and '"atlas-legend"' in quick["script"]

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 from shapely.geometry import Point
-from streamlit_folium import st_folium
 
 from analysis import corridor as cd
 from analysis import osm_roads
@@ -30,6 +29,7 @@ from core.i18n import STRINGS, lang_of, t
 from core.settings import CONNECTIVITY
 from layers import connectivity_style as style
 from layers.atlas_map import MapView, build_map
+from views.foliummap import show as show_map
 
 #: key prefixes of this page's words in the one catalogue, core.i18n.STRINGS: texts, values, index rows
 TEXT, LABELS, INDEX_LABELS = "cx_", "cxv_", "cxi_"
@@ -275,7 +275,7 @@ def _map(layers, lang: str, key: str, *, legend: list, frame=None) -> None:
         x0, y0, x1, y1 = np.array([f.to_crs(WGS84).total_bounds for f in shown]).T
         pad = 0.01
         m.fit_bounds([[float(y0.min()) - pad, float(x0.min()) - pad], [float(y1.max()) + pad, float(x1.max()) + pad]])
-    st_folium(m, key=key, height=560, use_container_width=True, returned_objects=[])
+    show_map(m, key=key, height=560, use_container_width=True, returned_objects=[])
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis.density import compare_bays, kernel_density, within_uncertainty
 from analysis.points_io import check_weight, weight_issue
@@ -35,6 +34,7 @@ from layers.density_map import (
     points_raster_xy,
 )
 from layers.density_style import SCHEMES, choropleth, describe, fill_style, gi_layer, gi_style
+from views.foliummap import show as show_map
 
 ZONES = {"clusters": ("d_zone_clusters", "cluster"), "districts": ("d_zone_districts", "id")}
 METRICS = ("weighted_per_km2", "per_km2", "count", "weighted")
@@ -252,7 +252,7 @@ def draw(slot, key: tuple, counts, p: dict, pts, pending: tuple = ()) -> list:
     with slot.container():
         shown = {**p, "shown": tuple(k for k in p["shown"] if k not in pending)}
         layers, legend = map_layers(key, counts, shown, pts)
-        st_folium(build_density_map(layers, MapView(legend=legend, lang=LANG)),
+        show_map(build_density_map(layers, MapView(legend=legend, lang=LANG)),
                   key="density_map_first" if pending else "density_map", height=600, use_container_width=True,
                   returned_objects=[])
         st.caption(" ".join([how_drawn(layers, len(pts)), *(tr(f"d_pending_{k}") for k in pending)]))

@@ -45,6 +45,39 @@ def search_once(query: str) -> tuple[Match, ...]:
     return tuple(search(frames_once()[0], query))
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def filtered_once(filters: tuple) -> dict:
+    """:func:`atlas.mapmodel.filtered` once per filter set (``mapmodel.filter_key``), shared read-only: the
+    counters and the district lists asked for it on every rerun, a pandas pass over every frame each time."""
+    clusters, districts_, types, statuses = filters
+    state = ViewState(clusters=clusters, districts=districts_, types=types, statuses=statuses)
+    return mapmodel.filtered(frames_once()[0], state)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def unplaced_once(layers: tuple, filters: tuple, lang: str) -> mapmodel.Unplaced:
+    """:func:`atlas.mapmodel.unplaced` once per (visible layers, filters, language)."""
+    state = ViewState(layers=layers, lang=lang, **dict(zip(("clusters", "districts", "types", "statuses"), filters,
+                                                           strict=True)))
+    return mapmodel.unplaced(frames_once()[0], state, shown=filtered_once(filters))
+
+
+def counts(state: ViewState) -> dict[str, int]:
+    """Features shown per visible layer (:func:`atlas.mapmodel.counts` on the cached filtered frames)."""
+    return mapmodel.counts(frames_once()[0], state, shown=filtered_once(mapmodel.filter_key(state)))
+
+
+def unplaced(state: ViewState) -> mapmodel.Unplaced:
+    return unplaced_once(state.layers, mapmodel.filter_key(state), state.lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def legend_once(layers: tuple, lang: str, shading: bool, coastline: bool) -> tuple:
+    """:func:`atlas.mapmodel.legend_items` once per (visible layers, language, shading)."""
+    state = ViewState(layers=layers, lang=lang)
+    return tuple(mapmodel.legend_items(frames_once()[0], state, shading=shading, coastline=coastline))
+
+
 @st.cache_resource(show_spinner=False)
 def districts_once():
     return districts.display_frame()

@@ -15,7 +15,7 @@ from atlas import mapmodel
 from atlas.viewstate import ViewState
 from core.i18n import label, t
 from layers.atlas_map import MapView
-from views.map_data import frames_once
+from views.map_data import frames_once, unplaced
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -32,9 +32,9 @@ def badges(state: ViewState):
                                       state.lang, state.basemap))
 
 
-def panel(state: ViewState, frames) -> None:
+def panel(state: ViewState) -> None:
     """Expanders under the details: one per district with district-level features, then the not located."""
-    lists = mapmodel.unplaced(frames, state)
+    lists = unplaced(state)
     lang = state.lang
     for district, items in lists.by_district.items():
         title = t("t21_district_count", lang, district=label(district, lang, "district"), n=len(items))
