@@ -33,11 +33,15 @@ def measured_bounds(frame) -> tuple[float, float, float, float] | None:
 
 
 def _land(frame):
-    """(extent, area m²) of a land frame in EPSG:4549."""
+    """(extent, area m²) of a land frame in EPSG:4549 (once per land: every Density rerun checks the city's)."""
+    from analysis.density import landcache
     from core.crs import MEASURE_CRS
 
-    measured = frame.to_crs(MEASURE_CRS)
-    return tuple(float(v) for v in measured.total_bounds), float(measured.area.sum())
+    def build():
+        measured = frame.to_crs(MEASURE_CRS)
+        return tuple(float(v) for v in measured.total_bounds), float(measured.area.sum())
+
+    return landcache.remembered("measured_extent_area", frame, (), build)
 
 
 def check_call(sig: inspect.Signature, subject, params: dict) -> None:

@@ -259,3 +259,27 @@ def test_command_line_on_an_analysts_csv(tmp_path, capsys):
     zones = json.loads((out / "zones_districts.geojson").read_text(encoding="utf-8"))
     assert sum(f["properties"]["count"] for f in zones["features"]) == 3
     assert "row 4: lon is empty" in capsys.readouterr().err
+
+
+def test_kde_table_is_kernel_density_without_squares_and_the_land_mask_is_kept():
+    """The bay comparison reads kde_table (no squares, no reprojection): the same cells and densities as
+    kernel_density's; the land mask of the grid is worked out once and equals a fresh point-in-polygon."""
+    from analysis.density import landcache
+    from analysis.density.kde import kde_table
+    from analysis.density.points import measured
+    from layers import coast
+
+    city = coast.load_city()
+    rng = np.random.default_rng(2)
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(rng.uniform(120.2, 120.6, 300), rng.uniform(36.0, 36.3, 300)),
+                           crs=WGS84)
+    landcache.forget()
+    full = kernel_density(pts, land=city, crs=MEASURE_CRS)
+    assert landcache.kept() == 1  # the mask
+    table = kde_table(pts, land=city)
+    assert landcache.kept() == 1  # the same grid: the mask was not worked out again
+    pd.testing.assert_frame_equal(table, pd.DataFrame(full.drop(columns="geometry")))
+    land = measured(city, "land").union_all()
+    centres = gpd.GeoSeries(gpd.points_from_xy(table["x"], table["y"]), crs=MEASURE_CRS)
+    assert centres.within(land).all() and len(table) > 1000
+    assert full.geometry.centroid.distance(centres).max() < 1e-6

@@ -108,3 +108,76 @@ def test_seeded_and_reproducible(city):
     assert np.array_equal(a["gi_p"].to_numpy(), b["gi_p"].to_numpy(), equal_nan=True)
     with pytest.raises(ValueError, match="permutations"):
         hot_spots(hexagons(pts, resolution=7, land=city), permutations=10)
+
+
+def test_the_land_grid_is_the_cells_on_land_with_their_own_polygons_and_areas(city):
+    """hexagons() takes the empty land cells from a grid worked out once per (land, resolution): the table is
+    what building every cell afresh gives — ids, counts, polygons and areas — the second time as the first."""
+    from analysis.density import landcache
+
+    land = gpd.GeoDataFrame(geometry=[city.union_all().intersection(shapely.box(120.3, 36.0, 120.5, 36.15))],
+                            crs=WGS84)
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([120.35, 120.35, 120.45, 119.9], [36.05, 36.05, 36.1, 35.5]),
+                           crs=WGS84)  # two in one cell; one far out at sea (a cell off the grid)
+    landcache.forget()
+    first = hexagons(pts, resolution=8, land=land)
+    assert landcache.kept() == 1
+    again = hexagons(pts, resolution=8, land=land)
+    pd.testing.assert_frame_equal(first.drop(columns="geometry"), again.drop(columns="geometry"))
+    on_land = {h3.str_to_int(c) for c in h3.geo_to_cells(land.union_all(), 8)}
+    occupied = {h3.latlng_to_cell(p.y, p.x, 8) for p in pts.geometry}
+    assert set(first["h3"]) == {h3.int_to_str(c) for c in on_land} | occupied
+    assert list(first["h3"]) == sorted(first["h3"], key=h3.str_to_int)  # sorted by cell, as before
+    counts = first.set_index("h3")["count"]
+    assert counts.sum() == 4 and counts[h3.latlng_to_cell(36.05, 120.35, 8)] == 2
+    by_hand = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]) for c in first["h3"]]
+    assert all(a.equals_exact(b, 0) for a, b in zip(first.geometry, by_hand, strict=True))
+    area = gpd.GeoSeries(by_hand, crs=WGS84).to_crs(MEASURE_CRS).area.to_numpy() / 1e6
+    np.testing.assert_allclose(first["area_km2"], area, rtol=1e-12)
+    assert 0.45 < first["area_km2"].median() < 0.55  # ~0.50 km² at resolution 8 here (core.settings.DENSITY)
+
+
+def test_the_land_grid_cache_is_bounded_and_tells_lands_apart(city):
+    from analysis.density import hexes as hx
+    from analysis.density import landcache
+
+    landcache.forget()
+    boxes = [gpd.GeoDataFrame(geometry=[shapely.box(120.3 + i * 0.03, 36.0, 120.32 + i * 0.03, 36.02)], crs=WGS84)
+             for i in range(landcache.KEPT + 3)]
+    grids = [hx.land_grid(b, 9) for b in boxes]
+    assert landcache.kept() == landcache.KEPT
+    assert len({tuple(g.cells[:3]) for g in grids}) == len(boxes)  # each land its own cells
+    assert hx.land_grid(boxes[-1], 9) is grids[-1] and hx.land_grid(boxes[-1], 8) is not grids[-1]
+    assert hx.land_grid(boxes[0], 9) is not grids[0]  # the oldest was let go
+    with pytest.raises(ValueError, match="read-only"):
+        grids[-1].area_km2[0] = 0.0  # shared: nobody can change what the next caller gets
+
+
+def test_ring_weights_match_h3_disks_and_gi_star_matches_esda_on_dict_weights(city):
+    """The array-built Graph has exactly h3's grid_disk neighbours (self excluded, isolates alone), and Gi* z on
+    it equals esda's on the classic dict-built libpysal W — the construction changed, not the statistic."""
+    import warnings
+
+    import esda
+    from libpysal.weights import W
+
+    from analysis.density.hexes import ring_weights
+
+    pts = uniform_on_land(city, 400, 8)
+    hexes = hexagons(pts, resolution=8, land=gpd.GeoDataFrame(geometry=[shapely.box(120.3, 36.0, 120.5, 36.2)],
+                                                              crs=WGS84))
+    hexes = hexes[hexes["count"] > 0 | (np.arange(len(hexes)) % 3 == 0)].reset_index(drop=True)  # gaps, isolates
+    ids = hexes["h3"].tolist()
+    graph = ring_weights(ids, 1)
+    present = set(ids)
+    by_dict = {c: sorted((set(h3.grid_disk(c, 1)) & present) - {c}) for c in ids}
+    assert {c: sorted(graph.neighbors[c]) for c in ids} == by_dict
+    assert any(not v for v in by_dict.values())  # the case has isolates
+    assert graph.cardinalities.reindex(ids).tolist() == [len(by_dict[c]) for c in ids]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = esda.G_Local(hexes["count"].to_numpy(float), W(by_dict, id_order=ids, silence_warnings=True),
+                                 transform="B", star=True, permutations=0)
+    out = hot_spots(hexes, k_ring=1, permutations=999)
+    np.testing.assert_allclose(out["gi_z"].to_numpy(), np.asarray(reference.Zs, dtype=float), rtol=1e-12)
+    assert out["n_neighbours"].tolist() == [len(by_dict[c]) for c in ids]

@@ -3,7 +3,7 @@
 One row per bay cluster plus a ``city`` row (all land), columns:
 count, weighted, area_km2, per_km2, weighted_per_km2, share, weighted_share
 (:func:`counts_by_zone`); kde_peak, kde_mean (weight per km² over the cluster's
-land cells, :func:`kernel_density`); hexes_occupied, hot_hexes, hot_share_km2
+land cells, :func:`~analysis.density.kde.kde_table`); hexes_occupied, hot_hexes, hot_share_km2
 (share of the cluster's hexagon area that is a Gi* hot spot); ce_R, ce_z
 (Clark-Evans); top_lq_type, top_lq (the type the bay specialises in most).
 """
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.density.hexes import hexagons, hot_spots
-from analysis.density.kde import kernel_density
+from analysis.density.kde import kde_table
 from analysis.density.pattern import EDGE_CORRECTION_NAMES, clark_evans, location_quotients
 from analysis.density.points import measured, zone_index
 from analysis.density.zones import counts_by_zone
@@ -82,7 +82,7 @@ def compare_bays(
 
 
 def _add_kde(table, points, zones_m, ids, *, bandwidth_m, cell_m, weight, city) -> None:
-    cells = kernel_density(points, bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, land=city)
+    cells = kde_table(points, bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, land=city)  # no squares
     groups = _by_zone(cells["density"], cells["x"], cells["y"], zones_m, ids)
     table["kde_peak"] = groups.max().reindex(table.index)
     table["kde_mean"] = groups.mean().reindex(table.index)

@@ -12,7 +12,9 @@ Benjamini-Hochberg adjusted p over all tested hexagons), ``n_neighbours`` and
 
 from __future__ import annotations
 
+import itertools
 import warnings
+from dataclasses import dataclass
 
 import esda
 import geopandas as gpd
@@ -21,9 +23,10 @@ import h3.api.basic_int as h3i
 import numpy as np
 import pandas as pd
 import shapely
-from libpysal.weights import W
+from libpysal.graph import Graph
 from scipy.stats import false_discovery_control
 
+from analysis.density import landcache
 from analysis.density.permute import permutation_p
 from analysis.density.points import lonlat, measured, weights_of
 from core.crs import WGS84
@@ -52,24 +55,67 @@ def cell_sums(lon, lat, w, resolution: int) -> pd.DataFrame:
                          "weighted": np.bincount(inv, weights=w)})
 
 
+@dataclass(frozen=True, eq=False)
+class LandGrid:
+    """The hexagons whose centre lies on a land frame at one resolution, sorted by cell: what the empty part of
+    every hexagon table over that land is made of (worked out once per land and resolution, see :func:`land_grid`)."""
+
+    cells: np.ndarray  # uint64, sorted
+    ids: np.ndarray  # h3 strings (object)
+    polygons: np.ndarray  # shapely polygons (object), WGS84
+    area_km2: np.ndarray  # measured in EPSG:4549
+
+
+def _polygons(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(h3 strings, polygons, area km²) of ``cells``."""
+    ids = np.array([h3.int_to_str(int(c)) for c in cells], dtype=object)
+    polys = np.array([shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]) for c in ids] or [],
+                     dtype=object)
+    area = measured(gpd.GeoDataFrame(geometry=polys, crs=WGS84)).area.to_numpy() / 1e6 if len(polys) else np.empty(0)
+    return ids, polys, area
+
+
+def land_grid(land: gpd.GeoDataFrame, resolution: int) -> LandGrid:
+    """The cells whose centre lies on ``land`` (h3.geo_to_cells) with their polygons and areas, once per
+    (land, resolution) per process (:mod:`analysis.density.landcache`)."""
+    _check_resolution(resolution)
+
+    def build() -> LandGrid:
+        shape = land.to_crs(WGS84).union_all()
+        cells = np.sort(np.array([h3.str_to_int(c) for c in h3.geo_to_cells(shape, resolution)], dtype=np.uint64))
+        grid = LandGrid(cells, *_polygons(cells))
+        for array in (grid.cells, grid.ids, grid.polygons, grid.area_km2):
+            array.setflags(write=False)  # shared by every caller
+        return grid
+
+    return landcache.remembered("h3_land_grid", land, (int(resolution),), build)
+
+
 def land_cells(land: gpd.GeoDataFrame, resolution: int) -> np.ndarray:
-    """Cells whose centre lies on land (h3.geo_to_cells)."""
-    shape = land.to_crs(WGS84).union_all()
-    cells = h3.geo_to_cells(shape, resolution)
-    return np.array([h3.str_to_int(c) for c in cells], dtype=np.uint64)
+    """Cells whose centre lies on land (h3.geo_to_cells), sorted."""
+    return land_grid(land, resolution).cells
 
 
-def hex_table(sums: pd.DataFrame, *, land_ids: np.ndarray | None = None) -> gpd.GeoDataFrame:
-    """Polygons and densities for cell sums (zero rows for empty land cells)."""
-    if land_ids is not None:
-        extra = np.setdiff1d(land_ids, sums["cell"].to_numpy())
-        zeros = pd.DataFrame({"cell": extra, "count": 0.0, "weighted": 0.0})
-        sums = pd.concat([sums, zeros], ignore_index=True).sort_values("cell", ignore_index=True)
-    ids = [h3.int_to_str(int(c)) for c in sums["cell"]]
-    polys = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]) for c in ids]
-    out = gpd.GeoDataFrame({"h3": ids, "count": sums["count"].astype(int).to_numpy(),
-                            "weighted": sums["weighted"].to_numpy()}, geometry=polys, crs=WGS84)
-    out["area_km2"] = measured(out).area.to_numpy() / 1e6
+def hex_table(sums: pd.DataFrame, *, land: LandGrid | None = None) -> gpd.GeoDataFrame:
+    """Polygons and densities for cell sums, sorted by cell; with ``land``, every land cell (zeros where empty)."""
+    cells = sums["cell"].to_numpy(dtype=np.uint64)
+    if land is not None:
+        cells = np.union1d(cells, land.cells)
+    n = len(cells)
+    count, weighted = np.zeros(n), np.zeros(n)
+    at = np.searchsorted(cells, sums["cell"].to_numpy(dtype=np.uint64))
+    count[at], weighted[at] = sums["count"].to_numpy(dtype=float), sums["weighted"].to_numpy(dtype=float)
+    ids, polys, area = np.empty(n, dtype=object), np.empty(n, dtype=object), np.empty(n)
+    on_land = np.zeros(n, dtype=bool)
+    if land is not None and len(land.cells):
+        where = np.searchsorted(land.cells, cells).clip(0, len(land.cells) - 1)
+        on_land = land.cells[where] == cells
+        ids[on_land], polys[on_land], area[on_land] = (land.ids[where[on_land]], land.polygons[where[on_land]],
+                                                       land.area_km2[where[on_land]])
+    if (~on_land).any():
+        ids[~on_land], polys[~on_land], area[~on_land] = _polygons(cells[~on_land])
+    out = gpd.GeoDataFrame({"h3": ids.astype(str) if n else np.array([], dtype=str), "count": count.astype(int),
+                            "weighted": weighted, "area_km2": area}, geometry=list(polys), crs=WGS84)
     out["per_km2"] = out["count"] / out["area_km2"]
     out["weighted_per_km2"] = out["weighted"] / out["area_km2"]
     return out[["h3", "count", "weighted", "area_km2", "per_km2", "weighted_per_km2", "geometry"]]
@@ -87,20 +133,38 @@ def hexagons(
     _check_resolution(resolution)
     lon, lat = lonlat(points)
     sums = cell_sums(lon, lat, weights_of(points, weight), resolution)
-    land_ids = land_cells(land, resolution) if land is not None else None
-    out = hex_table(sums, land_ids=land_ids)
+    out = hex_table(sums, land=land_grid(land, resolution) if land is not None else None)
     out.attrs["params"] = {"resolution": resolution, "weight": weight, "land": land is not None,
                            "n_points": len(points), "area": "EPSG:4549"}
     return out
 
 
-def ring_weights(ids: list[str], k_ring: int) -> W:
-    """Binary weights: hexagons within ``k_ring`` grid steps (self excluded; Gi* adds it)."""
-    present = set(ids)
-    neighbours = {c: sorted((set(h3.grid_disk(c, k_ring)) & present) - {c}) for c in ids}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # islands (no neighbours) are legitimate here
-        return W(neighbours, id_order=ids, silence_warnings=True)
+def ring_weights(ids: list[str], k_ring: int) -> Graph:
+    """Binary weights over ``ids`` (a libpysal Graph): hexagons within ``k_ring`` grid steps, self excluded
+    (Gi* adds it); a hexagon with none is an isolate (libpysal's zero self-weight)."""
+    focal, neighbour, weight = _rings(np.array([h3.str_to_int(c) for c in ids], dtype=np.uint64), k_ring)
+    names = np.asarray(ids, dtype=object)
+    return Graph.from_arrays(names[focal], names[neighbour], weight)
+
+
+def _rings(cells: np.ndarray, k_ring: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(focal, neighbour, weight) positions of :func:`ring_weights`, sorted by focal, from h3's integer cells in
+    arrays (a dict per hexagon and string ids took longer than the whole Gi* inference)."""
+    disks = [h3i.grid_disk(c, k_ring) for c in cells.tolist()]
+    sizes = np.fromiter(map(len, disks), dtype=np.int64, count=len(disks))
+    around = np.fromiter(itertools.chain.from_iterable(disks), dtype=np.uint64, count=int(sizes.sum()))
+    focal = np.repeat(np.arange(len(cells)), sizes)
+    order = np.argsort(cells, kind="stable")
+    at = np.searchsorted(cells[order], around).clip(0, max(len(cells) - 1, 0))
+    found = cells[order][at] == around if len(cells) else np.zeros(0, dtype=bool)
+    neighbour = order[at]
+    keep = found & (neighbour != focal)
+    focal, neighbour = focal[keep], neighbour[keep]
+    alone = np.setdiff1d(np.arange(len(cells)), focal)
+    focal, neighbour = np.concatenate([focal, alone]), np.concatenate([neighbour, alone])
+    weight = np.concatenate([np.ones(len(focal) - len(alone)), np.zeros(len(alone))])
+    sort = np.argsort(focal, kind="stable")
+    return focal[sort], neighbour[sort], weight[sort]
 
 
 def bh_adjusted(p: np.ndarray) -> np.ndarray:
@@ -144,10 +208,10 @@ def hot_spots(
     if not isinstance(permutations, int | np.integer) or permutations < 99:
         msg = f"permutations must be an integer of at least 99 (got {permutations!r}); 9999 is the default."
         raise ValueError(msg)
-    ids = hexes["h3"].tolist()
-    w = ring_weights(ids, k_ring)
+    cells = np.array([h3.str_to_int(c) for c in hexes["h3"].tolist()], dtype=np.uint64)
+    w = Graph.from_arrays(*_rings(cells, k_ring))  # ring_weights over row positions (integer ids: faster)
     y = hexes[value].to_numpy(dtype=float)
-    cardinality = np.array([w.cardinalities[c] for c in ids], dtype=int)
+    cardinality = w.cardinalities.reindex(np.arange(len(cells))).to_numpy(dtype=int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # disconnected components / zero-variance permutations
         g = esda.G_Local(y, w, transform="B", star=True, permutations=0)

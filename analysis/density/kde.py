@@ -22,9 +22,11 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from scipy.signal import fftconvolve
 
+from analysis.density import landcache
 from analysis.density.points import measured, point_xy, weights_of, zone_index
 from core.crs import MEASURE_CRS, WGS84
 from core.settings import DENSITY
@@ -126,22 +128,45 @@ def _check(bandwidth_m: float, cell_m: float) -> None:
         raise ValueError(msg)
 
 
-def cells_frame(grid: Grid, density: np.ndarray, *, land, min_density: float, crs: str) -> gpd.GeoDataFrame:
-    """Cells (optionally only those whose centre is on land) as squares with values."""
-    cx, cy = grid.centres()
+def land_mask(grid: Grid, land: gpd.GeoDataFrame) -> np.ndarray:
+    """Which cells of ``grid`` have their centre on ``land`` (bool, shape (ny, nx), read-only), once per
+    (land, grid) per process: with land, the grid is the land's extent, the same for every upload."""
+
+    def build() -> np.ndarray:
+        cx, cy = grid.centres()
+        on_land = zone_index(cx.ravel(), cy.ravel(), gpd.GeoSeries([measured(land, "land").union_all()])) >= 0
+        mask = on_land.reshape(grid.ny, grid.nx)
+        mask.setflags(write=False)
+        return mask
+
+    return landcache.remembered("kde_land_mask", land, (grid,), build)
+
+
+def cell_table(grid: Grid, density: np.ndarray, *, land, min_density: float) -> pd.DataFrame:
+    """The kept cells' ``row``, ``col``, centre ``x``/``y`` (EPSG:4549 m), ``density`` and ``mass`` (no squares)."""
     keep = density >= min_density
     if land is not None:
-        on_land = zone_index(cx.ravel(), cy.ravel(), gpd.GeoSeries([measured(land, "land").union_all()])) >= 0
-        keep &= on_land.reshape(density.shape)
+        keep &= land_mask(grid, land)
     rows, cols = np.nonzero(keep)
-    x, y, half = cx[rows, cols], cy[rows, cols], grid.cell / 2
+    cx, cy = grid.centres()
     values = density[rows, cols]
-    squares = shapely.box(x - half, y - half, x + half, y + half)
-    out = gpd.GeoDataFrame(
-        {"row": rows, "col": cols, "x": x, "y": y, "density": values, "mass": values * grid.cell**2 / 1e6},
-        geometry=squares, crs=MEASURE_CRS,
-    )
+    return pd.DataFrame({"row": rows, "col": cols, "x": cx[rows, cols], "y": cy[rows, cols], "density": values,
+                         "mass": values * grid.cell**2 / 1e6})
+
+
+def cells_frame(grid: Grid, density: np.ndarray, *, land, min_density: float, crs: str) -> gpd.GeoDataFrame:
+    """Cells (optionally only those whose centre is on land) as squares with values."""
+    table = cell_table(grid, density, land=land, min_density=min_density)
+    x, y, half = table["x"].to_numpy(), table["y"].to_numpy(), grid.cell / 2
+    out = gpd.GeoDataFrame(table, geometry=shapely.box(x - half, y - half, x + half, y + half), crs=MEASURE_CRS)
     return out if crs == MEASURE_CRS else out.to_crs(crs)
+
+
+def kde_table(points, *, bandwidth_m: float = DENSITY.bandwidth_m, cell_m: float = DENSITY.cell_m,
+              weight: str | None = None, land: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """:func:`kernel_density`'s values without the squares (what a summary by zone needs; no reprojection)."""
+    grid, density = kde_grid(points, bandwidth_m=bandwidth_m, cell_m=cell_m, weight=weight, land=land)
+    return cell_table(grid, density, land=land, min_density=0.0)
 
 
 def kernel_density(

@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.density.hexes import _check_resolution, cell_sums, hex_table, land_cells
+from analysis.density.hexes import _check_resolution, cell_sums, hex_table, land_grid
 from analysis.density.kde import Grid, _check, bin_points, cells_frame, smooth
 from analysis.density.points import measured, point_xy, weights_of
 from analysis.density.zones import _check_zone_ids, city_totals, zone_sums, zone_table
@@ -100,7 +100,7 @@ def hexagons_dask(source, *, resolution: int = DENSITY.h3_resolution, weight: st
         return cell_sums(lon, lat, weights_of(df, weight), resolution)
 
     sums = pd.concat(_partials(ddf, part)).groupby("cell", as_index=False)[["count", "weighted"]].sum()
-    out = hex_table(sums, land_ids=land_cells(land, resolution) if land is not None else None)
+    out = hex_table(sums, land=land_grid(land, resolution) if land is not None else None)
     out.attrs["params"] = {"resolution": resolution, "weight": weight, "land": land is not None, "engine": "dask",
                            "npartitions": ddf.npartitions}
     return out
