@@ -50,7 +50,7 @@ MESSAGES = {
 }
 
 #: what the fork server imports once, so that every job's process starts with it (the jobs' functions)
-PRELOAD = ("analysis.points_io", "analysis.density", "atlas.workers")
+PRELOAD = ("analysis.points_io", "analysis.density", "analysis.density.warm", "atlas.workers")
 
 _COND = threading.Condition()
 _WAITING: list[object] = []  # tickets in arrival order

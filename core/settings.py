@@ -53,6 +53,7 @@ class DensityDefaults:
 
     bandwidth_m: float = 2000.0
     cell_m: float = 250.0
+    page_cell_m: float = 500.0  # the Density page's starting cell (its map and comparison; lighter than cell_m)
     h3_resolution: int = 8
     hotspot_resolution: int = 7
     k_ring: int = 1

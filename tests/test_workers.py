@@ -307,3 +307,30 @@ def test_zone_counts_and_pattern_in_one_job_equal_the_two_analyses_in_process():
                                                .drop(columns="geometry")))
     pd.testing.assert_frame_equal(pattern, clark_evans(pts, zones, zone_id="id"))
     assert counts["count"].sum() > 10_000
+
+
+def test_jobs_start_with_the_citys_land_grid_and_masks_worked_out_in_the_fork_server():
+    """analysis.density.warm runs in the fork server: a job finds the city's land grid at the page's hot-spot
+    resolution and the page's and the command line's KDE land masks already kept (inherited, not rebuilt),
+    and a hot-spot job over the city uses them (the result equals the in-process one)."""
+    import geopandas as gpd
+
+    from analysis.density import landcache
+    from analysis.density.kde import grid_for
+    from core.settings import DENSITY
+    from layers import coast
+
+    kept = workers.run_job(landcache.kinds)
+    assert ("h3_land_grid", (DENSITY.hotspot_resolution,)) in kept
+    city = coast.load_city()
+    for cell_m in (DENSITY.cell_m, DENSITY.page_cell_m):
+        grid = grid_for(None, None, bandwidth_m=DENSITY.bandwidth_m, cell_m=cell_m, land=city)
+        assert ("kde_land_mask", (grid,)) in kept
+    rng = np.random.default_rng(1)
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(rng.uniform(120.2, 120.6, 400), rng.uniform(36.0, 36.3, 400)),
+                           crs="EPSG:4326")
+    params = {"resolution": DENSITY.hotspot_resolution, "weight": None, "land": city, "k_ring": 1,
+              "confidence": 0.95}
+    job = workers.run_job(workers.hot_spot_hexagons, pts, **params)
+    here = workers.hot_spot_hexagons(pts, **params)
+    assert job.drop(columns="geometry").equals(here.drop(columns="geometry"))

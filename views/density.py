@@ -196,7 +196,7 @@ def parameter_widgets(pts) -> dict:
                                        else column_label(c, LANG)),
         "bandwidth_m": st.sidebar.slider(tr("d_bandwidth"), lo_bw, hi_bw, DENSITY.bandwidth_m, 250.0,
                                          format=tr("fmt_m")),  # issue 23: "2000 m", not "2000.00"
-        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, max(DENSITY.cell_m, 500.0), 50.0, format=tr("fmt_m")),
+        "cell_m": st.sidebar.slider(tr("d_cell"), lo_c, hi_c, DENSITY.page_cell_m, 50.0, format=tr("fmt_m")),
         "resolution": st.sidebar.slider(tr("d_res"), lo_r, hi_r, DENSITY.hotspot_resolution),
         "k_ring": st.sidebar.slider(tr("d_kring"), 1, 3, DENSITY.k_ring),
         "confidence": st.sidebar.select_slider(tr("d_conf"), [0.90, 0.95, 0.99], DENSITY.confidence,

@@ -56,3 +56,9 @@ def forget() -> None:
 
 def kept() -> int:
     return len(_store)
+
+
+def kinds() -> list[tuple[str, tuple]]:
+    """(kind, params) of everything kept (what a worker process starts with: tests)."""
+    with _lock:
+        return [(kind, params) for kind, _, params in _store]
