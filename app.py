@@ -22,7 +22,7 @@ from atlas.briefing.render import render_briefing
 from atlas.export.formats import human_size
 from atlas.pagekit import COMPACT_CSS, MAP_FRAME_CSS, boundary, counters_html, md
 from atlas.viewstate import OVERLAYS, ViewState, from_query, to_query
-from atlas.workers import start_janitor, start_workers
+from atlas.workers import freeze_startup, start_janitor, start_workers
 from core.i18n import LANGS, label, lang_of, t
 from core.settings import DATA, MAP
 from core.vocab import CLUSTERS, DISTRICTS, RESOURCE_TYPES, STATUS
@@ -343,6 +343,7 @@ def language_switch() -> str:
 def server_housekeeping():
     """Once per server process (issue 24): the worker processes' fork server is started (and its memory
     counted) before the first reader's job; freed heap goes back to the system between jobs too."""
+    freeze_startup()  # the modules' objects (pypinyin's dictionary: ~190,000) out of every full collection
     start_workers()
     return start_janitor()
 

@@ -334,3 +334,30 @@ def test_jobs_start_with_the_citys_land_grid_and_masks_worked_out_in_the_fork_se
     job = workers.run_job(workers.hot_spot_hexagons, pts, **params)
     here = workers.hot_spot_hexagons(pts, **params)
     assert job.drop(columns="geometry").equals(here.drop(columns="geometry"))
+
+
+def test_freezing_at_start_takes_the_modules_objects_out_of_full_collections_and_cycles_still_go():
+    """freeze_startup (once, when the server starts): what is alive then — the modules, pypinyin's dictionary
+    (imported by layers.search) — is no longer walked by a full collection; a cycle made later still goes."""
+    import gc
+    import weakref
+
+    import layers.search  # noqa: F401  — the server has imported it (pypinyin's ~190,000 lists)
+
+    try:
+        before = len(gc.get_objects())
+        frozen = workers.freeze_startup()
+        assert frozen >= 190_000 and frozen >= 0.9 * before
+        assert len(gc.get_objects()) < 0.1 * before  # what a full collection still walks
+
+        class Node:
+            pass
+
+        node = Node()
+        node.me = node  # a reference cycle: only the collector frees it
+        gone = weakref.ref(node)
+        del node
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
